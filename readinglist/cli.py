@@ -1,0 +1,327 @@
+"""The `readinglist` command: with no subcommand it opens the GUI, otherwise it is the CLI.
+
+Thin by design: parse arguments, call the Library, print text or --json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from .domain import ImportFailed, ImportReport, Paper, ReadinglistError, Status
+from .locations import ENV_LIBRARY, default_library_path, demo_library_path
+from .service import Library
+
+PROG = "readinglist"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--library", metavar="DIR", default=argparse.SUPPRESS,
+        help=f"library folder (default: ${ENV_LIBRARY} or {default_library_path()})",
+    )
+    parser = argparse.ArgumentParser(
+        prog=PROG, parents=[common],
+        description="Readinglist: a reading-list manager for researchers. "
+        "Without a command, opens the desktop app.",
+    )
+    parser.add_argument("--demo", action="store_true",
+                        help="open the demo library (the bundled Daily Papers sample)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+
+    add("gui", "open the desktop app")
+
+    p = add("import", "import papers from files (format detected from the content)")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    p.add_argument("--format", dest="fmt", help="file format (default: detect)")
+    p.add_argument("--sample", action="store_true", help="import the bundled Daily Papers sample")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = add("list", "list papers")
+    p.add_argument("--status", choices=[s.value for s in Status])
+    p.add_argument("--tag")
+    p.add_argument("--sort", default="added", choices=list(Library.sort_keys))
+    p.add_argument("--desc", action="store_true", help="sort descending")
+    p.add_argument("--json", action="store_true")
+
+    p = add("search", "full-text search (query language: see README)")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true")
+
+    p = add("show", "show one paper")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+
+    p = add("tag", "add (+name) and remove (-name) tags")
+    p.add_argument("id", type=int)
+    p.add_argument("changes", nargs=argparse.REMAINDER, metavar="+TAG|-TAG")
+
+    p = add("status", "set the read status")
+    p.add_argument("id", type=int)
+    p.add_argument("status", choices=[s.value for s in Status])
+
+    p = add("note", "set the note (Markdown) from TEXT, or from stdin when TEXT is - or absent")
+    p.add_argument("id", type=int)
+    p.add_argument("text", nargs="?")
+
+    p = add("delete", "delete a paper")
+    p.add_argument("id", type=int)
+
+    add("reindex", "rebuild the search index from the database")
+    p = add("info", "where the library is and what it holds")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    library_path = _library_path(args)
+    if args.command in (None, "gui"):
+        from .gui.app import run  # Qt is imported only when the GUI is wanted
+
+        return run(library_path, demo=args.demo)
+    try:
+        with Library.open(library_path) as library:
+            return COMMANDS[args.command](library, args, sys.stdout)
+    except ReadinglistError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, as Unix tools do.
+        sys.stderr.close()
+        return 0
+
+
+def _library_path(args: argparse.Namespace) -> Path:
+    if getattr(args, "library", None):
+        return Path(args.library).expanduser()
+    if args.demo:
+        return demo_library_path()
+    return default_library_path()
+
+
+def _dump(data: Any, out: TextIO) -> None:
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _progress(label: str):  # type: ignore[no-untyped-def]
+    """A progress printer for the terminal (silent when stderr is not a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r{label}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return report
+
+
+# -- commands --------------------------------------------------------------------------
+
+
+def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if not args.files and not args.sample:
+        raise ReadinglistError("name at least one FILE to import, or use --sample")
+    reports: list[tuple[str, ImportReport | None, str]] = []
+    if args.sample:
+        reports.append(("sample", library.import_sample(_progress("sample")), ""))
+    for path in args.files:
+        try:
+            report = library.import_file(path, args.fmt, _progress(str(path)))
+            reports.append((str(path), report, ""))
+        except ImportFailed as exc:
+            reports.append((str(path), None, str(exc)))
+    if args.json:
+        _dump([{"file": name, "error": error or None, **(r.to_dict() if r else {})}
+               for name, r, error in reports], out)
+    else:
+        for name, report, error in reports:
+            if report is None:
+                print(f"{name}: failed: {error}", file=out)
+                continue
+            print(f"{name}: {report.summary()}", file=out)
+            for paper_id, title in report.duplicates:
+                print(f"  already present (#{paper_id}): {title}", file=out)
+            for problem in report.failed:
+                print(f"  failed: {problem}", file=out)
+            for problem in report.warnings:
+                print(f"  warning: {problem}", file=out)
+    return 1 if any(r is None for _, r, _ in reports) else 0
+
+
+def cmd_list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    papers = library.list(args.status, args.tag, args.sort, args.desc)
+    if args.json:
+        _dump([p.to_dict() for p in papers], out)
+        return 0
+    for paper in papers:
+        print(_line(paper), file=out)
+    print(f"{len(papers)} paper(s)", file=out)
+    return 0
+
+
+def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    results = library.search(args.query, limit=args.limit)
+    papers = {p.id: p for p in library.get_many(results.ids)}
+    if args.json:
+        _dump({
+            "query": results.query,
+            "total": results.total,
+            "hits": [
+                {
+                    **papers[h.paper_id].to_dict(),
+                    "score": round(h.score, 4),
+                    "snippet_field": h.snippet_field,
+                    "snippet": h.snippet_text(("", "")),
+                    "snippet_marked": h.snippet_text(),
+                }
+                for h in results.hits if h.paper_id in papers
+            ],
+        }, out)
+        return 0
+    for hit in results.hits:
+        if hit.paper_id in papers:
+            print(_line(papers[hit.paper_id]), file=out)
+            if hit.snippet:
+                print(f"      {hit.snippet_field}: {hit.snippet_text()}", file=out)
+    shown = len(results.hits)
+    more = f" (showing {shown}; use --limit)" if results.total > shown else ""
+    print(f"{results.total} match(es){more}", file=out)
+    return 0
+
+
+def cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    paper = library.get(args.id)
+    if args.json:
+        _dump(paper.to_dict(), out)
+        return 0
+    rows = [
+        ("Title", paper.title),
+        ("Authors", "; ".join(paper.authors)),
+        ("Year", str(paper.year or "")),
+        ("Venue", paper.venue),
+        ("arXiv", paper.arxiv_id),
+        ("DOI", paper.doi),
+        ("URL", paper.url),
+        ("Status", paper.status.value),
+        ("Tags", ", ".join(paper.tags)),
+        ("Added", paper.added.isoformat() if paper.added else ""),
+        ("Source", paper.source),
+    ]
+    print(f"#{paper.id}", file=out)
+    for label, value in rows:
+        if value:
+            print(f"{label + ':':9}{value}", file=out)
+    for link in paper.links:
+        print(f"{'Link:':9}{link}", file=out)
+    if paper.abstract:
+        print(f"\n{paper.abstract}", file=out)
+    if paper.note:
+        print(f"\nNote:\n{paper.note}", file=out)
+    return 0
+
+
+def cmd_tag(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    add, remove = [], []
+    for change in args.changes:
+        if change.startswith("+") and len(change) > 1:
+            add.append(change[1:])
+        elif change.startswith("-") and len(change) > 1:
+            remove.append(change[1:])
+        else:
+            raise ReadinglistError(f"tag changes look like +name or -name, not {change!r}")
+    if not add and not remove:
+        raise ReadinglistError("give at least one +name or -name")
+    paper = library.change_tags(args.id, add=add, remove=remove)
+    print(f"#{paper.id} tags: {', '.join(paper.tags) or '(none)'}", file=out)
+    return 0
+
+
+def cmd_status(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    paper = library.set_status(args.id, args.status)
+    print(f"#{paper.id} status: {paper.status.value}", file=out)
+    return 0
+
+
+def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    text = args.text
+    if text is None or text == "-":
+        if text is None and sys.stdin.isatty():
+            print(library.get(args.id).note, file=out)  # no input: show the note
+            return 0
+        text = sys.stdin.read()
+    paper = library.set_note(args.id, text)
+    print(f"#{paper.id} note saved ({len(paper.note)} characters)", file=out)
+    return 0
+
+
+def cmd_delete(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    title = library.get(args.id).title
+    library.delete(args.id)
+    print(f"deleted #{args.id}: {title}", file=out)
+    return 0
+
+
+def cmd_reindex(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    library.reindex(_progress("indexing"))
+    state = library.index_state()
+    print(f"search index rebuilt: {state.documents} papers", file=out)
+    return 0
+
+
+def cmd_info(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    state = library.index_state()
+    data = {
+        "library": str(library.folder),
+        "papers": library.count(),
+        "status": library.status_counts(),
+        "tags": library.tag_counts(),
+        "index": {"ready": state.ready, "documents": state.documents,
+                  "pending": state.pending, "message": state.message},
+    }
+    if args.json:
+        _dump(data, out)
+    else:
+        print(f"Library: {data['library']}", file=out)
+        print(f"Papers:  {data['papers']} "
+              f"({', '.join(f'{k} {v}' for k, v in data['status'].items())})", file=out)
+        print(f"Tags:    {len(data['tags'])}", file=out)
+        print(f"Search:  {state.message}", file=out)
+    return 0
+
+
+def _line(paper: Paper) -> str:
+    tags = f"  [{', '.join(paper.tags)}]" if paper.tags else ""
+    year = str(paper.year) if paper.year else "    "
+    return f"{paper.id:>5}  {paper.status.value:<7}  {year}  {paper.title}{tags}"
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "list": cmd_list,
+    "search": cmd_search,
+    "show": cmd_show,
+    "tag": cmd_tag,
+    "status": cmd_status,
+    "note": cmd_note,
+    "delete": cmd_delete,
+    "reindex": cmd_reindex,
+    "info": cmd_info,
+}
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

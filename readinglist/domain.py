@@ -1,0 +1,193 @@
+"""Plain domain types shared by every layer. No I/O, no Qt."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Status(str, enum.Enum):
+    """Read status of a paper."""
+
+    UNREAD = "unread"
+    READING = "reading"
+    READ = "read"
+
+    @classmethod
+    def parse(cls, value: str | Status) -> Status:
+        """Accept a status value case-insensitively; raise ValueError naming the choices."""
+        if isinstance(value, Status):
+            return value
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown status {value!r}; choose one of: {choices}") from None
+
+    @property
+    def label(self) -> str:
+        return {"unread": "To read", "reading": "Reading", "read": "Read"}[self.value]
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper as stored in the library."""
+
+    id: int
+    title: str
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    venue: str = ""
+    arxiv_id: str = ""
+    doi: str = ""
+    url: str = ""
+    abstract: str = ""
+    links: tuple[str, ...] = ()
+    source: str = ""
+    status: Status = Status.UNREAD
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    added: datetime | None = None
+    modified: datetime | None = None
+
+    def to_dict(self) -> dict:
+        """JSON-ready representation (used by the CLI's --json output)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "authors": list(self.authors),
+            "year": self.year,
+            "venue": self.venue,
+            "arxiv_id": self.arxiv_id,
+            "doi": self.doi,
+            "url": self.url,
+            "abstract": self.abstract,
+            "links": list(self.links),
+            "source": self.source,
+            "status": self.status.value,
+            "tags": list(self.tags),
+            "note": self.note,
+            "added": self.added.isoformat() if self.added else None,
+            "modified": self.modified.isoformat() if self.modified else None,
+        }
+
+
+@dataclass
+class PaperRecord:
+    """A paper as read by an importer, before it has an id."""
+
+    title: str
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    venue: str = ""
+    arxiv_id: str = ""
+    doi: str = ""
+    url: str = ""
+    abstract: str = ""
+    links: list[str] = field(default_factory=list)
+    source: str = ""
+    tags: list[str] = field(default_factory=list)
+    line: int | None = None  # where the record starts in its file, for messages
+
+
+@dataclass(frozen=True)
+class EntryProblem:
+    """One entry an importer could not read, with where and why."""
+
+    source: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did: one list per outcome, so callers can print or show each entry."""
+
+    added: list[tuple[int, str]] = field(default_factory=list)  # (paper id, title)
+    duplicates: list[tuple[int, str]] = field(default_factory=list)  # (existing id, title)
+    failed: list[EntryProblem] = field(default_factory=list)
+    warnings: list[EntryProblem] = field(default_factory=list)
+    cancelled: bool = False
+
+    def summary(self) -> str:
+        text = (
+            f"{len(self.added)} added, {len(self.duplicates)} already present, "
+            f"{len(self.failed)} failed"
+        )
+        return text + (" (cancelled: nothing was imported)" if self.cancelled else "")
+
+    def to_dict(self) -> dict:
+        return {
+            "added": [{"id": i, "title": t} for i, t in self.added],
+            "already_present": [{"id": i, "title": t} for i, t in self.duplicates],
+            "failed": [{"source": p.source, "line": p.line, "reason": p.reason} for p in self.failed],
+            "warnings": [
+                {"source": p.source, "line": p.line, "reason": p.reason} for p in self.warnings
+            ],
+            "cancelled": self.cancelled,
+        }
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of snippet text; `hit` marks a matched word (render it highlighted)."""
+
+    text: str
+    hit: bool = False
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    paper_id: int
+    score: float
+    snippet_field: str = ""  # which field the snippet comes from: title, abstract, note
+    snippet: tuple[Segment, ...] = ()
+
+    def snippet_text(self, mark: tuple[str, str] = ("[", "]")) -> str:
+        """The snippet as plain text, matched words wrapped in `mark`."""
+        return "".join(f"{mark[0]}{s.text}{mark[1]}" if s.hit else s.text for s in self.snippet)
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    hits: tuple[SearchHit, ...]
+    total: int
+
+    @property
+    def ids(self) -> list[int]:
+        return [h.paper_id for h in self.hits]
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """How the search index relates to the database, for status displays."""
+
+    ready: bool
+    pending: int  # writes not yet applied to the index
+    documents: int
+    papers: int
+    message: str = ""
+
+
+class ReadinglistError(Exception):
+    """Base class for errors that are the user's to fix (shown without a traceback)."""
+
+
+class PaperNotFound(ReadinglistError):
+    def __init__(self, paper_id: int) -> None:
+        super().__init__(f"no paper with id {paper_id}")
+        self.paper_id = paper_id
+
+
+class QueryError(ReadinglistError):
+    """A search query that cannot be read; the message says where."""
+
+
+class ImportFailed(ReadinglistError):
+    """A whole file could not be imported (missing, unreadable, unknown format)."""

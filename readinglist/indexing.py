@@ -1,0 +1,138 @@
+"""Keeps the Whoosh index in step with the database (service level: uses store and search).
+
+Every write puts the paper id into the database's ``index_outbox`` in the same
+transaction. ``IndexSync.drain`` re-reads those papers, applies them to the index in one
+commit, records the last outbox sequence applied, and only then drops those rows. A crash
+anywhere in between leaves rows in the outbox, which the next drain applies again
+(``update_document`` makes that idempotent).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from .domain import IndexState
+from .search.index import IndexStamp, SearchIndex
+from .search.schema import INDEX_SCHEMA_VERSION
+from .store.paper_store import PaperStore
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+# Above this many pending papers a fresh build is faster than incremental updates.
+REBUILD_THRESHOLD = 2000
+DRAIN_BATCH = 500
+
+
+class IndexSync:
+    def __init__(self, store: PaperStore, index: SearchIndex) -> None:
+        self.store = store
+        self.index = index
+        self._lock = threading.RLock()  # held while applying a batch (short)
+        self._rebuild_lock = threading.Lock()  # one rebuild at a time (long)
+        self.library_id = store.meta("library_id") or ""
+        self.rebuilding = False
+        self.progress: tuple[int, int] = (0, 0)
+
+    def _stamp(self, seq: int) -> IndexStamp:
+        return IndexStamp(self.library_id, INDEX_SCHEMA_VERSION, seq)
+
+    def check(self) -> str | None:
+        """Open the index if it can be trusted; else return why it must be rebuilt."""
+        stamp = self.index.read_stamp()
+        if stamp is None:
+            return "no search index yet"
+        if stamp.library_id != self.library_id:
+            return "the search index belongs to another library"
+        if stamp.schema_version != INDEX_SCHEMA_VERSION:
+            return f"the search index has schema {stamp.schema_version}, not {INDEX_SCHEMA_VERSION}"
+        if stamp.seq > self.store.last_seq():
+            return "the search index is newer than the database (was the database restored?)"
+        try:
+            self.index.open()
+        except Exception as exc:  # corrupt files raise many kinds of errors
+            log.warning("search index unreadable: %s", exc)
+            return f"the search index cannot be read ({type(exc).__name__})"
+        # Rows the index already reflects (a crash after its commit) are done.
+        self.store.drop_outbox_upto(stamp.seq)
+        if self.store.outbox_size() > REBUILD_THRESHOLD:
+            return "many changes are waiting for the search index"
+        self.drain()
+        if self.index.doc_count() != self.store.paper_count():
+            return "the search index does not hold every paper"
+        return None
+
+    def drain(self) -> int:
+        """Apply every pending outbox row to the index. Returns how many papers changed."""
+        changed = 0
+        # During a rebuild writes wait in the outbox; the rebuild drains them when done,
+        # so an edit never blocks behind a long build.
+        if self.rebuilding:
+            return 0
+        with self._lock:
+            if not self.index.is_open or self.rebuilding:
+                return 0
+            while True:
+                rows = self.store.outbox(DRAIN_BATCH)
+                if not rows:
+                    return changed
+                seq = rows[-1][0]
+                ids = sorted({paper_id for _, paper_id in rows})
+                papers = self.store.get_papers(ids)
+                self.index.apply(
+                    [papers[i] for i in ids if i in papers],
+                    [i for i in ids if i not in papers],
+                    self._stamp(seq),
+                )
+                self.store.drop_outbox_upto(seq)
+                changed += len(ids)
+
+    def sync_after_bulk_write(self, progress: Progress | None = None) -> None:
+        """After a big import: rebuild when that is faster than incremental updates."""
+        if self.store.outbox_size() > REBUILD_THRESHOLD:
+            self.rebuild(progress)
+        else:
+            self.drain()
+
+    def rebuild(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> bool:
+        """Rebuild the index from the database. Writes made meanwhile are applied after."""
+        with self._rebuild_lock:
+            with self._lock:  # wait for a drain in flight, then hold further drains off
+                self.rebuilding = True
+            try:
+                # Rows up to here are covered by the fresh read; later ones are drained after.
+                seq = self.store.last_seq()
+                total = self.store.paper_count()
+                self.progress = (0, total)
+
+                def report(done: int, all_: int) -> None:
+                    self.progress = (done, all_)
+                    if progress:
+                        progress(done, all_)
+
+                ok = self.index.rebuild(
+                    self.store.iter_papers(), total, self._stamp(seq), report, cancelled
+                )
+            finally:
+                self.rebuilding = False
+            if ok:
+                self.store.drop_outbox_upto(seq)
+                self.drain()
+            return ok
+
+    def state(self) -> IndexState:
+        pending = self.store.outbox_size()
+        papers = self.store.paper_count()
+        if self.rebuilding:
+            done, total = self.progress
+            return IndexState(False, pending, done, papers,
+                              f"building the search index: {done} of {total} papers")
+        if not self.index.is_open:
+            return IndexState(False, pending, 0, papers, "the search index is not built yet")
+        docs = self.index.doc_count()
+        message = "search index up to date" if not pending else f"{pending} changes to index"
+        return IndexState(True, pending, docs, papers, message)

@@ -1,0 +1,225 @@
+"""The Whoosh index on disk: create, open, apply changes, rebuild, search.
+
+The index is a cache of the database. Next to the Whoosh files, ``state.json`` records
+which library it belongs to, its schema version, and the database write sequence it
+reflects; anything that does not match is rebuilt rather than trusted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from ..domain import Paper, Segment
+from .query import build_parser, parse_query
+from .schema import INDEX_SCHEMA_VERSION, build_schema, paper_document
+from .snippets import make_snippet
+
+STATE_FILE = "state.json"
+Progress = Callable[[int, int], None]  # (done, total)
+Cancelled = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class IndexStamp:
+    library_id: str
+    schema_version: int
+    seq: int
+
+
+@dataclass(frozen=True)
+class RawHit:
+    paper_id: int
+    score: float
+
+
+class SearchIndex:
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.schema = build_schema()
+        self.parser = build_parser(self.schema)
+        self._ix: windex.Index | None = None
+        self._searcher: Searcher | None = None
+        self._write_lock = threading.Lock()
+        self._search_lock = threading.RLock()
+
+    # -- state ----------------------------------------------------------------------
+
+    def read_stamp(self) -> IndexStamp | None:
+        """The recorded state, or None when the index is missing or unreadable."""
+        try:
+            data = json.loads((self.folder / STATE_FILE).read_text("utf-8"))
+            stamp = IndexStamp(str(data["library_id"]), int(data["schema_version"]),
+                               int(data["seq"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not windex.exists_in(str(self.folder)):
+            return None
+        return stamp
+
+    @staticmethod
+    def _write_stamp(folder: Path, stamp: IndexStamp) -> None:
+        tmp = folder / (STATE_FILE + ".tmp")
+        tmp.write_text(json.dumps(stamp.__dict__), "utf-8")
+        os.replace(tmp, folder / STATE_FILE)  # atomic: readers see old or new, never half
+
+    def open(self) -> None:
+        """Open the existing index (raises if it cannot be read)."""
+        self.close()
+        self._ix = windex.open_dir(str(self.folder))
+        self._ix.doc_count()  # touch the TOC now so corruption shows up here
+
+    @property
+    def is_open(self) -> bool:
+        return self._ix is not None
+
+    def close(self) -> None:
+        with self._search_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            if self._ix is not None:
+                self._ix.close()
+                self._ix = None
+
+    def doc_count(self) -> int:
+        return self._ix.doc_count() if self._ix is not None else 0
+
+    # -- writing ----------------------------------------------------------------------
+
+    def apply(self, updates: Iterable[Paper], deletes: Iterable[int], stamp: IndexStamp) -> None:
+        """Bring these papers up to date in one commit, then record the new stamp."""
+        assert self._ix is not None, "index is not open"
+        with self._write_lock:
+            writer = self._ix.writer()
+            try:
+                for paper in updates:
+                    writer.update_document(**paper_document(paper))
+                for paper_id in deletes:
+                    writer.delete_by_term("id", str(paper_id))
+            except BaseException:
+                writer.cancel()
+                raise
+            # Small commits should not rewrite big segments on the GUI's time.
+            writer.commit(merge=False)
+            self._write_stamp(self.folder, stamp)
+        self._refresh_searcher()
+
+    def rebuild(
+        self,
+        batches: Iterable[list[Paper]],
+        total: int,
+        stamp: IndexStamp,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> bool:
+        """Build a fresh index beside the current one, then swap it in.
+
+        Returns False (and leaves the current index alone) if cancelled.
+        """
+        building = self.folder.with_name(self.folder.name + ".building")
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir(parents=True)
+        new_ix = windex.create_in(str(building), self.schema)
+        writer = new_ix.writer(limitmb=256)
+        done = 0
+        try:
+            for batch in batches:
+                if cancelled and cancelled():
+                    writer.cancel()
+                    new_ix.close()
+                    shutil.rmtree(building, ignore_errors=True)
+                    return False
+                for paper in batch:
+                    writer.add_document(**paper_document(paper))
+                done += len(batch)
+                if progress:
+                    progress(done, total)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            new_ix.close()
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        new_ix.close()
+        self._write_stamp(building, stamp)
+        with self._write_lock:
+            self.close()
+            old = self.folder.with_name(self.folder.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            if self.folder.exists():
+                os.replace(self.folder, old)
+            os.replace(building, self.folder)
+            shutil.rmtree(old, ignore_errors=True)
+            self.open()
+        return True
+
+    # -- searching ------------------------------------------------------------------------
+
+    def _refresh_searcher(self) -> None:
+        with self._search_lock:
+            if self._searcher is not None:
+                self._searcher = self._searcher.refresh()
+
+    def _get_searcher(self) -> Searcher:
+        assert self._ix is not None, "index is not open"
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        return self._searcher
+
+    def parse(self, text: str) -> wq.Query:
+        return parse_query(self.parser, text)
+
+    def search(self, q: wq.Query, limit: int | None) -> tuple[list[RawHit], int]:
+        """Ranked (BM25F) hits for a parsed query, and how many documents matched."""
+        with self._search_lock:
+            results = self._get_searcher().search(q, limit=limit)
+            hits = [RawHit(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
+            return hits, len(results)
+
+    def matched_terms(self, q: wq.Query, fields: Iterable[str]) -> dict[str, set[str]]:
+        """The index terms the query matches in `fields` (prefixes expanded), for snippets.
+
+        Whoosh's own ``Query.existing_terms`` drops every field after the first one it
+        sees (a loop variable shadows its field filter), so the leaves are walked here.
+        """
+        wanted = set(fields)
+        terms: dict[str, set[str]] = {}
+        with self._search_lock:
+            reader = self._get_searcher().reader()
+            for leaf in _positive_leaves(q):
+                fieldname = leaf.field()
+                if fieldname not in wanted:
+                    continue
+                # Plain terms come back as text, expanded ones (prefix, fuzzy) as bytes.
+                for name, term in leaf.expanded_terms(reader, phrases=True):
+                    if (name, term) in reader:
+                        text = term if isinstance(term, str) else self.schema[name].from_bytes(term)
+                        terms.setdefault(name, set()).add(text)
+        return terms
+
+    def snippet(self, fieldname: str, text: str, terms: set[str]) -> tuple[Segment, ...]:
+        return make_snippet(text, terms, self.schema[fieldname].analyzer)
+
+
+def _positive_leaves(q: wq.Query) -> Iterable[wq.Query]:
+    """Leaf queries that must or may match (not the ones under NOT)."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from _positive_leaves(q.a)
+        return
+    if q.is_leaf():
+        yield q
+        return
+    for child in q.children():
+        yield from _positive_leaves(child)

@@ -1,0 +1,54 @@
+"""Snippets of where a query matched, as plain segments (never HTML).
+
+Whoosh's fragmenter picks the best passage; our formatter returns text pieces with a
+`hit` flag, so each front end decides how to show a match and user text is never
+interpreted as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from whoosh.analysis import Analyzer
+from whoosh.highlight import ContextFragmenter, Formatter, highlight
+
+from ..domain import Segment
+
+ELLIPSIS = "\u2026"
+
+
+class _SegmentFormatter(Formatter):
+    def format_fragment(self, fragment, replace=False):  # type: ignore[no-untyped-def]
+        segments: list[Segment] = []
+        index = fragment.startchar
+        text = fragment.text
+        if index > 0:
+            segments.append(Segment(ELLIPSIS))
+        for token in sorted(fragment.matches, key=lambda t: (t.startchar, -t.endchar)):
+            if token.startchar is None or token.startchar < index:
+                continue
+            if token.startchar > index:
+                segments.append(Segment(text[index:token.startchar]))
+            segments.append(Segment(text[token.startchar:token.endchar], hit=True))
+            index = token.endchar
+        segments.append(Segment(text[index:fragment.endchar]))
+        if fragment.endchar < len(text):
+            segments.append(Segment(ELLIPSIS))
+        return [s for s in segments if s.text]
+
+    def format(self, fragments, replace=False):  # type: ignore[no-untyped-def]
+        return [self.format_fragment(f) for f in fragments]
+
+
+def make_snippet(
+    text: str, terms: Iterable[str], analyzer: Analyzer, maxchars: int = 260
+) -> tuple[Segment, ...]:
+    """The best passage of `text` containing `terms` (index terms of that field), or ()."""
+    termset = frozenset(terms)
+    if not text or not termset:
+        return ()
+    fragments = highlight(
+        text, termset, analyzer, ContextFragmenter(maxchars=maxchars, surround=60),
+        _SegmentFormatter(), top=1,
+    )
+    return tuple(fragments[0]) if fragments else ()

@@ -1,0 +1,355 @@
+"""Library: the one API that the CLI, the GUI and scripts use.
+
+Every write goes through here: it changes the database (the source of truth) in one
+transaction that also queues the paper for the search index, then brings the index up
+to date. Reads come from the database; searches from the index, with snippets taken from
+the database's text.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import importers
+from .domain import (
+    EntryProblem,
+    ImportFailed,
+    ImportReport,
+    IndexState,
+    Paper,
+    PaperRecord,
+    QueryError,
+    ReadinglistError,
+    SearchHit,
+    SearchResults,
+    Segment,
+    Status,
+)
+from .indexing import IndexSync
+from .locations import default_library_path, sample_page_path
+from .search.index import SearchIndex
+from .store.paper_store import SORT_KEYS, PaperStore, clean_tag
+from .textutil import extract_links, normalize_arxiv_id, normalize_doi
+
+DB_FILE = "library.sqlite"
+INDEX_DIR = "index"
+# Snippets come from the first of these fields that the query matched.
+SNIPPET_FIELDS = ("abstract", "note", "title")
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+class ImportCancelled(ReadinglistError):
+    pass
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """What the paper table shows for one paper (no abstract: keeps big tables light)."""
+
+    id: int
+    title: str
+    authors: tuple[str, ...]
+    year: int | None
+    status: Status
+    tags: tuple[str, ...]
+    added: str
+
+
+class Library:
+    """A reading-list library in one folder: ``library.sqlite`` plus the ``index/`` folder.
+
+    >>> lib = Library.open("~/papers")        # created on first use
+    >>> lib.import_file("daily_papers.txt").summary()
+    >>> [p.title for p in lib.search("lora*").papers(lib)]
+    """
+
+    def __init__(self, folder: Path, store: PaperStore, index: SearchIndex) -> None:
+        self.folder = folder
+        self.store = store
+        self.index = index
+        self.sync = IndexSync(store, index)
+        self._write_lock = threading.RLock()
+
+    # -- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, build_index: bool = True) -> Library:
+        """Open (creating if needed) the library in folder `path` (default: see README).
+
+        The search index is checked against the database. With ``build_index`` (the
+        default) a missing or stale index is rebuilt before returning; the GUI passes
+        False and calls :meth:`ensure_index` in the background instead.
+        """
+        folder = Path(path).expanduser() if path else default_library_path()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ReadinglistError(f"cannot create library folder {folder}: {exc.strerror}") from None
+        store = PaperStore(folder / DB_FILE)
+        library = cls(folder, store, SearchIndex(folder / INDEX_DIR))
+        library.index_problem = library.sync.check()
+        if build_index and library.index_problem:
+            library.ensure_index()
+        return library
+
+    index_problem: str | None = None
+
+    def ensure_index(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> bool:
+        """Rebuild the index if :meth:`open` found it missing or stale. True when ready."""
+        if self.index_problem is None and self.index.is_open:
+            return True
+        if self.sync.rebuild(progress, cancelled):
+            self.index_problem = None
+            return True
+        return False
+
+    def reindex(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> bool:
+        """Rebuild the search index from the database. False if cancelled."""
+        ok = self.sync.rebuild(progress, cancelled)
+        if ok:
+            self.index_problem = None
+        return ok
+
+    def index_state(self) -> IndexState:
+        return self.sync.state()
+
+    def close(self) -> None:
+        self.index.close()
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def get(self, paper_id: int) -> Paper:
+        """The paper with this id (PaperNotFound if there is none)."""
+        return self.store.get_paper(paper_id)
+
+    def get_many(self, ids: Sequence[int]) -> list[Paper]:
+        """Papers in the order of `ids` (unknown ids are skipped)."""
+        papers = self.store.get_papers(ids)
+        return [papers[i] for i in ids if i in papers]
+
+    def list(
+        self,
+        status: Status | str | None = None,
+        tag: str | None = None,
+        sort: str = "added",
+        descending: bool = False,
+    ) -> list[Paper]:
+        """Papers filtered by status and/or tag, sorted by `sort` (see SORT_KEYS)."""
+        return self.get_many(self.list_ids(status, tag, sort, descending))
+
+    def list_ids(
+        self,
+        status: Status | str | None = None,
+        tag: str | None = None,
+        sort: str = "added",
+        descending: bool = False,
+    ) -> list[int]:
+        return self.store.list_ids(status, tag, sort, descending)
+
+    def sort_ids(self, ids: Sequence[int], sort: str, descending: bool = False) -> list[int]:
+        return self.store.sort_ids(ids, sort, descending)
+
+    def table_rows(self, ids: Sequence[int]) -> dict[int, TableRow]:
+        """Light rows for the paper table, by id."""
+        return {
+            p.id: TableRow(p.id, p.title, p.authors, p.year, p.status, p.tags,
+                           p.added.date().isoformat() if p.added else "")
+            for p in self.store.get_papers(ids).values()
+        }
+
+    def count(self) -> int:
+        return self.store.paper_count()
+
+    def status_counts(self) -> dict[str, int]:
+        return self.store.status_counts()
+
+    def tag_counts(self) -> dict[str, int]:
+        return self.store.tag_counts()
+
+    sort_keys = tuple(SORT_KEYS)
+
+    # -- searching -----------------------------------------------------------------------
+
+    def search(self, query: str, limit: int | None = 50, snippets: bool = True) -> SearchResults:
+        """Ranked hits for a query in the search language (see README); QueryError if unreadable."""
+        query = query.strip()
+        if not query:
+            return SearchResults(query, (), 0)
+        if not self.index.is_open or self.sync.rebuilding:
+            raise QueryError(self.index_state().message + "; search is available when it is done")
+        parsed = self.index.parse(query)
+        raw, total = self.index.search(parsed, limit)
+        hits: list[SearchHit]
+        if snippets and raw:
+            terms = self.index.matched_terms(parsed, SNIPPET_FIELDS)
+            papers = self.store.get_papers([h.paper_id for h in raw])
+            hits = []
+            for h in raw:
+                paper = papers.get(h.paper_id)
+                field, snippet = self._snippet(paper, terms) if paper else ("", ())
+                hits.append(SearchHit(h.paper_id, h.score, field, snippet))
+        else:
+            hits = [SearchHit(h.paper_id, h.score) for h in raw]
+        return SearchResults(query, tuple(hits), total)
+
+    def _snippet(self, paper: Paper, terms: dict[str, set[str]]) -> tuple[str, tuple[Segment, ...]]:
+        for field in SNIPPET_FIELDS:
+            if terms.get(field):
+                snippet = self.index.snippet(field, getattr(paper, field), terms[field])
+                if snippet:
+                    return field, snippet
+        return "", ()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _after_write(self) -> None:
+        self.sync.drain()
+
+    def add(self, title: str, **fields: Any) -> Paper:
+        """Add one paper by hand. Fields as in :class:`PaperRecord` (authors, year, doi, ...)."""
+        record = PaperRecord(title=title, **fields)
+        _normalize(record)
+        if not record.title:
+            raise ReadinglistError("a paper needs a title")
+        with self._write_lock:
+            paper_id = self.store.insert_paper(record)
+        self._after_write()
+        return self.get(paper_id)
+
+    def update(self, paper_id: int, **fields: Any) -> Paper:
+        """Change metadata fields (title, authors, year, venue, arxiv_id, doi, url, abstract,
+        source, status, note). Links are re-read from the abstract when it changes."""
+        if "abstract" in fields and "links" not in fields:
+            fields["links"] = extract_links(fields["abstract"])
+        if "doi" in fields:
+            fields["doi"] = normalize_doi(fields["doi"])
+        if "arxiv_id" in fields:
+            fields["arxiv_id"] = normalize_arxiv_id(fields["arxiv_id"])
+        if "title" in fields and not str(fields["title"]).strip():
+            raise ReadinglistError("a paper needs a title")
+        with self._write_lock:
+            self.store.update_fields(paper_id, fields)
+        self._after_write()
+        return self.get(paper_id)
+
+    def delete(self, paper_id: int) -> None:
+        with self._write_lock:
+            self.store.delete_paper(paper_id)
+        self._after_write()
+
+    def set_status(self, paper_id: int, status: Status | str) -> Paper:
+        return self.update(paper_id, status=Status.parse(status).value)
+
+    def set_note(self, paper_id: int, text: str) -> Paper:
+        return self.update(paper_id, note=text)
+
+    def set_tags(self, paper_id: int, tags: Iterable[str]) -> Paper:
+        with self._write_lock:
+            self.store.set_tags(paper_id, tags)
+        self._after_write()
+        return self.get(paper_id)
+
+    def add_tags(self, paper_id: int, *tags: str) -> Paper:
+        return self.change_tags(paper_id, add=tags)
+
+    def remove_tags(self, paper_id: int, *tags: str) -> Paper:
+        return self.change_tags(paper_id, remove=tags)
+
+    def change_tags(self, paper_id: int, add: Iterable[str] = (), remove: Iterable[str] = ()) -> Paper:
+        """Add and remove tags in one step (tags compare without case)."""
+        with self._write_lock, self.store.transaction():
+            current = list(self.get(paper_id).tags)
+            removing = {clean_tag(t).casefold() for t in remove}
+            kept = [t for t in current if t.casefold() not in removing]
+            for tag in add:
+                tag = clean_tag(tag)
+                if tag and tag.casefold() not in {t.casefold() for t in kept}:
+                    kept.append(tag)
+            self.store.set_tags(paper_id, kept)
+        self._after_write()
+        return self.get(paper_id)
+
+    # -- importing -----------------------------------------------------------------------
+
+    def import_file(
+        self,
+        path: str | Path,
+        fmt: str | None = None,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> ImportReport:
+        """Import a file; the format is detected unless `fmt` is given.
+
+        Entries that cannot be read are reported and the rest imported. The whole import
+        is one transaction: an error or cancel leaves the library as it was.
+        ImportFailed if the file as a whole cannot be read.
+        """
+        path = Path(path).expanduser()
+        parsed = importers.parse_file(path, fmt)
+        report = self.import_records(parsed.records, progress, cancelled)
+        report.failed[:0] = parsed.problems
+        report.warnings[:0] = parsed.warnings
+        return report
+
+    def import_sample(self, progress: Progress | None = None,
+                      cancelled: Cancelled | None = None) -> ImportReport:
+        """Import the Daily Papers page shipped with the app (68 papers)."""
+        return self.import_file(sample_page_path(), "dailypapers", progress, cancelled)
+
+    def import_records(
+        self,
+        records: Sequence[PaperRecord],
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> ImportReport:
+        report = ImportReport()
+        total = len(records)
+        try:
+            with self._write_lock, self.store.transaction():
+                for done, record in enumerate(records, start=1):
+                    if cancelled and cancelled():
+                        raise ImportCancelled()
+                    _normalize(record)
+                    if not record.title:
+                        report.failed.append(
+                            EntryProblem(record.source, record.line, "entry has no title")
+                        )
+                        continue
+                    existing = self.store.find_duplicate(record)
+                    if existing is not None:
+                        report.duplicates.append((existing, record.title))
+                    else:
+                        report.added.append((self.store.insert_paper(record), record.title))
+                    if progress and (done % 50 == 0 or done == total):
+                        progress(done, total)
+        except ImportCancelled:
+            return ImportReport(cancelled=True)
+        if report.added:
+            self.sync.sync_after_bulk_write()
+        return report
+
+
+def _normalize(record: PaperRecord) -> None:
+    record.title = " ".join(record.title.split())
+    record.doi = normalize_doi(record.doi)
+    record.arxiv_id = normalize_arxiv_id(record.arxiv_id)
+    record.authors = [" ".join(a.split()) for a in record.authors if a.strip()]
+    record.tags = [clean_tag(t) for t in record.tags if clean_tag(t)]
+    if not record.links and record.abstract:
+        record.links = extract_links(record.abstract)
+
+
+__all__ = ["ImportFailed", "Library", "TableRow"]

@@ -1,0 +1,356 @@
+"""PaperStore: the one place that talks SQL. Source of truth for the library.
+
+The connection is shared between the GUI thread and worker threads, so every method
+holds one re-entrant lock; ``transaction()`` holds it for the whole multi-step write.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..domain import Paper, PaperNotFound, PaperRecord, ReadinglistError, Status
+from ..textutil import title_key
+from .schema import MIGRATION_NAMES, SCHEMA_VERSION, migrations
+
+# Columns a caller may change with update_fields(); everything else is managed here.
+EDITABLE_FIELDS = (
+    "title", "authors", "year", "venue", "arxiv_id", "doi", "url", "abstract", "links",
+    "source", "status", "note",
+)
+# Sort keys offered to the GUI and CLI, mapped to SQL expressions (never user text).
+SORT_KEYS: dict[str, str] = {
+    "title": "papers.title COLLATE NOCASE",
+    "authors": "papers.authors COLLATE NOCASE",
+    "year": "papers.year",
+    "status": "papers.status",
+    "added": "papers.added",
+    "modified": "papers.modified",
+    "tags": "(SELECT group_concat(tag, ', ') FROM paper_tags WHERE paper_id = papers.id)",
+    "id": "papers.id",
+}
+
+
+class SchemaTooNew(ReadinglistError):
+    pass
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def clean_tag(tag: str) -> str:
+    """Tags are trimmed and inner whitespace folded; case is kept but compared without it."""
+    return " ".join(tag.split())
+
+
+class PaperStore:
+    def __init__(self, path: Path | str | None) -> None:
+        """Open (and migrate) the database at `path`; None opens an in-memory database."""
+        target = ":memory:" if path is None else str(path)
+        conn = sqlite3.connect(target, check_same_thread=False)
+        self.db = Database(conn)
+        self._lock = threading.RLock()
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if path is not None:
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        applied = {m.name for m in migrations.applied(self.db)}
+        unknown = applied - set(MIGRATION_NAMES)
+        if unknown:
+            raise SchemaTooNew(
+                "this library was written by a newer Readinglist "
+                f"(unknown migrations: {', '.join(sorted(unknown))}); upgrade the app"
+            )
+        migrations.apply(self.db)
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or not at all."""
+        with self._lock, self.db.atomic():
+            yield
+
+    def _q(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self.db.execute(sql, params).fetchall()
+
+    # -- meta ----------------------------------------------------------------------
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        rows = self._q("SELECT value FROM meta WHERE key = ?", [key])
+        return rows[0][0] if rows else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    # -- papers: writes ------------------------------------------------------------
+
+    def insert_paper(self, record: PaperRecord, now: datetime | None = None) -> int:
+        now = now or utc_now()
+        stamp = now.isoformat()
+        with self.transaction():
+            cursor = self.db.execute(
+                """INSERT INTO papers (title, title_key, authors, year, venue, arxiv_id, doi,
+                       url, abstract, links, source, status, note, added, modified)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unread', '', ?, ?)""",
+                [
+                    record.title, title_key(record.title), json.dumps(record.authors),
+                    record.year, record.venue, record.arxiv_id, record.doi, record.url,
+                    record.abstract, json.dumps(record.links), record.source, stamp, stamp,
+                ],
+            )
+            paper_id = int(cursor.lastrowid or 0)
+            self._write_tags(paper_id, record.tags)
+            self.enqueue_index([paper_id])
+        return paper_id
+
+    def update_fields(self, paper_id: int, fields: dict[str, Any]) -> None:
+        unknown = set(fields) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"cannot edit field(s): {', '.join(sorted(unknown))}")
+        values = dict(fields)
+        if "title" in values:
+            values["title_key"] = title_key(values["title"])
+        for key in ("authors", "links"):
+            if key in values:
+                values[key] = json.dumps(list(values[key]))
+        if "status" in values:
+            values["status"] = Status.parse(values["status"]).value
+        values["modified"] = utc_now().isoformat()
+        # Column names come from EDITABLE_FIELDS (checked above), values are parameters.
+        assignments = ", ".join(f"{column} = :{column}" for column in values)
+        with self.transaction():
+            self._require(paper_id)
+            self.db.execute(
+                f"UPDATE papers SET {assignments} WHERE id = :_id", {**values, "_id": paper_id}
+            )
+            self.enqueue_index([paper_id])
+
+    def delete_paper(self, paper_id: int) -> None:
+        with self.transaction():
+            self._require(paper_id)
+            self.db.execute("DELETE FROM papers WHERE id = ?", [paper_id])
+            self.enqueue_index([paper_id])
+
+    def set_tags(self, paper_id: int, tags: Iterable[str]) -> None:
+        with self.transaction():
+            self._require(paper_id)
+            self.db.execute("DELETE FROM paper_tags WHERE paper_id = ?", [paper_id])
+            self._write_tags(paper_id, tags)
+            self._touch(paper_id)
+
+    def _write_tags(self, paper_id: int, tags: Iterable[str]) -> None:
+        for tag in tags:
+            tag = clean_tag(tag)
+            if tag:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO paper_tags(paper_id, tag) VALUES (?, ?)",
+                    [paper_id, self._canonical_tag(tag)],
+                )
+
+    def _canonical_tag(self, tag: str) -> str:
+        """Reuse the library's existing spelling of a tag ('LLM' stays 'LLM' when 'llm' is added)."""
+        row = self.db.execute("SELECT tag FROM paper_tags WHERE tag = ? LIMIT 1", [tag]).fetchone()
+        return row[0] if row else tag
+
+    def _touch(self, paper_id: int) -> None:
+        self.db.execute(
+            "UPDATE papers SET modified = ? WHERE id = ?", [utc_now().isoformat(), paper_id]
+        )
+        self.enqueue_index([paper_id])
+
+    def _require(self, paper_id: int) -> None:
+        if not self.db.execute("SELECT 1 FROM papers WHERE id = ?", [paper_id]).fetchone():
+            raise PaperNotFound(paper_id)
+
+    # -- papers: reads -------------------------------------------------------------
+
+    def find_duplicate(self, record: PaperRecord) -> int | None:
+        """Id of a paper that is the same work as `record`: same arXiv id, DOI or title key."""
+        checks = [
+            ("arxiv_id", record.arxiv_id),
+            ("doi", record.doi),
+            ("title_key", title_key(record.title)),
+        ]
+        for column, value in checks:
+            if value:
+                rows = self._q(f"SELECT id FROM papers WHERE {column} = ? LIMIT 1", [value])
+                if rows:
+                    return int(rows[0][0])
+        return None
+
+    def get_paper(self, paper_id: int) -> Paper:
+        papers = self.get_papers([paper_id])
+        if paper_id not in papers:
+            raise PaperNotFound(paper_id)
+        return papers[paper_id]
+
+    def get_papers(self, ids: Sequence[int]) -> dict[int, Paper]:
+        """Papers by id (missing ids are left out), with their tags, in two queries."""
+        if not ids:
+            return {}
+        id_list = json.dumps(list(ids))
+        with self._lock:
+            cursor = self.db.execute(
+                "SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))", [id_list]
+            )
+            columns = [d[0] for d in cursor.description]
+            rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
+            tags = self._tags_for(id_list)
+        return {row["id"]: _paper_from_row(row, tags.get(row["id"], ())) for row in rows}
+
+    def _tags_for(self, id_list_json: str) -> dict[int, tuple[str, ...]]:
+        result: dict[int, list[str]] = {}
+        for paper_id, tag in self.db.execute(
+            "SELECT paper_id, tag FROM paper_tags WHERE paper_id IN "
+            "(SELECT value FROM json_each(?)) ORDER BY tag COLLATE NOCASE",
+            [id_list_json],
+        ):
+            result.setdefault(paper_id, []).append(tag)
+        return {k: tuple(v) for k, v in result.items()}
+
+    def iter_papers(self, batch: int = 500) -> Iterator[list[Paper]]:
+        """Every paper, in id order, a batch at a time (for index rebuilds and exports)."""
+        last = 0
+        while True:
+            ids = [r[0] for r in self._q(
+                "SELECT id FROM papers WHERE id > ? ORDER BY id LIMIT ?", [last, batch]
+            )]
+            if not ids:
+                return
+            papers = self.get_papers(ids)
+            yield [papers[i] for i in ids if i in papers]
+            last = ids[-1]
+
+    def list_ids(
+        self,
+        status: Status | str | None = None,
+        tag: str | None = None,
+        sort: str = "added",
+        descending: bool = False,
+    ) -> list[int]:
+        """Ids of papers matching the filters, sorted in SQL."""
+        where, params = [], []
+        if status:
+            where.append("papers.status = ?")
+            params.append(Status.parse(status).value)
+        if tag:
+            where.append("papers.id IN (SELECT paper_id FROM paper_tags WHERE tag = ?)")
+            params.append(clean_tag(tag))
+        sql = "SELECT papers.id FROM papers"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += _order_by(sort, descending)
+        return [r[0] for r in self._q(sql, params)]
+
+    def sort_ids(self, ids: Sequence[int], sort: str, descending: bool = False) -> list[int]:
+        """The given ids, re-ordered by a column (used to sort search results)."""
+        sql = (
+            "SELECT papers.id FROM papers WHERE papers.id IN (SELECT value FROM json_each(?))"
+            + _order_by(sort, descending)
+        )
+        return [r[0] for r in self._q(sql, [json.dumps(list(ids))])]
+
+    def paper_count(self) -> int:
+        return int(self._q("SELECT count(*) FROM papers")[0][0])
+
+    def status_counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Status}
+        for status, n in self._q("SELECT status, count(*) FROM papers GROUP BY status"):
+            counts[status] = n
+        return counts
+
+    def tag_counts(self) -> dict[str, int]:
+        return {
+            tag: n
+            for tag, n in self._q(
+                "SELECT tag, count(*) FROM paper_tags GROUP BY tag ORDER BY tag COLLATE NOCASE"
+            )
+        }
+
+    # -- search index outbox ------------------------------------------------------------
+
+    def enqueue_index(self, paper_ids: Iterable[int]) -> None:
+        """Record that search must re-read these papers (call inside the write's transaction)."""
+        with self._lock:
+            self.db.conn.executemany(
+                "INSERT INTO index_outbox(paper_id) VALUES (?)", [(i,) for i in paper_ids]
+            )
+
+    def enqueue_all_for_index(self) -> None:
+        with self.transaction():
+            self.db.execute("INSERT INTO index_outbox(paper_id) SELECT id FROM papers")
+
+    def outbox(self, limit: int = 1000) -> list[tuple[int, int]]:
+        """Oldest pending (seq, paper_id) pairs."""
+        return [(s, p) for s, p in self._q(
+            "SELECT seq, paper_id FROM index_outbox ORDER BY seq LIMIT ?", [limit]
+        )]
+
+    def outbox_size(self) -> int:
+        return int(self._q("SELECT count(*) FROM index_outbox")[0][0])
+
+    def last_seq(self) -> int:
+        """The highest outbox sequence ever issued: the database's write position."""
+        rows = self._q("SELECT seq FROM sqlite_sequence WHERE name = 'index_outbox'")
+        return int(rows[0][0]) if rows else 0
+
+    def drop_outbox_upto(self, seq: int) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM index_outbox WHERE seq <= ?", [seq])
+
+
+def _order_by(sort: str, descending: bool) -> str:
+    if sort not in SORT_KEYS:
+        raise ValueError(f"unknown sort key {sort!r}; choose one of: {', '.join(SORT_KEYS)}")
+    direction = "DESC" if descending else "ASC"
+    # Tie-break on id so the order is stable between calls.
+    return f" ORDER BY {SORT_KEYS[sort]} {direction}, papers.id {direction}"
+
+
+def _paper_from_row(row: dict[str, Any], tags: tuple[str, ...]) -> Paper:
+    return Paper(
+        id=row["id"],
+        title=row["title"],
+        authors=tuple(json.loads(row["authors"] or "[]")),
+        year=row["year"],
+        venue=row["venue"],
+        arxiv_id=row["arxiv_id"],
+        doi=row["doi"],
+        url=row["url"],
+        abstract=row["abstract"],
+        links=tuple(json.loads(row["links"] or "[]")),
+        source=row["source"],
+        status=Status.parse(row["status"]),
+        tags=tags,
+        note=row["note"],
+        added=datetime.fromisoformat(row["added"]),
+        modified=datetime.fromisoformat(row["modified"]),
+    )

@@ -1,0 +1,76 @@
+"""Database schema as an ordered list of named migrations (sqlite-utils Migrations).
+
+Never edit a released migration: add a new one. The schema version is the number of
+migrations applied, mirrored into ``PRAGMA user_version`` for outside tools.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("readinglist")
+MIGRATION_NAMES: list[str] = []
+
+
+def _migration(fn):  # type: ignore[no-untyped-def]
+    """Register a migration and remember its name, in order."""
+    MIGRATION_NAMES.append(fn.__name__)
+    return migrations()(fn)
+
+
+@_migration
+def m001_initial(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE papers (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            title_key TEXT NOT NULL,
+            authors TEXT NOT NULL DEFAULT '[]',   -- JSON array, in author order
+            year INTEGER,
+            venue TEXT NOT NULL DEFAULT '',
+            arxiv_id TEXT NOT NULL DEFAULT '',
+            doi TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            abstract TEXT NOT NULL DEFAULT '',
+            links TEXT NOT NULL DEFAULT '[]',     -- JSON array of URLs
+            source TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'unread',
+            note TEXT NOT NULL DEFAULT '',
+            added TEXT NOT NULL,                  -- ISO 8601, UTC
+            modified TEXT NOT NULL
+        )
+        """
+    )
+    for column in ("title_key", "arxiv_id", "doi", "status", "added", "year"):
+        db.execute(f"CREATE INDEX idx_papers_{column} ON papers({column})")
+    db.execute(
+        """
+        CREATE TABLE paper_tags (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL COLLATE NOCASE,
+            PRIMARY KEY (paper_id, tag)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_paper_tags_tag ON paper_tags(tag)")
+    # Outbox for the search index: every write that changes what search should see
+    # inserts the paper id here in the same transaction (see search/indexer.py).
+    db.execute(
+        """
+        CREATE TABLE index_outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            paper_id INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        "INSERT INTO meta(key, value) VALUES ('library_id', ?)", [uuid.uuid4().hex]
+    )
+
+
+SCHEMA_VERSION = len(MIGRATION_NAMES)

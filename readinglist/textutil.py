@@ -1,0 +1,57 @@
+"""Small text helpers shared by importers and the store: title keys, links, identifiers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_URL_RE = re.compile(r"""https?://[^\s<>"'`]+""", re.IGNORECASE)
+# Characters that end a sentence rather than a URL when they trail it.
+_URL_TRAILING = ".,;:!?)]}'\""
+_ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(v\d+)?(?![\d])")
+_ARXIV_OLD = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?\b", re.IGNORECASE)
+
+
+def fold_accents(text: str) -> str:
+    """Drop combining accents: 'Schütze' -> 'Schutze'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def title_key(title: str) -> str:
+    """The key two titles must share to count as the same paper.
+
+    Case, accents, punctuation and spacing are ignored, so "Model Soups: ..." and
+    "model soups - ..." collide.
+    """
+    folded = fold_accents(title).casefold()
+    return " ".join(re.findall(r"[^\W_]+", folded))
+
+
+def extract_links(text: str) -> list[str]:
+    """URLs in running text, in order of appearance, without trailing punctuation."""
+    links: list[str] = []
+    for match in _URL_RE.finditer(text):
+        url = match.group(0)
+        while url and url[-1] in _URL_TRAILING:
+            # Keep a closing bracket that closes one opened inside the URL.
+            if url[-1] == ")" and url.count("(") >= url.count(")"):
+                break
+            url = url[:-1]
+        if url and url not in links:
+            links.append(url)
+    return links
+
+
+def normalize_doi(doi: str) -> str:
+    """Lower-case DOI without resolver prefix: 'https://doi.org/10.1/ABC' -> '10.1/abc'."""
+    doi = doi.strip()
+    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.IGNORECASE)
+    return doi.lower()
+
+
+def normalize_arxiv_id(value: str) -> str:
+    """arXiv id without version or URL: 'https://arxiv.org/abs/2401.12345v2' -> '2401.12345'."""
+    value = value.strip()
+    match = _ARXIV_NEW.search(value) or _ARXIV_OLD.search(value)
+    return match.group(1).lower() if match else ""

@@ -1,0 +1,1 @@
+"""Files bundled with Readinglist (installed as the ``readinglist.resources`` package)."""

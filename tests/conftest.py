@@ -1,0 +1,38 @@
+"""Shared fixtures. Every test gets its own library folder; Qt runs offscreen."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from readinglist import Library  # noqa: E402
+from readinglist.locations import sample_page_path  # noqa: E402
+
+SEED = sample_page_path()  # the Daily Papers page from the design card (68 papers)
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture
+def empty_library(tmp_path: Path) -> Iterator[Library]:
+    library = Library.open(tmp_path / "lib")
+    yield library
+    library.close()
+
+
+@pytest.fixture
+def seeded_library(tmp_path: Path) -> Iterator[Library]:
+    """A library holding the 68 seed papers, ids 1..68 in page order."""
+    library = Library.open(tmp_path / "lib")
+    report = library.import_file(SEED)
+    assert len(report.added) == 68
+    yield library
+    library.close()
