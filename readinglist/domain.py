@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Read status of a paper."""
 
     UNREAD = "unread"
@@ -125,7 +125,9 @@ class ImportReport:
         return {
             "added": [{"id": i, "title": t} for i, t in self.added],
             "already_present": [{"id": i, "title": t} for i, t in self.duplicates],
-            "failed": [{"source": p.source, "line": p.line, "reason": p.reason} for p in self.failed],
+            "failed": [
+                {"source": p.source, "line": p.line, "reason": p.reason} for p in self.failed
+            ],
             "warnings": [
                 {"source": p.source, "line": p.line, "reason": p.reason} for p in self.warnings
             ],

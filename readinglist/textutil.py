@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_URL_RE = re.compile(r"""https?://[^\s<>"'`]+""", re.IGNORECASE)
+# Braces are not URL characters (RFC 3986) but LaTeX leftovers: \href{url}{url}.
+_URL_RE = re.compile(r"""https?://[^\s<>"'`{}]+""", re.IGNORECASE)
 # Characters that end a sentence rather than a URL when they trail it.
 _URL_TRAILING = ".,;:!?)]}'\""
 _ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(v\d+)?(?![\d])")

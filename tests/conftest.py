@@ -10,8 +10,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from readinglist import Library  # noqa: E402
-from readinglist.locations import sample_page_path  # noqa: E402
+from readinglist import Library
+from readinglist.locations import sample_page_path
 
 SEED = sample_page_path()  # the Daily Papers page from the design card (68 papers)
 

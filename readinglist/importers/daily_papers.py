@@ -3,6 +3,7 @@ title paragraph followed by an abstract paragraph, separated by blank lines."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -21,8 +22,11 @@ _CHROME = {
     "daily papers",
     "trending papers",
 }
+# Only month names: a title like "Kosmos 2" must not be taken for a date.
 _DATE = re.compile(
-    r"^(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?|\d{4}-\d{2}-\d{2})$"
+    r"^(?:(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.? \d{1,2}"
+    r"(?:, \d{4})?|\d{4}-\d{2}-\d{2})$"
 )
 # A title is one short line; an abstract is prose. 300 characters is longer than any
 # real title and shorter than almost any abstract.
@@ -43,7 +47,7 @@ def looks_like(text: str) -> bool:
         return True
     paragraphs = _paragraphs(text)[:12]
     shapes = [_is_title(p) for p in paragraphs]
-    pairs = sum(1 for a, b in zip(shapes, shapes[1:]) if a and not b)
+    pairs = sum(1 for a, b in itertools.pairwise(shapes) if a and not b)
     return pairs >= 3
 
 

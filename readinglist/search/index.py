@@ -21,10 +21,11 @@ from whoosh.searching import Searcher
 
 from ..domain import Paper, Segment
 from .query import build_parser, parse_query
-from .schema import INDEX_SCHEMA_VERSION, build_schema, paper_document
-from .snippets import make_snippet
+from .schema import build_schema, paper_document
+from .snippets import make_snippet, match_spans
 
 STATE_FILE = "state.json"
+MAX_UNMERGED_SEGMENTS = 8
 Progress = Callable[[int, int], None]  # (done, total)
 Cancelled = Callable[[], bool]
 
@@ -62,9 +63,11 @@ class SearchIndex:
                                int(data["seq"]))
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        if not windex.exists_in(str(self.folder)):
+        try:
+            exists = windex.exists_in(str(self.folder))
+        except Exception:  # a corrupt TOC raises whoosh's own errors, not OSError
             return None
-        return stamp
+        return stamp if exists else None
 
     @staticmethod
     def _write_stamp(folder: Path, stamp: IndexStamp) -> None:
@@ -76,7 +79,11 @@ class SearchIndex:
         """Open the existing index (raises if it cannot be read)."""
         self.close()
         self._ix = windex.open_dir(str(self.folder))
-        self._ix.doc_count()  # touch the TOC now so corruption shows up here
+        try:
+            self._ix.doc_count()  # touch the TOC now so corruption shows up here
+        except BaseException:
+            self.close()  # not open: searches must not reach the broken files
+            raise
 
     @property
     def is_open(self) -> bool:
@@ -109,8 +116,9 @@ class SearchIndex:
             except BaseException:
                 writer.cancel()
                 raise
-            # Small commits should not rewrite big segments on the GUI's time.
-            writer.commit(merge=False)
+            # A small commit adds a segment; merging rewrites segments and takes longer.
+            # Merge only once segments pile up, since every segment slows searches down.
+            writer.commit(merge=len(writer.segments) >= MAX_UNMERGED_SEGMENTS)
             self._write_stamp(self.folder, stamp)
         self._refresh_searcher()
 
@@ -166,9 +174,13 @@ class SearchIndex:
     # -- searching ------------------------------------------------------------------------
 
     def _refresh_searcher(self) -> None:
+        # Not Searcher.refresh(): whoosh-reloaded 2.7.5 reuses the old reader of a segment
+        # whose deletions changed (and re-adds segments a merge removed), so an updated
+        # paper would be found twice. A new searcher is opened on the next search.
         with self._search_lock:
             if self._searcher is not None:
-                self._searcher = self._searcher.refresh()
+                self._searcher.close()
+                self._searcher = None
 
     def _get_searcher(self) -> Searcher:
         assert self._ix is not None, "index is not open"
@@ -182,7 +194,9 @@ class SearchIndex:
     def search(self, q: wq.Query, limit: int | None) -> tuple[list[RawHit], int]:
         """Ranked (BM25F) hits for a parsed query, and how many documents matched."""
         with self._search_lock:
-            results = self._get_searcher().search(q, limit=limit)
+            # optimize=False: the collector sees every match, so the count is exact without
+            # Whoosh running the query a second time to count (measured: half the time).
+            results = self._get_searcher().search(q, limit=limit, optimize=False)
             hits = [RawHit(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
             return hits, len(results)
 
@@ -209,6 +223,9 @@ class SearchIndex:
 
     def snippet(self, fieldname: str, text: str, terms: set[str]) -> tuple[Segment, ...]:
         return make_snippet(text, terms, self.schema[fieldname].analyzer)
+
+    def spans(self, fieldname: str, text: str, terms: set[str]) -> list[tuple[int, int]]:
+        return match_spans(text, terms, self.schema[fieldname].analyzer)
 
 
 def _positive_leaves(q: wq.Query) -> Iterable[wq.Query]:

@@ -9,8 +9,16 @@ from __future__ import annotations
 import re
 
 from whoosh import query as wq
+from whoosh.analysis import STOP_WORDS
 from whoosh.fields import Schema
-from whoosh.qparser import AndGroup, FieldAliasPlugin, GtLtPlugin, MultifieldPlugin, QueryParser
+from whoosh.qparser import (
+    AndGroup,
+    FieldAliasPlugin,
+    GtLtPlugin,
+    MultifieldPlugin,
+    QueryParser,
+    syntax,
+)
 
 from ..domain import QueryError
 from ..textutil import fold_accents
@@ -41,11 +49,16 @@ USER_FIELDS = ("title", "author", "abstract", "note", "tag", "status", "year", "
 MIN_PREFIX = 2
 MAX_PREFIX_TERMS = 200
 
-_FIELD_RE = re.compile(r"(?:^|(?<=[\s(\-+]))([A-Za-z_]+):(?!//)")
+# `name:value` with nothing between; "Model soups: averaging ..." (a pasted title) and
+# "https://..." are text.
+_FIELD_RE = re.compile(r"(?:^|(?<=[\s(\-+]))([A-Za-z_]+):(?!//)(?=\S)")
 
 
 # A quoted phrase (kept as it is) or a minus that starts a word.
 _MINUS_RE = re.compile(r'"[^"]*"|(^|[\s(])-(?=[\w"(])')
+# A quoted phrase (kept as it is) or question marks that end a word: "Each Other?" is a
+# question, not Whoosh's one-character wildcard.
+_QUESTION_RE = re.compile(r'"[^"]*"|(?<=\w)\?+(?=[\s)]|$)')
 
 
 class BoundedPrefix(wq.Prefix):
@@ -74,9 +87,39 @@ class PaperQueryParser(QueryParser):
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
 
 
+class _Phrase(wq.Phrase):
+    """A phrase that, in a field without word positions (tags), needs all its words.
+
+    Whoosh's own raises there, so `"efficient, scalable"` (a comma splits tags) failed.
+    """
+
+    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+        field = searcher.schema[self.fieldname]
+        if not field.format or not field.format.supports("positions"):
+            terms = [wq.Term(self.fieldname, word) for word in self.words]
+            return wq.And(terms, boost=self.boost).matcher(searcher, context)
+        return super().matcher(searcher, context)
+
+
+class _MultifieldPlugin(MultifieldPlugin):
+    """Unfielded stop words ('as', 'the') are dropped like the text fields drop them.
+
+    Otherwise they would be searched in the fields that keep them (authors, tags) and,
+    since all words must match, "language models as optimizers" would find nothing.
+    """
+
+    def do_multifield(self, parser, group):  # type: ignore[no-untyped-def]
+        # (Whoosh's method recurses into groups through this one.)
+        for node in group:
+            if (isinstance(node, syntax.WordNode) and node.fieldname is None
+                    and node.text.lower() in STOP_WORDS):
+                node.set_fieldname("title")  # analysed away: the word leaves the query
+        return super().do_multifield(parser, group)
+
+
 def build_parser(schema: Schema) -> PaperQueryParser:
-    parser = PaperQueryParser(None, schema, group=AndGroup)
-    parser.add_plugin(MultifieldPlugin(list(DEFAULT_FIELDS)))
+    parser = PaperQueryParser(None, schema, group=AndGroup, phraseclass=_Phrase)
+    parser.add_plugin(_MultifieldPlugin(list(DEFAULT_FIELDS)))
     aliases: dict[str, list[str]] = {}
     for alias, target in FIELD_ALIASES.items():
         if alias != target:
@@ -119,6 +162,7 @@ def parse_query(parser: PaperQueryParser, text: str) -> wq.Query:
     # Field names are case-insensitive for users; Whoosh's are not.
     text = _FIELD_RE.sub(lambda m: m.group(1).lower() + ":", text)
     text = _without_minus(text)
+    text = _QUESTION_RE.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", text)
     try:
         parsed = parser.parse(text)
     except QueryError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
+    IDAnalyzer,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
@@ -20,7 +21,7 @@ from whoosh.support.charset import accent_map
 from ..domain import Paper
 
 # Bump when the schema or analyzers change: an index with another version is rebuilt.
-INDEX_SCHEMA_VERSION = 1
+INDEX_SCHEMA_VERSION = 2
 
 # Words (with inner dots/apostrophes kept, e.g. "FLUX.1"), split on hyphens so that
 # "fine-tuning" indexes as "fine" + "tuning".
@@ -53,10 +54,11 @@ def build_schema() -> Schema:
         note=TEXT(analyzer=text),
         tags=KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=2.0),
         venue=TEXT(analyzer=text),
-        status=ID,
+        # Lower-cased like the stored values, so `status:Read` and `doi:10.1/ABC` match.
+        status=ID(analyzer=IDAnalyzer(lowercase=True)),
         year=NUMERIC(int, signed=False),
-        arxiv=ID,
-        doi=ID,
+        arxiv=ID(analyzer=IDAnalyzer(lowercase=True)),
+        doi=ID(analyzer=IDAnalyzer(lowercase=True)),
         added=DATETIME,
     )
 

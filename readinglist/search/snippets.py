@@ -40,6 +40,13 @@ class _SegmentFormatter(Formatter):
         return [self.format_fragment(f) for f in fragments]
 
 
+def _score_fragment(fragment) -> float:  # type: ignore[no-untyped-def]
+    """Prefer passages with more of the different query words, then more matches, then
+    earlier ones (Whoosh's default counts matches only, and breaks ties by the last)."""
+    distinct = len({t.text for t in fragment.matches})
+    return distinct * 1000 + len(fragment.matches) * 10 - fragment.startchar / 10000
+
+
 def make_snippet(
     text: str, terms: Iterable[str], analyzer: Analyzer, maxchars: int = 260
 ) -> tuple[Segment, ...]:
@@ -49,6 +56,18 @@ def make_snippet(
         return ()
     fragments = highlight(
         text, termset, analyzer, ContextFragmenter(maxchars=maxchars, surround=60),
-        _SegmentFormatter(), top=1,
+        _SegmentFormatter(), top=1, scorer=_score_fragment,
     )
     return tuple(fragments[0]) if fragments else ()
+
+
+def match_spans(text: str, terms: Iterable[str], analyzer: Analyzer) -> list[tuple[int, int]]:
+    """Character ranges of `text` whose analysed form is one of `terms` (for highlighting)."""
+    termset = frozenset(terms)
+    if not text or not termset:
+        return []
+    return [
+        (token.startchar, token.endchar)
+        for token in analyzer(text, chars=True, mode="query", removestops=False)
+        if token.text in termset
+    ]

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,9 @@ SORT_KEYS: dict[str, str] = {
     "status": "papers.status",
     "added": "papers.added",
     "modified": "papers.modified",
-    "tags": "(SELECT group_concat(tag, ', ') FROM paper_tags WHERE paper_id = papers.id)",
+    # Tags compare without case everywhere, so they sort without it too.
+    "tags": "(SELECT group_concat(tag, ', ') FROM paper_tags WHERE paper_id = papers.id)"
+            " COLLATE NOCASE",
     "id": "papers.id",
 }
 
@@ -44,7 +46,7 @@ class SchemaTooNew(ReadinglistError):
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def clean_tag(tag: str) -> str:
@@ -176,7 +178,7 @@ class PaperStore:
                 )
 
     def _canonical_tag(self, tag: str) -> str:
-        """Reuse the library's existing spelling of a tag ('LLM' stays 'LLM' when 'llm' is added)."""
+        """Reuse the library's existing spelling of a tag ('LLM' stays 'LLM' when 'llm' comes)."""
         row = self.db.execute("SELECT tag FROM paper_tags WHERE tag = ? LIMIT 1", [tag]).fetchone()
         return row[0] if row else tag
 
@@ -222,7 +224,7 @@ class PaperStore:
                 "SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))", [id_list]
             )
             columns = [d[0] for d in cursor.description]
-            rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
+            rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
             tags = self._tags_for(id_list)
         return {row["id"]: _paper_from_row(row, tags.get(row["id"], ())) for row in rows}
 
