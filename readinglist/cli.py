@@ -22,16 +22,22 @@ PROG = "readinglist"
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--library", metavar="DIR", default=argparse.SUPPRESS,
+        "--library",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
         help=f"library folder (default: ${ENV_LIBRARY} or {default_library_path()})",
     )
     parser = argparse.ArgumentParser(
-        prog=PROG, parents=[common],
+        prog=PROG,
+        parents=[common],
         description="Readinglist: a reading-list manager for researchers. "
         "Without a command, opens the desktop app.",
     )
-    parser.add_argument("--demo", action="store_true",
-                        help="open the demo library (the bundled Daily Papers sample)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the demo library (the bundled Daily Papers sample)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -54,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("search", "full-text search (query language: see README)")
     p.add_argument("query")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=_positive_int, default=20, help="most hits to show")
     p.add_argument("--json", action="store_true")
 
     p = add("show", "show one paper")
@@ -82,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -91,7 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(library_path, demo=args.demo)
     try:
-        with Library.open(library_path) as library:
+        # The index is built on demand: only `search` needs it, and `reindex` builds it anyway.
+        with Library.open(library_path, build_index=False) as library:
             return COMMANDS[args.command](library, args, sys.stdout)
     except ReadinglistError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
@@ -146,12 +160,17 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         except ImportFailed as exc:
             reports.append((str(path), None, str(exc)))
     if args.json:
-        _dump([{"file": name, "error": error or None, **(r.to_dict() if r else {})}
-               for name, r, error in reports], out)
+        _dump(
+            [
+                {"file": name, "error": error or None, **(r.to_dict() if r else {})}
+                for name, r, error in reports
+            ],
+            out,
+        )
     else:
         for name, report, error in reports:
             if report is None:
-                print(f"{name}: failed: {error}", file=out)
+                print(f"{PROG}: error: {error}", file=sys.stderr)
                 continue
             print(f"{name}: {report.summary()}", file=out)
             for paper_id, title in report.duplicates:
@@ -175,23 +194,30 @@ def cmd_list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if library.index_problem:
+        print(f"{PROG}: {library.index_problem}: building the search index", file=sys.stderr)
+        library.ensure_index(_progress("indexing"))
     results = library.search(args.query, limit=args.limit)
     papers = {p.id: p for p in library.get_many(results.ids)}
     if args.json:
-        _dump({
-            "query": results.query,
-            "total": results.total,
-            "hits": [
-                {
-                    **papers[h.paper_id].to_dict(),
-                    "score": round(h.score, 4),
-                    "snippet_field": h.snippet_field,
-                    "snippet": h.snippet_text(("", "")),
-                    "snippet_marked": h.snippet_text(),
-                }
-                for h in results.hits if h.paper_id in papers
-            ],
-        }, out)
+        _dump(
+            {
+                "query": results.query,
+                "total": results.total,
+                "hits": [
+                    {
+                        **papers[h.paper_id].to_dict(),
+                        "score": round(h.score, 4),
+                        "snippet_field": h.snippet_field,
+                        "snippet": h.snippet_text(("", "")),
+                        "snippet_marked": h.snippet_text(),
+                    }
+                    for h in results.hits
+                    if h.paper_id in papers
+                ],
+            },
+            out,
+        )
         return 0
     for hit in results.hits:
         if hit.paper_id in papers:
@@ -290,15 +316,22 @@ def cmd_info(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         "papers": library.count(),
         "status": library.status_counts(),
         "tags": library.tag_counts(),
-        "index": {"ready": state.ready, "documents": state.documents,
-                  "pending": state.pending, "message": state.message},
+        "index": {
+            "ready": state.ready,
+            "documents": state.documents,
+            "pending": state.pending,
+            "message": state.message,
+        },
     }
     if args.json:
         _dump(data, out)
     else:
         print(f"Library: {data['library']}", file=out)
-        print(f"Papers:  {data['papers']} "
-              f"({', '.join(f'{k} {v}' for k, v in data['status'].items())})", file=out)
+        print(
+            f"Papers:  {data['papers']} "
+            f"({', '.join(f'{k} {v}' for k, v in data['status'].items())})",
+            file=out,
+        )
         print(f"Tags:    {len(data['tags'])}", file=out)
         print(f"Search:  {state.message}", file=out)
     return 0

@@ -90,7 +90,9 @@ class Library:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ReadinglistError(f"cannot create library folder {folder}: {exc.strerror}") from None
+            raise ReadinglistError(
+                f"cannot create library folder {folder}: {exc.strerror}"
+            ) from None
         store = PaperStore(folder / DB_FILE)
         library = cls(folder, store, SearchIndex(folder / INDEX_DIR))
         library.index_problem = library.sync.check()
@@ -100,7 +102,9 @@ class Library:
 
     index_problem: str | None = None
 
-    def ensure_index(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> bool:
+    def ensure_index(
+        self, progress: Progress | None = None, cancelled: Cancelled | None = None
+    ) -> bool:
         """Rebuild the index if :meth:`open` found it missing or stale. True when ready."""
         if self.index_problem is None and self.index.is_open:
             return True
@@ -186,6 +190,8 @@ class Library:
     def search(self, query: str, limit: int | None = 50, snippets: bool = True) -> SearchResults:
         """Ranked hits for a query in the search language (see README); QueryError if unreadable."""
         query = query.strip()
+        if limit is not None and limit < 1:
+            raise ReadinglistError(f"the search limit must be at least 1, not {limit}")
         if not query:
             return SearchResults(query, (), 0)
         if not self.index.is_open or self.sync.rebuilding:
@@ -204,6 +210,19 @@ class Library:
         else:
             hits = [SearchHit(h.paper_id, h.score) for h in raw]
         return SearchResults(query, tuple(hits), total)
+
+    def match_spans(self, query: str, paper_id: int) -> dict[str, list[tuple[int, int]]]:
+        """Where the query matches in this paper's title, abstract and note, as
+        (start, end) character ranges per field: for highlighting the full text."""
+        if not query.strip() or not self.index.is_open:
+            return {}
+        terms = self.index.matched_terms(self.index.parse(query), SNIPPET_FIELDS)
+        paper = self.get(paper_id)
+        return {
+            field: spans
+            for field in SNIPPET_FIELDS
+            if (spans := self.index.spans(field, getattr(paper, field), terms.get(field, set())))
+        }
 
     def _snippet(self, paper: Paper, terms: dict[str, set[str]]) -> tuple[str, tuple[Segment, ...]]:
         for field in SNIPPET_FIELDS:
@@ -268,7 +287,9 @@ class Library:
     def remove_tags(self, paper_id: int, *tags: str) -> Paper:
         return self.change_tags(paper_id, remove=tags)
 
-    def change_tags(self, paper_id: int, add: Iterable[str] = (), remove: Iterable[str] = ()) -> Paper:
+    def change_tags(
+        self, paper_id: int, add: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> Paper:
         """Add and remove tags in one step (tags compare without case)."""
         with self._write_lock, self.store.transaction():
             current = list(self.get(paper_id).tags)
