@@ -1,0 +1,59 @@
+"""Starting the desktop app."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ..domain import ReadinglistError
+from ..locations import default_library_path, demo_library_path, resource_path
+from ..service import Library
+from .main_window import MainWindow
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("Readinglist")
+    app.setApplicationName("Readinglist")
+    app.setDesktopFileName("readinglist")
+    app.setStyle("Fusion")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "readinglist.svg"))))
+    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+    return app
+
+
+def open_library(path: Path, demo: bool = False) -> Library:
+    """Open the library for the window; the demo library is filled with the sample."""
+    # The window builds a missing index in the background instead of waiting here.
+    library = Library.open(path, build_index=False)
+    if demo and library.count() == 0:
+        library.ensure_index()
+        library.import_sample()
+    return library
+
+
+def run(library_path: Path | None = None, demo: bool = False) -> int:
+    app = make_app()
+    path = library_path or (demo_library_path() if demo else default_library_path())
+    try:
+        library = open_library(path, demo)
+    except ReadinglistError as exc:
+        QMessageBox.critical(None, "Readinglist", f"Cannot open the library at {path}:\n{exc}")
+        return 1
+    window = MainWindow(library)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        library.close()
+
+
+def main() -> int:
+    """Entry point of the `readinglist-gui` launcher."""
+    from ..cli import main as cli_main
+
+    return cli_main(["gui", *sys.argv[1:]])

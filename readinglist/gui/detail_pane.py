@@ -1,0 +1,274 @@
+"""The detail pane: the selected paper's metadata and abstract, with its status, tags and
+note editable in place. Every edit is saved through the library at once (the note after
+a short pause in typing, and always before another paper is shown)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCompleter,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import Paper, ReadinglistError, Status
+from ..service import Library
+
+NOTE_SAVE_DELAY_MS = 600
+HIGHLIGHT = QColor("#fff3a3")
+
+
+def _section_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("sectionLabel")
+    return label
+
+
+class DetailPane(QStackedWidget):
+    """Shows one paper. Emits `paperChanged(id)` after it saved an edit."""
+
+    paperChanged = Signal(int)
+    errorOccurred = Signal(str)
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.paper: Paper | None = None
+        self._loading = False
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_SAVE_DELAY_MS)
+        self._note_timer.timeout.connect(self.save_note)
+
+        self.empty = QLabel("Select a paper to see its abstract, status, tags and note.")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setObjectName("emptyState")
+        self.addWidget(self.empty)
+        self.addWidget(self._build_page())
+        self.setCurrentIndex(0)
+
+    # -- building --------------------------------------------------------------------
+
+    def _build_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+
+        self.title = QLabel()
+        self.title.setObjectName("paperTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.authors = QLabel()
+        self.authors.setWordWrap(True)
+        self.authors.setTextFormat(Qt.TextFormat.PlainText)
+        self.authors.setObjectName("paperAuthors")
+        self.meta = QLabel()
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setObjectName("paperMeta")
+        self.meta.setWordWrap(True)
+        self.links = QLabel()
+        self.links.setTextFormat(Qt.TextFormat.RichText)  # built from escaped URLs only
+        self.links.setOpenExternalLinks(True)
+        self.links.setWordWrap(True)
+        for widget in (self.title, self.authors, self.meta, self.links):
+            layout.addWidget(widget)
+
+        status_row = QHBoxLayout()
+        status_row.addWidget(QLabel("Status"))
+        self.status_group = QButtonGroup(self)
+        self.status_buttons: dict[Status, QPushButton] = {}
+        for status in Status:
+            button = QPushButton(status.label)
+            button.setCheckable(True)
+            button.setObjectName(f"status_{status.value}")
+            self.status_group.addButton(button)
+            self.status_buttons[status] = button
+            status_row.addWidget(button)
+        status_row.addStretch(1)
+        self.status_group.buttonClicked.connect(self._status_clicked)
+        layout.addLayout(status_row)
+
+        tag_row = QHBoxLayout()
+        tag_row.addWidget(QLabel("Tags"))
+        self.tags_edit = QLineEdit()
+        self.tags_edit.setPlaceholderText("Add tags, separated by commas")
+        self.tags_edit.setClearButtonEnabled(True)
+        self._completer = QCompleter([], self)
+        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tags_edit.setCompleter(self._completer)
+        self.tags_edit.editingFinished.connect(self.save_tags)
+        tag_row.addWidget(self.tags_edit, 1)
+        layout.addLayout(tag_row)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        abstract_box = QWidget()
+        abstract_layout = QVBoxLayout(abstract_box)
+        abstract_layout.setContentsMargins(0, 4, 0, 0)
+        abstract_layout.addWidget(_section_label("Abstract"))
+        self.abstract = QTextEdit()
+        self.abstract.setReadOnly(True)
+        self.abstract.setAcceptRichText(False)
+        self.abstract.setObjectName("abstract")
+        abstract_layout.addWidget(self.abstract)
+        splitter.addWidget(abstract_box)
+
+        note_box = QWidget()
+        note_layout = QVBoxLayout(note_box)
+        note_layout.setContentsMargins(0, 4, 0, 0)
+        note_header = QHBoxLayout()
+        note_header.addWidget(_section_label("Note"))
+        note_header.addStretch(1)
+        self.note_state = QLabel()
+        self.note_state.setObjectName("noteState")
+        note_header.addWidget(self.note_state)
+        note_layout.addLayout(note_header)
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText("Write a note in Markdown. It is saved as you type.")
+        self.note.textChanged.connect(self._note_edited)
+        note_layout.addWidget(self.note)
+        splitter.addWidget(note_box)
+        splitter.setSizes([300, 180])
+        layout.addWidget(splitter, 1)
+        return page
+
+    # -- showing ---------------------------------------------------------------------
+
+    def show_paper(self, paper_id: int | None, highlights: Sequence[tuple[int, int]] = ()) -> None:
+        """Show a paper (None: the empty state). Pending edits of the previous one are saved."""
+        self.flush()
+        if paper_id is None:
+            self.paper = None
+            self.setCurrentIndex(0)
+            return
+        try:
+            paper = self.library.get(paper_id)
+        except ReadinglistError:
+            self.paper = None
+            self.setCurrentIndex(0)
+            return
+        self._loading = True
+        try:
+            self.paper = paper
+            self.title.setText(paper.title)
+            self.authors.setText(", ".join(paper.authors) or "Authors unknown")
+            self.authors.setProperty("missing", not paper.authors)
+            parts = [
+                str(paper.year) if paper.year else "",
+                paper.venue,
+                f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else "",
+                f"doi:{paper.doi}" if paper.doi else "",
+                paper.source,
+            ]
+            self.meta.setText("  ·  ".join(p for p in parts if p))
+            self.links.setText(_links_html(paper))
+            self.links.setVisible(bool(paper.links or paper.url))
+            self.status_buttons[paper.status].setChecked(True)
+            self.tags_edit.setText(", ".join(paper.tags))
+            self._completer.model().setStringList(sorted(self.library.tag_counts()))  # type: ignore[attr-defined]
+            self.abstract.setPlainText(paper.abstract or "No abstract.")
+            self.set_highlights(highlights)
+            self.note.setPlainText(paper.note)
+            self.note_state.setText("")
+        finally:
+            self._loading = False
+        self.setCurrentIndex(1)
+
+    def set_highlights(self, spans: Sequence[tuple[int, int]]) -> None:
+        """Mark character ranges of the abstract (search matches) without touching its text."""
+        selections = []
+        for start, end in spans:
+            cursor = QTextCursor(self.abstract.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selection = QTextEdit.ExtraSelection()
+            fmt = QTextCharFormat()
+            fmt.setBackground(HIGHLIGHT)
+            selection.format = fmt  # type: ignore[attr-defined]
+            selection.cursor = cursor  # type: ignore[attr-defined]
+            selections.append(selection)
+        self.abstract.setExtraSelections(selections)
+
+    def highlighted_text(self) -> list[str]:
+        """The abstract passages currently highlighted (what the user sees marked)."""
+        return [s.cursor.selectedText() for s in self.abstract.extraSelections()]
+
+    # -- saving ----------------------------------------------------------------------
+
+    def _status_clicked(self, button: QPushButton) -> None:
+        if self.paper is None or self._loading:
+            return
+        status = next(s for s, b in self.status_buttons.items() if b is button)
+        if status != self.paper.status:
+            self._save(lambda pid: self.library.set_status(pid, status))
+
+    def save_tags(self) -> None:
+        if self.paper is None or self._loading:
+            return
+        tags = [t.strip() for t in self.tags_edit.text().split(",") if t.strip()]
+        if [t.casefold() for t in tags] != [t.casefold() for t in self.paper.tags]:
+            self._save(lambda pid: self.library.set_tags(pid, tags))
+            if self.paper is not None:
+                self.tags_edit.setText(", ".join(self.paper.tags))
+
+    def _note_edited(self) -> None:
+        if self._loading or self.paper is None:
+            return
+        self.note_state.setText("Editing…")
+        self._note_timer.start()
+
+    def save_note(self) -> None:
+        self._note_timer.stop()
+        if self.paper is None:
+            return
+        text = self.note.toPlainText()
+        if text != self.paper.note:
+            self._save(lambda pid: self.library.set_note(pid, text))
+        if self.paper is not None:
+            self.note_state.setText("Saved")
+
+    def flush(self) -> None:
+        """Save whatever is still pending (called before switching papers and on quit)."""
+        if self.paper is None:
+            return
+        if self._note_timer.isActive() or self.note.toPlainText() != self.paper.note:
+            self.save_note()
+        if self.tags_edit.isModified():
+            self.save_tags()
+            self.tags_edit.setModified(False)
+
+    def _save(self, action) -> None:  # type: ignore[no-untyped-def]
+        assert self.paper is not None
+        paper_id = self.paper.id
+        try:
+            self.paper = action(paper_id)
+        except ReadinglistError as exc:
+            self.errorOccurred.emit(str(exc))
+            return
+        self.paperChanged.emit(paper_id)
+
+
+def _links_html(paper: Paper) -> str:
+    urls = ([paper.url] if paper.url else []) + [u for u in paper.links if u != paper.url]
+    safe = [u for u in urls if u.lower().startswith(("http://", "https://"))]
+    return "  ".join(
+        f'<a href="{html.escape(u, quote=True)}">{html.escape(_short_url(u))}</a>' for u in safe
+    )
+
+
+def _short_url(url: str) -> str:
+    short = url.split("://", 1)[-1].rstrip("/")
+    return short if len(short) <= 60 else short[:59] + "…"

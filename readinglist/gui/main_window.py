@@ -1,0 +1,488 @@
+"""The main window: search box, sidebar, paper table and detail pane.
+
+It talks only to the Library; searches, imports and index builds run on the task runner
+so typing and scrolling never wait for them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolBar,
+    QWidget,
+)
+
+from ..domain import ImportReport, QueryError, SearchResults
+from ..service import Library
+from .detail_pane import DetailPane
+from .first_run import FirstRunPage
+from .paper_table_model import (
+    COL_ADDED,
+    COL_AUTHORS,
+    COL_STATUS,
+    COL_TAGS,
+    COL_TITLE,
+    COL_YEAR,
+    COLUMNS,
+    PaperTableModel,
+)
+from .sidebar import Filter, Sidebar
+from .tasks import Task, TaskRunner
+from .title_delegate import TitleDelegate
+
+SEARCH_DELAY_MS = 150
+SEARCH_HELP = (
+    'Words must all match. Try: lora*  ·  "model soups"  ·  title:diffusion  ·  '
+    "author:smith  ·  tag:llm  ·  status:reading  ·  year:2024  ·  a OR b  ·  -word"
+)
+
+
+class MainWindow(QMainWindow):
+    searchFinished = Signal(str)  # the query whose results (or error) are now shown
+
+    def __init__(self, library: Library, runner: TaskRunner | None = None) -> None:
+        super().__init__()
+        self.library = library
+        self.runner = runner or TaskRunner(self)
+        self._search_generation = 0
+        self._query = ""
+        self._index_task: Task | None = None
+        self.last_import: ImportReport | None = None
+        self.setWindowTitle(f"Readinglist — {library.folder}")
+        self.setAcceptDrops(True)
+
+        self.model = PaperTableModel(library, self)
+        self._build_widgets()
+        self._build_actions()
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.run_search)
+        self._restore_layout()
+        self.reload()
+        if library.index_problem:
+            self.build_index()
+
+    # -- construction ------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        toolbar = QToolBar("Search", self)
+        toolbar.setObjectName("searchBar")
+        toolbar.setMovable(False)
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText(
+            "Search titles, authors, abstracts, notes, tags…  (Ctrl+F)"
+        )
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setToolTip(SEARCH_HELP)
+        self.search_box.textChanged.connect(self._query_edited)
+        self.search_box.returnPressed.connect(self.run_search)
+        toolbar.addWidget(self.search_box)
+        self.search_message = QLabel()
+        self.search_message.setObjectName("searchMessage")
+        toolbar.addWidget(self.search_message)
+        self.addToolBar(toolbar)
+
+        self.sidebar = Sidebar()
+        self.sidebar.filterChanged.connect(lambda _flt: self.refresh_list())
+
+        self.table = QTableView()
+        self.table.setObjectName("paperTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        # Fixed row height: measuring rows would read every row of a big library.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(False)
+        # The title takes the room that is left; the other columns keep their width.
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        for column, width in (
+            (COL_AUTHORS, 130),
+            (COL_YEAR, 48),
+            (COL_STATUS, 72),
+            (COL_TAGS, 110),
+            (COL_ADDED, 86),
+        ):
+            self.table.setColumnWidth(column, width)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setItemDelegateForColumn(COL_TITLE, TitleDelegate(self.table))
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_ADDED, Qt.SortOrder.AscendingOrder)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        self.detail = DetailPane(self.library)
+        self.detail.paperChanged.connect(self._paper_edited)
+        self.detail.errorOccurred.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([170, 780, 440])
+
+        self.first_run = FirstRunPage()
+        self.first_run.loadSampleRequested.connect(self.load_sample)
+        self.first_run.importRequested.connect(self.choose_import)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.first_run)
+        self.pages.addWidget(self.splitter)
+        self.setCentralWidget(self.pages)
+
+        self.count_label = QLabel()
+        self.index_label = QLabel()
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.index_label)
+
+    def _build_actions(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.import_action = self._action(
+            file_menu, "&Import…", self.choose_import, QKeySequence("Ctrl+I")
+        )
+        self._action(file_menu, "Load &sample papers", self.load_sample)
+        file_menu.addSeparator()
+        self.reindex_action = self._action(file_menu, "&Rebuild search index", self.build_index)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self._action(edit_menu, "&Find", self.focus_search, QKeySequence.StandardKey.Find)
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&Search syntax", self.show_search_help)
+
+    def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    # -- listing and searching --------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Refresh counts, sidebar and the list after the library changed."""
+        total = self.library.count()
+        self.pages.setCurrentIndex(0 if total == 0 else 1)
+        self.sidebar.refresh(total, self.library.status_counts(), self.library.tag_counts())
+        self.refresh_list()
+        self._update_index_label()
+
+    def refresh_list(self) -> None:
+        if self._query:
+            self.run_search()
+            return
+        status, tag = self._filter_args(self.sidebar.current_filter)
+        header = self.table.horizontalHeader()
+        column = header.sortIndicatorSection()
+        key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None
+        ids = self.library.list_ids(
+            status, tag, key or "added", header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        )
+        self._show_ids(ids)
+
+    @staticmethod
+    def _filter_args(flt: Filter) -> tuple[str | None, str | None]:
+        kind, value = flt
+        return (value if kind == "status" else None, value if kind == "tag" else None)
+
+    def _query_edited(self, text: str) -> None:
+        self._query = text.strip()
+        self._search_timer.start()
+
+    def run_search(self) -> None:
+        """Search in the background; a newer query makes older results obsolete."""
+        self._search_timer.stop()
+        query = self._query
+        self._search_generation += 1
+        generation = self._search_generation
+        if not query:
+            self.search_message.setText("")
+            self.refresh_list()
+            return
+        status, tag = self._filter_args(self.sidebar.current_filter)
+
+        def work() -> tuple[SearchResults, list[int] | None]:
+            results = self.library.search(query, limit=None)
+            allowed = self.library.list_ids(status, tag) if (status or tag) else None
+            return results, allowed
+
+        self.runner.run(
+            work,
+            on_success=lambda r: self._search_done(generation, *r),
+            on_failure=lambda msg: self._search_failed(generation, msg),
+        )
+
+    def _search_done(
+        self, generation: int, results: SearchResults, allowed: list[int] | None
+    ) -> None:
+        if generation != self._search_generation:
+            return  # the user has typed on since
+        hits = list(results.hits)
+        if allowed is not None:
+            keep = set(allowed)
+            hits = [h for h in hits if h.paper_id in keep]
+        self.search_box.setProperty("error", False)
+        self._restyle(self.search_box)
+        self.search_message.setText(f"{len(hits)} match{'es' if len(hits) != 1 else ''}")
+        # Relevance order until the user clicks a column header.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self._show_ids([h.paper_id for h in hits], hits)
+        self.searchFinished.emit(results.query)
+
+    def _search_failed(self, generation: int, message: str) -> None:
+        if generation != self._search_generation:
+            return
+        self.search_box.setProperty("error", True)
+        self._restyle(self.search_box)
+        self.search_message.setText(message)
+        self.searchFinished.emit(self._query)
+
+    @staticmethod
+    def _restyle(widget: QWidget) -> None:
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+    def _show_ids(self, ids: list[int], hits: Any = ()) -> None:
+        current = self.current_paper_id()
+        self.model.set_ids(ids, hits)
+        # Search results show a second line (where it matched); fixed heights either way.
+        self.table.verticalHeader().setDefaultSectionSize(44 if hits else 26)
+        self.count_label.setText(f"{len(ids)} of {self.library.count()} papers")
+        row = self.model.row_of(current) if current is not None else None
+        if row is None and ids:
+            row = 0
+        if row is not None:
+            self.select_row(row)
+        else:
+            self.detail.show_paper(None)
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, COL_TITLE)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        self._show_detail(self.model.paper_id(row))
+
+    def current_paper_id(self) -> int | None:
+        index = self.table.selectionModel().currentIndex()
+        return self.model.paper_id(index.row()) if index.isValid() else None
+
+    def _row_changed(self, current: Any, _previous: Any) -> None:
+        self._show_detail(self.model.paper_id(current.row()) if current.isValid() else None)
+
+    def _show_detail(self, paper_id: int | None) -> None:
+        if (
+            paper_id is not None
+            and self.detail.paper is not None
+            and self.detail.paper.id == paper_id
+        ):
+            return
+        spans: list[tuple[int, int]] = []
+        if paper_id is not None and self._query and self.model.hit(paper_id):
+            try:
+                spans = self.library.match_spans(self._query, paper_id).get("abstract", [])
+            except QueryError:
+                spans = []
+        self.detail.show_paper(paper_id, spans)
+
+    def _paper_edited(self, paper_id: int) -> None:
+        self.model.refresh_papers([paper_id])
+        self.sidebar.refresh(
+            self.library.count(), self.library.status_counts(), self.library.tag_counts()
+        )
+        self._update_index_label()
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    # -- importing -------------------------------------------------------------------------
+
+    def choose_import(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Import papers",
+            str(Path.home()),
+            "Daily Papers pages (*.txt);;All files (*)",
+        )
+        if paths:
+            self.import_files([Path(p) for p in paths])
+
+    def load_sample(self) -> None:
+        self._run_import(
+            "Loading the sample papers…",
+            lambda progress, cancelled: [
+                ("sample", self.library.import_sample(progress, cancelled), "")
+            ],
+        )
+
+    def import_files(self, paths: list[Path]) -> None:
+        def work(progress: Any, cancelled: Any) -> list[tuple[str, ImportReport | None, str]]:
+            out: list[tuple[str, ImportReport | None, str]] = []
+            for path in paths:
+                try:
+                    out.append(
+                        (path.name, self.library.import_file(path, None, progress, cancelled), "")
+                    )
+                except Exception as exc:  # one bad file must not stop the others
+                    out.append((path.name, None, str(exc)))
+            return out
+
+        self._run_import(f"Importing {len(paths)} file(s)…", work)
+
+    def _run_import(self, label: str, work: Any) -> None:
+        dialog = QProgressDialog(label, "Cancel", 0, 0, self)
+        dialog.setWindowTitle("Import")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        task = self.runner.run(
+            work,
+            on_success=lambda reports: self._import_done(dialog, reports),
+            on_failure=lambda msg: self._import_failed(dialog, msg),
+            on_progress=lambda done, total: (dialog.setMaximum(total), dialog.setValue(done)),
+            with_progress=True,
+        )
+        dialog.canceled.connect(task.cancel)
+        self.import_action.setEnabled(False)
+
+    def _import_done(self, dialog: QProgressDialog, reports: list) -> None:
+        dialog.reset()
+        self.import_action.setEnabled(True)
+        self.reload()
+        lines, details = [], []
+        for name, report, error in reports:
+            if report is None:
+                lines.append(f"{name}: could not be imported: {error}")
+                continue
+            self.last_import = report
+            lines.append(f"{name}: {report.summary()}")
+            details += [f"failed: {p}" for p in report.failed]
+            details += [f"warning: {p}" for p in report.warnings]
+            details += [f"already present (#{i}): {t}" for i, t in report.duplicates]
+        self.statusBar().showMessage("; ".join(lines), 15000)
+        if details or any(r is None for _, r, _ in reports):
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                "Import finished",
+                "\n".join(lines),
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            if details:
+                box.setDetailedText("\n".join(details))
+            box.open()
+
+    def _import_failed(self, dialog: QProgressDialog, message: str) -> None:
+        dialog.reset()
+        self.import_action.setEnabled(True)
+        QMessageBox.warning(self, "Import failed", message)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)
+
+    # -- the search index -------------------------------------------------------------------
+
+    def build_index(self) -> None:
+        """(Re)build the search index in the background; the list keeps working."""
+        if self._index_task is not None:
+            return
+        self.search_box.setEnabled(False)
+        self.reindex_action.setEnabled(False)
+        self.search_box.setPlaceholderText("Building the search index…")
+
+        def progress(done: int, total: int) -> None:
+            percent = int(100 * done / total) if total else 100
+            self.search_box.setPlaceholderText(f"Building the search index… {percent}%")
+            self.index_label.setText(f"Indexing {done}/{total}")
+
+        self._index_task = self.runner.run(
+            lambda p, c: self.library.reindex(p, c),
+            on_success=lambda _ok: self._index_built(),
+            on_failure=lambda msg: self._index_built(msg),
+            on_progress=progress,
+            with_progress=True,
+        )
+
+    def _index_built(self, error: str | None = None) -> None:
+        self._index_task = None
+        self.search_box.setEnabled(True)
+        self.reindex_action.setEnabled(True)
+        self.search_box.setPlaceholderText(
+            "Search titles, authors, abstracts, notes, tags…  (Ctrl+F)"
+        )
+        if error:
+            QMessageBox.warning(
+                self, "Search index", f"The search index could not be built: {error}"
+            )
+        self._update_index_label()
+        if self._query:
+            self.run_search()
+
+    def _update_index_label(self) -> None:
+        self.index_label.setText(self.library.index_state().message)
+
+    # -- help, closing --------------------------------------------------------------------
+
+    def show_search_help(self) -> None:
+        QMessageBox.information(self, "Search syntax", SEARCH_HELP.replace("  ·  ", "\n"))
+
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            screen = self.screen().availableGeometry()
+            self.resize(
+                min(1440, int(screen.width() * 0.92)), min(880, int(screen.height() * 0.92))
+            )
+        state = settings.value("main/splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.detail.flush()  # no lost keystrokes
+        settings = QSettings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/splitter", self.splitter.saveState())
+        if self._index_task is not None:
+            self._index_task.cancel()
+        self.runner.wait()
+        super().closeEvent(event)

@@ -1,0 +1,88 @@
+"""The sidebar: the library's views (all papers, by status) and its tags, with counts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from ..domain import Status
+
+FilterRole = Qt.ItemDataRole.UserRole + 1
+Filter = tuple[str, str | None]  # ("all", None) | ("status", value) | ("tag", name)
+
+
+class Sidebar(QTreeWidget):
+    filterChanged = Signal(object)  # Filter
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.setColumnCount(2)
+        self.setRootIsDecorated(False)
+        self.setIndentation(10)
+        self.setObjectName("sidebar")
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self._library = QTreeWidgetItem(self, ["LIBRARY"])
+        self._tags = QTreeWidgetItem(self, ["TAGS"])
+        for section in (self._library, self._tags):
+            section.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            font = section.font(0)
+            font.setBold(True)
+            font.setPointSizeF(font.pointSizeF() * 0.85)
+            section.setFont(0, font)
+            section.setExpanded(True)
+        self._current: Filter = ("all", None)
+        self.currentItemChanged.connect(self._changed)
+
+    @property
+    def current_filter(self) -> Filter:
+        return self._current
+
+    def refresh(
+        self, total: int, status_counts: dict[str, int], tag_counts: dict[str, int]
+    ) -> None:
+        """Rebuild the entries with fresh counts, keeping the selection."""
+        self.blockSignals(True)
+        try:
+            for section in (self._library, self._tags):
+                section.takeChildren()
+            entries: list[tuple[QTreeWidgetItem, str, int, Filter]] = [
+                (self._library, "All papers", total, ("all", None))
+            ]
+            entries += [
+                (self._library, s.label, status_counts.get(s.value, 0), ("status", s.value))
+                for s in Status
+            ]
+            entries += [(self._tags, tag, n, ("tag", tag)) for tag, n in tag_counts.items()]
+            selected = None
+            for section, label, count, flt in entries:
+                item = QTreeWidgetItem(section, [label, str(count)])
+                item.setData(0, FilterRole, flt)
+                item.setTextAlignment(
+                    1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                )
+                item.setForeground(1, self.palette().placeholderText())
+                if flt == self._current:
+                    selected = item
+            self._tags.setHidden(not tag_counts)
+            if selected is None:  # the selected tag is gone: fall back to all papers
+                selected = self._library.child(0)
+                self._current = ("all", None)
+            self.setCurrentItem(selected)
+        finally:
+            self.blockSignals(False)
+
+    def select(self, flt: Filter) -> None:
+        for section in (self._library, self._tags):
+            for i in range(section.childCount()):
+                if section.child(i).data(0, FilterRole) == flt:
+                    self.setCurrentItem(section.child(i))
+                    return
+
+    def _changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        flt = item.data(0, FilterRole) if item else None
+        if flt and flt != self._current:
+            self._current = tuple(flt)  # type: ignore[assignment]
+            self.filterChanged.emit(self._current)

@@ -1,0 +1,258 @@
+"""The desktop window, driven as a user would: typing, clicking, selecting."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from readinglist import Library, Status
+from readinglist.gui.app import make_app, open_library
+from readinglist.gui.main_window import MainWindow
+from readinglist.gui.paper_table_model import (
+    COL_STATUS,
+    COL_TAGS,
+    COL_TITLE,
+    PaperTableModel,
+)
+from readinglist.gui.title_delegate import SnippetRole
+
+MODEL_SOUPS = 28  # id of "Model soups: ..." in the seed page
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path, monkeypatch):
+    """Keep window geometry of tests out of the user's settings."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config")
+    )
+
+
+@pytest.fixture
+def window(qtbot, seeded_library: Library) -> MainWindow:
+    make_app()
+    win = MainWindow(seeded_library)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.runner.wait()
+
+
+def titles_shown(win: MainWindow) -> list[str]:
+    model = win.model
+    return [model.data(model.index(r, COL_TITLE)) for r in range(model.rowCount())]
+
+
+def search(qtbot, win: MainWindow, text: str) -> None:
+    win.search_box.clear()
+    with qtbot.waitSignal(
+        win.searchFinished, timeout=5000, check_params_cb=lambda query: query == text
+    ):
+        qtbot.keyClicks(win.search_box, text)
+
+
+def select_paper(win: MainWindow, paper_id: int) -> None:
+    row = win.model.row_of(paper_id)
+    assert row is not None, f"paper {paper_id} is not in the list"
+    win.table.selectRow(row)
+    win.table.setCurrentIndex(win.model.index(row, COL_TITLE))
+
+
+def test_window_lists_every_seed_paper_in_page_order(window):
+    titles = titles_shown(window)
+    assert len(titles) == 68
+    assert titles[0] == "Few-Shot Bot: Prompt-Based Learning for Dialogue Systems"
+    assert window.count_label.text() == "68 of 68 papers"
+    assert window.pages.currentWidget() is window.splitter
+
+
+def test_typing_in_search_box_shows_matching_rows_with_snippets(qtbot, window):
+    search(qtbot, window, 'title:"model soups"')
+    assert window.model.ids == [MODEL_SOUPS]
+    assert window.search_message.text() == "1 match"
+    # The title cell carries the snippet of where it matched, hit words marked.
+    snippet = window.model.data(window.model.index(0, COL_TITLE), SnippetRole)
+    assert [s.text.lower() for s in snippet if s.hit][:2] == ["model", "soups"]
+    assert window.table.rowHeight(0) > 30  # room for the snippet line
+    # Clearing the box brings the whole list back, one line per paper.
+    window.search_box.clear()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 68, timeout=5000)
+    assert window.model.data(window.model.index(0, COL_TITLE), SnippetRole) is None
+    assert window.table.rowHeight(0) < 30
+
+
+def test_prefix_search_lists_all_lora_papers(qtbot, window, seeded_library):
+    search(qtbot, window, "lora*")
+    assert sorted(window.model.ids) == sorted(seeded_library.search("lora*", limit=None).ids)
+    assert all(
+        "lora" in (seeded_library.get(i).title + seeded_library.get(i).abstract).lower()
+        for i in window.model.ids
+    )
+
+
+def test_bad_query_is_explained_in_the_window_not_raised(qtbot, window):
+    window.search_box.setText('"unclosed phrase')
+    qtbot.waitUntil(lambda: "never closed" in window.search_message.text(), timeout=5000)
+    assert window.search_box.property("error") is True
+
+
+def test_selecting_a_row_shows_its_abstract_with_matches_highlighted(qtbot, window, seeded_library):
+    search(qtbot, window, "soups")
+    select_paper(window, MODEL_SOUPS)
+    paper = seeded_library.get(MODEL_SOUPS)
+    assert window.detail.title.text() == paper.title
+    assert window.detail.abstract.toPlainText() == paper.abstract
+    marked = window.detail.highlighted_text()
+    assert marked and all(m.lower().startswith("soup") for m in marked)
+
+
+def test_status_buttons_store_the_status_and_update_the_table(qtbot, window, seeded_library):
+    select_paper(window, MODEL_SOUPS)
+    qtbot.mouseClick(window.detail.status_buttons[Status.READING], Qt.MouseButton.LeftButton)
+    assert seeded_library.get(MODEL_SOUPS).status is Status.READING
+    row = window.model.row_of(MODEL_SOUPS)
+    assert window.model.data(window.model.index(row, COL_STATUS)) == "Reading"
+    assert seeded_library.search("status:reading").ids == [MODEL_SOUPS]
+
+
+def test_tags_typed_in_the_detail_pane_are_saved_and_searchable(qtbot, window, seeded_library):
+    select_paper(window, MODEL_SOUPS)
+    window.detail.tags_edit.setFocus()
+    qtbot.keyClicks(window.detail.tags_edit, "ensembles, LLM")
+    qtbot.keyClick(window.detail.tags_edit, Qt.Key.Key_Return)
+    assert seeded_library.get(MODEL_SOUPS).tags == ("ensembles", "LLM")
+    row = window.model.row_of(MODEL_SOUPS)
+    assert window.model.data(window.model.index(row, COL_TAGS)) == "ensembles, LLM"
+    assert seeded_library.search("tag:llm").ids == [MODEL_SOUPS]
+    # The sidebar now offers the tag, and choosing it filters the list.
+    window.sidebar.select(("tag", "LLM"))
+    assert window.model.ids == [MODEL_SOUPS]
+
+
+def test_note_is_saved_without_a_save_button_when_switching_papers(qtbot, window, seeded_library):
+    select_paper(window, MODEL_SOUPS)
+    window.detail.note.setFocus()
+    qtbot.keyClicks(window.detail.note, "Weight averaging *works*")
+    select_paper(window, 1)  # switch before the autosave delay has passed
+    assert seeded_library.get(MODEL_SOUPS).note == "Weight averaging *works*"
+    assert seeded_library.search("note:averaging").ids == [MODEL_SOUPS]
+
+
+def test_note_autosaves_after_a_pause_in_typing(qtbot, window, seeded_library):
+    select_paper(window, 3)
+    qtbot.keyClicks(window.detail.note, "read the appendix")
+    qtbot.waitUntil(lambda: seeded_library.get(3).note == "read the appendix", timeout=3000)
+    assert window.detail.note_state.text() == "Saved"
+
+
+def test_note_is_saved_when_the_window_closes(qtbot, window, seeded_library):
+    select_paper(window, 5)
+    qtbot.keyClicks(window.detail.note, "closing now")
+    window.close()
+    assert seeded_library.get(5).note == "closing now"
+
+
+def test_sidebar_status_filter_lists_only_that_status(qtbot, window, seeded_library):
+    seeded_library.set_status(2, "read")
+    seeded_library.set_status(7, "read")
+    window.reload()
+    window.sidebar.select(("status", "read"))
+    assert sorted(window.model.ids) == [2, 7]
+    # Searching inside the filtered view keeps the filter.
+    search(qtbot, window, "fine-tuning")
+    assert set(window.model.ids) <= {2, 7}
+
+
+def test_clicking_a_header_sorts_through_the_library(window):
+    window.table.sortByColumn(COL_TITLE, Qt.SortOrder.AscendingOrder)
+    titles = titles_shown(window)
+    assert titles == sorted(titles, key=str.casefold)
+    window.table.sortByColumn(COL_TITLE, Qt.SortOrder.DescendingOrder)
+    assert titles_shown(window) == sorted(titles, key=str.casefold, reverse=True)
+
+
+def test_empty_library_shows_first_run_page_and_loads_the_sample(qtbot, empty_library):
+    make_app()
+    win = MainWindow(empty_library)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.pages.currentWidget() is win.first_run
+    qtbot.mouseClick(win.first_run.sample_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.model.rowCount() == 68, timeout=10000)
+    assert win.pages.currentWidget() is win.splitter
+    assert len(win.last_import.added) == 68
+    win.runner.wait()
+
+
+def test_missing_index_is_built_in_background_while_list_works(qtbot, tmp_path):
+    lib = Library.open(tmp_path / "lib")
+    lib.import_sample()
+    lib.close()
+    import shutil
+
+    shutil.rmtree(tmp_path / "lib" / "index")
+    lib = open_library(tmp_path / "lib")
+    assert lib.index_problem  # the window must build it
+    make_app()
+    win = MainWindow(lib)
+    qtbot.addWidget(win)
+    assert win.model.rowCount() == 68  # the table works from SQLite at once
+    qtbot.waitUntil(lambda: win.search_box.isEnabled(), timeout=15000)
+    search(qtbot, win, 'title:"model soups"')
+    assert win.model.ids == [MODEL_SOUPS]
+    win.runner.wait()
+    lib.close()
+
+
+def test_import_of_a_bad_file_reports_it_and_keeps_the_library(qtbot, window, tmp_path):
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Caf\xe9 paper\n\nAbstract text that is long enough.\n".encode("latin-1"))
+    window.import_files([bad])
+    qtbot.waitUntil(lambda: window.import_action.isEnabled(), timeout=5000)
+    assert "could not be imported" in window.statusBar().currentMessage()
+    assert "latin1.txt" in window.statusBar().currentMessage()
+    assert window.model.rowCount() == 68
+
+
+def test_table_model_passes_qt_model_checks(qtmodeltester, seeded_library):
+    model = PaperTableModel(seeded_library)
+    model.set_ids(seeded_library.list_ids())
+    qtmodeltester.check(model)
+
+
+def test_table_model_with_search_hits_passes_qt_model_checks(qtmodeltester, seeded_library):
+    results = seeded_library.search("diffusion", limit=None)
+    model = PaperTableModel(seeded_library)
+    model.set_ids(results.ids, results.hits)
+    qtmodeltester.check(model)
+    tip = model.data(model.index(0, COL_TITLE), Qt.ItemDataRole.ToolTipRole)
+    assert "Matched in the" in tip and "«" in tip
+
+
+def test_model_reads_rows_lazily(seeded_library, monkeypatch):
+    calls: list[int] = []
+    original = seeded_library.table_rows
+
+    def counting(ids):
+        calls.append(len(ids))
+        return original(ids)
+
+    monkeypatch.setattr(seeded_library, "table_rows", counting)
+    model = PaperTableModel(seeded_library)
+    model.set_ids(seeded_library.list_ids())
+    assert calls == []  # setting the list reads no rows
+    model.data(model.index(3, COL_TITLE))
+    model.data(model.index(4, COL_TITLE))
+    assert calls == [68]  # one page, then served from the cache
+
+
+def test_app_does_not_crash_without_papers_when_searching(qtbot, empty_library):
+    make_app()
+    win = MainWindow(empty_library)
+    qtbot.addWidget(win)
+    win.search_box.setText("anything")
+    qtbot.waitUntil(lambda: win.search_message.text() == "0 matches", timeout=5000)
+    assert QApplication.instance() is not None
+    win.runner.wait()
