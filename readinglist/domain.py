@@ -160,6 +160,11 @@ class SearchResults:
     query: str
     hits: tuple[SearchHit, ...]
     total: int
+    # Counts over every match (not only the hits returned), when asked for:
+    # {"status": {"unread": 3, ...}, "tag": {"llm": 2, ...}, "year": {"2024": 5, ...}}
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # A corrected query that finds something, when this one found nothing.
+    suggestion: str | None = None
 
     @property
     def ids(self) -> list[int]:

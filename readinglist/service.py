@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from whoosh.query import Term
+
 from . import importers
 from .domain import (
     EntryProblem,
@@ -187,8 +189,15 @@ class Library:
 
     # -- searching -----------------------------------------------------------------------
 
-    def search(self, query: str, limit: int | None = 50, snippets: bool = True) -> SearchResults:
-        """Ranked hits for a query in the search language (see README); QueryError if unreadable."""
+    def search(self, query: str, limit: int | None = 50, snippets: bool = True,
+               facets: bool = False) -> SearchResults:
+        """Ranked hits for a query in the search language (see README).
+
+        `limit` hits (None: all) come with snippets unless `snippets` is False; `facets`
+        adds counts by status, tag and year over every match. A query that finds nothing
+        carries a `suggestion` when a respelling would find something. QueryError if the
+        query cannot be read or the index is still being built.
+        """
         query = query.strip()
         if limit is not None and limit < 1:
             raise ReadinglistError(f"the search limit must be at least 1, not {limit}")
@@ -198,18 +207,68 @@ class Library:
             raise QueryError(self.index_state().message + "; search is available when it is done")
         parsed = self.index.parse(query)
         raw, total = self.index.search(parsed, limit)
-        hits: list[SearchHit]
-        if snippets and raw:
-            terms = self.index.matched_terms(parsed, SNIPPET_FIELDS)
-            papers = self.store.get_papers([h.paper_id for h in raw])
-            hits = []
-            for h in raw:
-                paper = papers.get(h.paper_id)
-                field, snippet = self._snippet(paper, terms) if paper else ("", ())
-                hits.append(SearchHit(h.paper_id, h.score, field, snippet))
-        else:
-            hits = [SearchHit(h.paper_id, h.score) for h in raw]
-        return SearchResults(query, tuple(hits), total)
+        hits = [SearchHit(h.paper_id, h.score) for h in raw]
+        if snippets and hits:
+            found = self.snippets(query, [h.paper_id for h in hits], parsed)
+            hits = [found.get(h.paper_id, h) for h in hits]
+            hits = [SearchHit(r.paper_id, r.score, h.snippet_field, h.snippet)
+                    for r, h in zip(raw, hits, strict=True)]
+        facet_counts: dict[str, dict[str, int]] = {}
+        if facets:
+            ids = [h.paper_id for h in raw] if limit is None else self.index.matching_ids(parsed)
+            facet_counts = self.store.facet_counts(ids)
+        suggestion = None
+        if total == 0:
+            suggestion = self._suggest(query, parsed)
+        return SearchResults(query, tuple(hits), total, facet_counts, suggestion)
+
+    def snippets(self, query: str, ids: Sequence[int],
+                 parsed: Any = None) -> dict[int, SearchHit]:
+        """Snippets of where `query` matches each of these papers (for showing a page of
+        results at a time; the score is left at 0)."""
+        parsed = parsed if parsed is not None else self.index.parse(query)
+        terms = self.index.matched_terms(parsed, SNIPPET_FIELDS)
+        papers = self.store.get_papers(ids)
+        result = {}
+        for paper_id in ids:
+            paper = papers.get(paper_id)
+            if paper is not None:
+                field, snippet = self._snippet(paper, terms)
+                result[paper_id] = SearchHit(paper_id, 0.0, field, snippet)
+        return result
+
+    def facets(self, query: str = "") -> dict[str, dict[str, int]]:
+        """Counts by status, tag and year over the papers a query matches (all if empty)."""
+        if not query.strip():
+            return self.store.facet_counts(None)
+        return self.store.facet_counts(self.index.matching_ids(self.index.parse(query)))
+
+    def more_like_this(self, paper_id: int, limit: int = 8) -> list[SearchHit]:
+        """The papers most similar to this one, by the key terms of its title and abstract."""
+        paper = self.get(paper_id)
+        if not self.index.is_open or self.sync.rebuilding:
+            return []
+        raw = self.index.more_like(paper_id, f"{paper.title}\n{paper.abstract}", limit)
+        return [SearchHit(h.paper_id, h.score) for h in raw]
+
+    def _suggest(self, query: str, parsed: Any) -> str | None:
+        def surface(field: str, term: str) -> str | None:
+            # A word as written in a paper that holds this index term (a stem).
+            for paper_id in self.index.matching_ids(Term(field, term))[:5]:
+                text = getattr(self.get(paper_id), field)
+                for start, end in self.index.spans(field, text, {term}):
+                    word = text[start:end]
+                    return word.lower() if not word.isupper() else word
+            return None
+
+        suggestion = self.index.suggest(parsed, self.index.rewrite(query), surface)
+        if suggestion is None or suggestion == query:
+            return None
+        try:
+            parsed_suggestion = self.index.parse(suggestion)
+        except QueryError:
+            return None
+        return suggestion if self.index.search(parsed_suggestion, 1)[1] > 0 else None
 
     def match_spans(self, query: str, paper_id: int) -> dict[str, list[tuple[int, int]]]:
         """Where the query matches in this paper's title, abstract and note, as

@@ -20,7 +20,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from ..domain import Paper, Segment
-from .query import build_parser, parse_query
+from .query import build_parser, parse_query, preprocess
 from .schema import build_schema, paper_document
 from .snippets import make_snippet, match_spans
 
@@ -191,6 +191,11 @@ class SearchIndex:
     def parse(self, text: str) -> wq.Query:
         return parse_query(self.parser, text)
 
+    @staticmethod
+    def rewrite(text: str) -> str:
+        """The query text as the parser sees it (offsets in parsed queries refer to it)."""
+        return preprocess(text)
+
     def search(self, q: wq.Query, limit: int | None) -> tuple[list[RawHit], int]:
         """Ranked (BM25F) hits for a parsed query, and how many documents matched."""
         with self._search_lock:
@@ -199,6 +204,63 @@ class SearchIndex:
             results = self._get_searcher().search(q, limit=limit, optimize=False)
             hits = [RawHit(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
             return hits, len(results)
+
+    def matching_ids(self, q: wq.Query) -> list[int]:
+        """Ids of every paper the query matches, unranked (cheaper than scoring them)."""
+        with self._search_lock:
+            searcher = self._get_searcher()
+            column = searcher.reader().column_reader("id")
+            return [int(column[docnum]) for docnum in searcher.docs_for_query(q)]
+
+    def more_like(self, paper_id: int, text: str, top: int = 10) -> list[RawHit]:
+        """Papers most similar to this one by the key terms of `text` (its title and
+        abstract, from the database), best first; the paper itself is left out."""
+        with self._search_lock:
+            searcher = self._get_searcher()
+            docnum = searcher.document_number(id=str(paper_id))
+            if docnum is None or not text.strip():
+                return []
+            results = searcher.more_like(docnum, "abstract", text=text, top=top, numterms=12)
+            return [RawHit(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
+
+    def suggest(self, q: wq.Query, qstring: str, surface: Callable[[str, str], str | None],
+                fields: Iterable[str] = ("title", "abstract")) -> str | None:
+        """A respelling of `qstring` whose unknown words are replaced by the closest
+        frequent words of the library (within 2 edits), or None.
+
+        Index terms are stems ("diffus"); `surface(field, term)` turns one back into a
+        word as written in some paper ("diffusion").
+        """
+        wanted = tuple(fields)
+        replacements: dict[tuple[int, int], str] = {}
+        with self._search_lock:
+            reader = self._get_searcher().reader()
+            for leaf in _positive_leaves(q):
+                if not isinstance(leaf, wq.Term) or leaf.field() not in wanted:
+                    continue
+                start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+                if start is None or end is None or (start, end) in replacements:
+                    continue
+                if any((f, leaf.text) in reader for f in wanted):
+                    continue  # a known word: the other words are what failed
+                # The closest word first, the most frequent among equally close ones.
+                best: tuple[int, int, str, str] | None = None
+                for fieldname in wanted:
+                    for term in reader.terms_within(fieldname, leaf.text, 2, prefix=1):
+                        rank = (edit_distance(leaf.text, term),
+                                -reader.doc_frequency(fieldname, term))
+                        if best is None or rank < best[:2]:
+                            best = (*rank, fieldname, term)
+                if best is not None:
+                    word = surface(best[2], best[3])
+                    if word:
+                        replacements[(start, end)] = word
+        if not replacements:
+            return None
+        text = qstring
+        for (start, end), word in sorted(replacements.items(), reverse=True):
+            text = text[:start] + word + text[end:]
+        return text
 
     def matched_terms(self, q: wq.Query, fields: Iterable[str]) -> dict[str, set[str]]:
         """The index terms the query matches in `fields` (prefixes expanded), for snippets.
@@ -240,3 +302,17 @@ def _positive_leaves(q: wq.Query) -> Iterable[wq.Query]:
         return
     for child in q.children():
         yield from _positive_leaves(child)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]

@@ -14,6 +14,7 @@ from whoosh.fields import Schema
 from whoosh.qparser import (
     AndGroup,
     FieldAliasPlugin,
+    FuzzyTermPlugin,
     GtLtPlugin,
     MultifieldPlugin,
     QueryParser,
@@ -48,6 +49,9 @@ USER_FIELDS = ("title", "author", "abstract", "note", "tag", "status", "year", "
 # Prefix queries shorter than this would expand to a large part of the vocabulary.
 MIN_PREFIX = 2
 MAX_PREFIX_TERMS = 200
+# Fuzzy words (`transfromer~`) match words within this many edits, at most this many.
+MAX_FUZZY_TERMS = 50
+FUZZY_PREFIX = 1  # the first letter must be right: typos there are rare, and it is fast
 
 # `name:value` with nothing between; "Model soups: averaging ..." (a pasted title) and
 # "https://..." are text.
@@ -71,9 +75,64 @@ class BoundedPrefix(wq.Prefix):
             yield btext
 
 
+class BoundedFuzzy(wq.FuzzyTerm):
+    """A fuzzy word whose expansion is capped at the most frequent close words."""
+
+    def _btexts(self, ixreader):  # type: ignore[no-untyped-def]
+        within = list(ixreader.terms_within(self.fieldname, self.text, self.maxdist,
+                                            prefix=self.prefixlength))
+        if len(within) > MAX_FUZZY_TERMS:
+            within.sort(key=lambda t: -ixreader.doc_frequency(self.fieldname, t))
+            within = within[:MAX_FUZZY_TERMS]
+        return within
+
+
+def auto_distance(word: str) -> int:
+    """Edits a fuzzy word allows when the user gives no number (as search engines do)."""
+    return 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2
+
+
+class _FuzzyPlugin(FuzzyTermPlugin):
+    """`word~` allows 1 edit for short words and 2 for long ones (`word~1` to choose)."""
+
+    class FuzzyTermNode(FuzzyTermPlugin.FuzzyTermNode):
+        def query(self, parser):  # type: ignore[no-untyped-def]
+            q = syntax.TextNode.query(self, parser)
+            if isinstance(q, wq.FuzzyTerm):
+                q.maxdist = auto_distance(self.text) if self.maxdist is None else self.maxdist
+                q.prefixlength = max(self.prefixlength, FUZZY_PREFIX)
+            return q
+
+    def create(self, parser, match):  # type: ignore[no-untyped-def]
+        node = super().create(parser, match)
+        if not match.group("maxdist"):
+            node.maxdist = None
+        return node
+
+    def do_fuzzyterms(self, parser, group):  # type: ignore[no-untyped-def]
+        newgroup = group.empty_copy()
+        i = 0
+        while i < len(group):
+            node = group[i]
+            if i < len(group) - 1 and isinstance(node, syntax.WordNode):
+                nextnode = group[i + 1]
+                if isinstance(nextnode, self.FuzzinessNode):
+                    node = self.FuzzyTermNode(node, nextnode.maxdist, nextnode.prefixlength)
+                    i += 1
+            if isinstance(node, self.FuzzinessNode):
+                node = syntax.to_word(node)
+            if isinstance(node, syntax.GroupNode):
+                node = self.do_fuzzyterms(parser, node)
+            newgroup.append(node)
+            i += 1
+        return newgroup
+
+
 class PaperQueryParser(QueryParser):
-    """Whoosh's parser, except that prefixes are kept as typed (only lower-cased and
-    accent-folded) instead of being stemmed: the stock parser turns `des*` into `de*`."""
+    """Whoosh's parser, with three changes: prefixes are kept as typed (only lower-cased
+    and accent-folded; the stock parser stems `des*` into `de*`), prefix and fuzzy
+    expansions are bounded, and a hyphenated word ("fine-tuning") finds the phrase
+    "fine tuning" and the closed form "finetuning"."""
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True,  # type: ignore[no-untyped-def]
                    removestops=True):
@@ -84,7 +143,26 @@ class PaperQueryParser(QueryParser):
                     f"'{text}*' is too short: type at least {MIN_PREFIX} letters before *"
                 )
             return BoundedPrefix(fieldname, text, boost=boost)
+        if termclass is wq.FuzzyTerm:
+            termclass = BoundedFuzzy
+        elif termclass is wq.Term and "-" in text.strip("-") and self._has_positions(fieldname):
+            return self._compound_query(fieldname, text, boost)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+    def _has_positions(self, fieldname: str) -> bool:
+        field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
+        return bool(field and field.format and field.format.supports("positions"))
+
+    def _compound_query(self, fieldname: str, text: str, boost: float) -> wq.Query | None:
+        field = self.schema[fieldname]
+        words = list(field.process_text(text, mode="query"))
+        closed = list(field.process_text(text.replace("-", ""), mode="query"))
+        if len(words) < 2:
+            return super().term_query(fieldname, text, wq.Term, boost)
+        options: list[wq.Query] = [wq.Phrase(fieldname, words, boost=boost)]
+        if len(closed) == 1:
+            options.append(wq.Term(fieldname, closed[0], boost=boost))
+        return wq.Or(options)
 
 
 class _Phrase(wq.Phrase):
@@ -126,6 +204,7 @@ def build_parser(schema: Schema) -> PaperQueryParser:
             aliases.setdefault(target, []).append(alias)
     parser.add_plugin(FieldAliasPlugin(aliases))
     parser.add_plugin(GtLtPlugin())
+    parser.add_plugin(_FuzzyPlugin())
     return parser
 
 
@@ -156,13 +235,19 @@ def check_syntax(text: str) -> None:
             )
 
 
-def parse_query(parser: PaperQueryParser, text: str) -> wq.Query:
-    """Parse `text`; raise QueryError with a readable message when it cannot be read."""
+def preprocess(text: str) -> str:
+    """Check the query and rewrite our syntax into Whoosh's (QueryError if unreadable)."""
     check_syntax(text)
     # Field names are case-insensitive for users; Whoosh's are not.
     text = _FIELD_RE.sub(lambda m: m.group(1).lower() + ":", text)
     text = _without_minus(text)
-    text = _QUESTION_RE.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", text)
+    text = _RANGE_RE.sub(_range_to_whoosh, text)
+    return _QUESTION_RE.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", text)
+
+
+def parse_query(parser: PaperQueryParser, text: str) -> wq.Query:
+    """Parse `text`; raise QueryError with a readable message when it cannot be read."""
+    text = preprocess(text)
     try:
         parsed = parser.parse(text)
     except QueryError:
@@ -173,6 +258,23 @@ def parse_query(parser: PaperQueryParser, text: str) -> wq.Query:
     if error:
         raise QueryError(error)
     return parsed
+
+
+# `year:2020..2024`, `added:2026-01-01..` (open ends allowed), outside phrases.
+_RANGE_RE = re.compile(r'"[^"]*"|(?<=:)([^\s()"\[\]]*)\.\.([^\s()"\[\]]*)')
+
+
+def _range_to_whoosh(match: re.Match[str]) -> str:
+    if match.group(0).startswith('"'):
+        return match.group(0)
+    low, high = match.group(1), match.group(2)
+    if low and high:
+        return f"[{low} TO {high}]"
+    if low:
+        return f">={low}"
+    if high:
+        return f"<={high}"
+    raise QueryError("a range needs a start or an end, like year:2020..2024")
 
 
 def _without_minus(text: str) -> str:

@@ -6,9 +6,13 @@ index small and means the index never holds user text the database does not.
 
 from __future__ import annotations
 
+import re
+
 from whoosh.analysis import (
+    STOP_WORDS,
     Analyzer,
     CharsetFilter,
+    Filter,
     IDAnalyzer,
     LowercaseFilter,
     RegexTokenizer,
@@ -21,20 +25,66 @@ from whoosh.support.charset import accent_map
 from ..domain import Paper
 
 # Bump when the schema or analyzers change: an index with another version is rebuilt.
-INDEX_SCHEMA_VERSION = 2
+INDEX_SCHEMA_VERSION = 3
 
-# Words (with inner dots/apostrophes kept, e.g. "FLUX.1"), split on hyphens so that
-# "fine-tuning" indexes as "fine" + "tuning".
+# Words, with inner dots and apostrophes kept ("FLUX.1"). Names split on hyphens.
 _TOKEN_PATTERN = r"\w+(?:[.']\w+)*"
+# Prose keeps hyphenated compounds together, for CompoundFilter to split.
+_COMPOUND_PATTERN = r"\w+(?:[-.']\w+)*"
+_PART = re.compile(r"[^-]+")
+
+
+class CompoundFilter(Filter):
+    """Splits "fine-tuning" into "fine" and "tuning" at consecutive positions, so the
+    phrase "fine tuning" finds it, and, when indexing, also adds "finetuning" at the
+    position of the first part, so a search for "finetuning" finds it too.
+
+    Runs after the stop filter (whose renumbering would move the added token), so it
+    drops stop-word parts itself ("text-to-image" -> text, image + texttoimage).
+    """
+
+    def __init__(self, stoplist: frozenset[str] = STOP_WORDS) -> None:
+        self.stops = stoplist
+
+    def __call__(self, tokens):  # type: ignore[no-untyped-def]
+        shift = 0  # positions added by compounds so far
+        for t in tokens:
+            if "-" not in t.text:
+                if shift and t.positions:
+                    t.pos += shift
+                yield t
+                continue
+            pieces = [(m.group(0), m.start(), m.end()) for m in _PART.finditer(t.text)]
+            kept = [p for p in pieces if p[0] not in self.stops]
+            if not kept:
+                shift -= 1
+                continue
+            base = t.pos + shift if t.positions else 0
+            if t.mode == "index" and len(pieces) > 1:
+                joined = t.copy()
+                joined.text = "".join(p[0] for p in pieces)
+                if t.positions:
+                    joined.pos = base
+                yield joined
+            for i, (text, start, end) in enumerate(kept):
+                part = t.copy()
+                part.text = text
+                if t.positions:
+                    part.pos = base + i
+                if t.chars:
+                    part.startchar, part.endchar = t.startchar + start, t.startchar + end
+                yield part
+            shift += len(kept) - 1
 
 
 def text_analyzer() -> Analyzer:
-    """English prose: case and accent folding, stop words, Porter stemming."""
+    """English prose: case and accent folding, stop words, compounds, Porter stemming."""
     return (
-        RegexTokenizer(_TOKEN_PATTERN)
+        RegexTokenizer(_COMPOUND_PATTERN)
         | LowercaseFilter()
         | CharsetFilter(accent_map)
         | StopFilter(minsize=1)
+        | CompoundFilter()
         | StemFilter(cachesize=50000)
     )
 
@@ -47,7 +97,7 @@ def name_analyzer() -> Analyzer:
 def build_schema() -> Schema:
     text = text_analyzer()
     return Schema(
-        id=ID(stored=True, unique=True),
+        id=ID(stored=True, unique=True, sortable=True),  # column: docnum -> id, fast
         title=TEXT(analyzer=text, field_boost=3.0),
         authors=TEXT(analyzer=name_analyzer()),
         abstract=TEXT(analyzer=text),

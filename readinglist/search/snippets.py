@@ -56,7 +56,7 @@ def make_snippet(
         return ()
     fragments = highlight(
         text, termset, analyzer, ContextFragmenter(maxchars=maxchars, surround=60),
-        _SegmentFormatter(), top=1, scorer=_score_fragment,
+        _SegmentFormatter(), top=1, scorer=_score_fragment, mode="index",
     )
     return tuple(fragments[0]) if fragments else ()
 
@@ -68,6 +68,7 @@ def match_spans(text: str, terms: Iterable[str], analyzer: Analyzer) -> list[tup
         return []
     return [
         (token.startchar, token.endchar)
-        for token in analyzer(text, chars=True, mode="query", removestops=False)
+        # Index mode: the tokens the index holds, compounds' closed forms included.
+        for token in analyzer(text, chars=True, mode="index")
         if token.text in termset
     ]

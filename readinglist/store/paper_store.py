@@ -280,6 +280,33 @@ class PaperStore:
         )
         return [r[0] for r in self._q(sql, [json.dumps(list(ids))])]
 
+    def facet_counts(
+        self, ids: Sequence[int] | None, top_tags: int = 30
+    ) -> dict[str, dict[str, int]]:
+        """Counts by status, tag (the most used) and year among these papers (None: all)."""
+        if ids is None:
+            scope, params = "SELECT id FROM papers", []
+        else:
+            scope, params = "SELECT value FROM json_each(?)", [json.dumps(list(ids))]
+        with self._lock:
+            # One pass into a temporary table, so the three counts do not re-read the ids.
+            self.db.execute("DROP TABLE IF EXISTS temp.facet_ids")
+            self.db.execute(f"CREATE TEMP TABLE facet_ids AS {scope}", params)
+            try:
+                status = dict(self.db.execute(
+                    "SELECT status, count(*) FROM papers WHERE id IN (SELECT * FROM facet_ids)"
+                    " GROUP BY status ORDER BY count(*) DESC, status").fetchall())
+                tags = dict(self.db.execute(
+                    "SELECT tag, count(*) FROM paper_tags WHERE paper_id IN "
+                    "(SELECT * FROM facet_ids) GROUP BY tag ORDER BY count(*) DESC, "
+                    "tag COLLATE NOCASE LIMIT ?", [top_tags]).fetchall())
+                years = {str(y): n for y, n in self.db.execute(
+                    "SELECT year, count(*) FROM papers WHERE id IN (SELECT * FROM facet_ids)"
+                    " AND year IS NOT NULL GROUP BY year ORDER BY year DESC").fetchall()}
+            finally:
+                self.db.execute("DROP TABLE IF EXISTS temp.facet_ids")
+        return {"status": status, "tag": tags, "year": years}
+
     def paper_count(self) -> int:
         return int(self._q("SELECT count(*) FROM papers")[0][0])
 
