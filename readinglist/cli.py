@@ -256,6 +256,13 @@ def cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         print(f"{'Link:':9}{link}", file=out)
     if paper.abstract:
         print(f"\n{paper.abstract}", file=out)
+    if paper.annotations:
+        print("\nHighlights:", file=out)
+        for note in paper.annotations:
+            flag = "" if note.anchored else "  (passage no longer in the abstract)"
+            print(f"  [{note.colour}] \"{note.quote}\"{flag}", file=out)
+            if note.comment:
+                print(f"      {note.comment}", file=out)
     if paper.note:
         print(f"\nNote:\n{paper.note}", file=out)
     return 0

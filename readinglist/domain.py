@@ -30,6 +30,38 @@ class Status(enum.StrEnum):
         return {"unread": "To read", "reading": "Reading", "read": "Read"}[self.value]
 
 
+HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "pink", "purple")
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A highlighted passage of a paper's abstract, with an optional comment."""
+
+    id: int
+    paper_id: int
+    start: int  # character offsets into the abstract
+    end: int
+    quote: str  # the passage as it was highlighted
+    colour: str = "yellow"
+    comment: str = ""
+    anchored: bool = True  # False: the abstract changed and the quote is gone from it
+    created: datetime | None = None
+    modified: datetime | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "colour": self.colour,
+            "comment": self.comment,
+            "anchored": self.anchored,
+            "created": self.created.isoformat() if self.created else None,
+            "modified": self.modified.isoformat() if self.modified else None,
+        }
+
+
 @dataclass(frozen=True)
 class Paper:
     """A paper as stored in the library."""
@@ -50,6 +82,7 @@ class Paper:
     note: str = ""
     added: datetime | None = None
     modified: datetime | None = None
+    annotations: tuple[Annotation, ...] = ()
 
     def to_dict(self) -> dict:
         """JSON-ready representation (used by the CLI's --json output)."""
@@ -70,6 +103,7 @@ class Paper:
             "note": self.note,
             "added": self.added.isoformat() if self.added else None,
             "modified": self.modified.isoformat() if self.modified else None,
+            "annotations": [a.to_dict() for a in self.annotations],
         }
 
 

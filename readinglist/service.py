@@ -17,7 +17,10 @@ from typing import Any
 from whoosh.query import Term
 
 from . import importers
+from .anchoring import reanchor
 from .domain import (
+    HIGHLIGHT_COLOURS,
+    Annotation,
     EntryProblem,
     ImportFailed,
     ImportReport,
@@ -34,13 +37,15 @@ from .domain import (
 from .indexing import IndexSync
 from .locations import default_library_path, sample_page_path
 from .search.index import SearchIndex
+from .search.schema import field_text
 from .store.paper_store import SORT_KEYS, PaperStore, clean_tag
 from .textutil import extract_links, normalize_arxiv_id, normalize_doi
 
 DB_FILE = "library.sqlite"
 INDEX_DIR = "index"
 # Snippets come from the first of these fields that the query matched.
-SNIPPET_FIELDS = ("abstract", "note", "title")
+# An annotation comes first: a match inside a highlight is worth saying so.
+SNIPPET_FIELDS = ("annotation", "abstract", "note", "title")
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -280,13 +285,13 @@ class Library:
         return {
             field: spans
             for field in SNIPPET_FIELDS
-            if (spans := self.index.spans(field, getattr(paper, field), terms.get(field, set())))
+            if (spans := self.index.spans(field, field_text(paper, field), terms.get(field, set())))
         }
 
     def _snippet(self, paper: Paper, terms: dict[str, set[str]]) -> tuple[str, tuple[Segment, ...]]:
         for field in SNIPPET_FIELDS:
             if terms.get(field):
-                snippet = self.index.snippet(field, getattr(paper, field), terms[field])
+                snippet = self.index.snippet(field, field_text(paper, field), terms[field])
                 if snippet:
                     return field, snippet
         return "", ()
@@ -318,10 +323,87 @@ class Library:
             fields["arxiv_id"] = normalize_arxiv_id(fields["arxiv_id"])
         if "title" in fields and not str(fields["title"]).strip():
             raise ReadinglistError("a paper needs a title")
-        with self._write_lock:
+        with self._write_lock, self.store.transaction():
+            before = self.get(paper_id)
             self.store.update_fields(paper_id, fields)
+            if "abstract" in fields and fields["abstract"] != before.abstract:
+                self._reanchor(before.annotations, fields["abstract"])
         self._after_write()
         return self.get(paper_id)
+
+    def _reanchor(self, annotations: Iterable[Annotation], abstract: str) -> None:
+        """Move highlights to where their passage now is; flag those whose passage is gone
+        (kept, never dropped, so the user can see and fix them)."""
+        for note in annotations:
+            place = reanchor(abstract, note.start, note.quote)
+            if place is None:
+                if note.anchored:
+                    self.store.update_annotation(note.id, {"anchored": 0})
+            elif place != (note.start, note.end) or not note.anchored:
+                self.store.update_annotation(
+                    note.id, {"start": place[0], "end": place[1], "anchored": 1}
+                )
+
+    # -- annotations ----------------------------------------------------------------------
+
+    def add_annotation(self, paper_id: int, start: int, end: int, colour: str = "yellow",
+                       comment: str = "") -> Annotation:
+        """Highlight abstract[start:end] of a paper in a colour, with an optional comment."""
+        abstract = self.get(paper_id).abstract
+        if not 0 <= start < end <= len(abstract):
+            raise ReadinglistError(
+                f"a highlight must lie inside the abstract (0..{len(abstract)}), "
+                f"not {start}..{end}"
+            )
+        _check_colour(colour)
+        with self._write_lock:
+            annotation_id = self.store.insert_annotation(
+                paper_id, start, end, abstract[start:end], colour, comment
+            )
+        self._after_write()
+        return self.store.get_annotation(annotation_id)
+
+    def update_annotation(self, annotation_id: int, colour: str | None = None,
+                          comment: str | None = None) -> Annotation:
+        fields: dict[str, Any] = {}
+        if colour is not None:
+            _check_colour(colour)
+            fields["colour"] = colour
+        if comment is not None:
+            fields["comment"] = comment
+        if fields:
+            with self._write_lock:
+                self.store.update_annotation(annotation_id, fields)
+            self._after_write()
+        return self.store.get_annotation(annotation_id)
+
+    def delete_annotation(self, annotation_id: int) -> Annotation:
+        """Delete a highlight; returns it, so that it can be restored (undo)."""
+        annotation = self.store.get_annotation(annotation_id)
+        with self._write_lock:
+            self.store.delete_annotation(annotation_id)
+        self._after_write()
+        return annotation
+
+    def restore_annotation(self, annotation: Annotation) -> Annotation:
+        """Put back a deleted highlight (as a new annotation with the same content)."""
+        paper = self.get(annotation.paper_id)
+        place = reanchor(paper.abstract, annotation.start, annotation.quote)
+        start, end = place or (annotation.start, annotation.end)
+        with self._write_lock, self.store.transaction():
+            annotation_id = self.store.insert_annotation(
+                annotation.paper_id, start, end, annotation.quote, annotation.colour,
+                annotation.comment,
+            )
+            if place is None:
+                self.store.update_annotation(annotation_id, {"anchored": 0})
+        self._after_write()
+        return self.store.get_annotation(annotation_id)
+
+    def annotations(self, colour: str | None = None, tag: str | None = None) -> list[Annotation]:
+        """Every highlight in the library, newest first, optionally by colour or tag."""
+        ids = self.store.annotation_ids(colour, tag)
+        return [self.store.get_annotation(i) for i in ids]
 
     def delete(self, paper_id: int) -> None:
         with self._write_lock:
@@ -420,6 +502,13 @@ class Library:
         if report.added:
             self.sync.sync_after_bulk_write()
         return report
+
+
+def _check_colour(colour: str) -> None:
+    if colour not in HIGHLIGHT_COLOURS:
+        raise ReadinglistError(
+            f"unknown colour {colour!r}; choose one of: {', '.join(HIGHLIGHT_COLOURS)}"
+        )
 
 
 def _normalize(record: PaperRecord) -> None:

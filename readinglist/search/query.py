@@ -25,7 +25,7 @@ from ..domain import QueryError
 from ..textutil import fold_accents
 
 # Fields searched when the user names none.
-DEFAULT_FIELDS = ("title", "authors", "abstract", "note", "tags")
+DEFAULT_FIELDS = ("title", "authors", "abstract", "note", "annotation", "tags")
 # What users may type before the colon, mapped to schema field names.
 FIELD_ALIASES: dict[str, str] = {
     "title": "title",
@@ -42,8 +42,12 @@ FIELD_ALIASES: dict[str, str] = {
     "arxiv": "arxiv",
     "doi": "doi",
     "added": "added",
+    "annotation": "annotation",
+    "annotations": "annotation",
+    "highlight": "annotation",
 }
-USER_FIELDS = ("title", "author", "abstract", "note", "tag", "status", "year", "venue",
+USER_FIELDS = ("title", "author", "abstract", "note", "annotation", "tag", "status", "year",
+               "venue",
                "arxiv", "doi", "added")
 
 # Prefix queries shorter than this would expand to a large part of the vocabulary.

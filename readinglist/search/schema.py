@@ -25,7 +25,7 @@ from whoosh.support.charset import accent_map
 from ..domain import Paper
 
 # Bump when the schema or analyzers change: an index with another version is rebuilt.
-INDEX_SCHEMA_VERSION = 3
+INDEX_SCHEMA_VERSION = 4
 
 # Words, with inner dots and apostrophes kept ("FLUX.1"). Names split on hyphens.
 _TOKEN_PATTERN = r"\w+(?:[.']\w+)*"
@@ -102,6 +102,7 @@ def build_schema() -> Schema:
         authors=TEXT(analyzer=name_analyzer()),
         abstract=TEXT(analyzer=text),
         note=TEXT(analyzer=text),
+        annotation=TEXT(analyzer=text),
         tags=KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=2.0),
         venue=TEXT(analyzer=text),
         # Lower-cased like the stored values, so `status:Read` and `doi:10.1/ABC` match.
@@ -121,6 +122,7 @@ def paper_document(paper: Paper) -> dict:
         "authors": "\n".join(paper.authors),
         "abstract": paper.abstract,
         "note": paper.note,
+        "annotation": field_text(paper, "annotation"),
         "tags": ",".join(t.lower() for t in paper.tags),
         "venue": paper.venue,
         "status": paper.status.value,
@@ -132,3 +134,15 @@ def paper_document(paper: Paper) -> dict:
     if paper.added is not None:
         doc["added"] = paper.added.replace(tzinfo=None)
     return {k: v for k, v in doc.items() if v not in ("", None)}
+
+
+def field_text(paper: Paper, fieldname: str) -> str:
+    """The text a text field indexes for a paper (snippets are built from the same)."""
+    if fieldname == "annotation":
+        # Each highlight's passage, then its comment, one per line.
+        return "\n".join(
+            f"{a.quote}\n{a.comment}" if a.comment else a.quote for a in paper.annotations
+        )
+    if fieldname == "authors":
+        return "\n".join(paper.authors)
+    return str(getattr(paper, fieldname))

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..domain import Paper, PaperNotFound, PaperRecord, ReadinglistError, Status
+from ..domain import Annotation, Paper, PaperNotFound, PaperRecord, ReadinglistError, Status
 from ..textutil import title_key
 from .schema import MIGRATION_NAMES, SCHEMA_VERSION, migrations
 
@@ -226,7 +226,24 @@ class PaperStore:
             columns = [d[0] for d in cursor.description]
             rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
             tags = self._tags_for(id_list)
-        return {row["id"]: _paper_from_row(row, tags.get(row["id"], ())) for row in rows}
+            notes = self._annotations_for(id_list)
+        return {
+            row["id"]: _paper_from_row(row, tags.get(row["id"], ()), notes.get(row["id"], ()))
+            for row in rows
+        }
+
+    def _annotations_for(self, id_list_json: str) -> dict[int, tuple[Annotation, ...]]:
+        cursor = self.db.execute(
+            "SELECT * FROM annotations WHERE paper_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY paper_id, start, id",
+            [id_list_json],
+        )
+        columns = [d[0] for d in cursor.description]
+        result: dict[int, list[Annotation]] = {}
+        for values in cursor.fetchall():
+            note = _annotation_from_row(dict(zip(columns, values, strict=True)))
+            result.setdefault(note.paper_id, []).append(note)
+        return {k: tuple(v) for k, v in result.items()}
 
     def _tags_for(self, id_list_json: str) -> dict[int, tuple[str, ...]]:
         result: dict[int, list[str]] = {}
@@ -324,6 +341,65 @@ class PaperStore:
             )
         }
 
+    # -- annotations ----------------------------------------------------------------------
+
+    def insert_annotation(self, paper_id: int, start: int, end: int, quote: str,
+                          colour: str, comment: str) -> int:
+        stamp = utc_now().isoformat()
+        with self.transaction():
+            self._require(paper_id)
+            cursor = self.db.execute(
+                "INSERT INTO annotations (paper_id, start, end, quote, colour, comment, "
+                "anchored, created, modified) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                [paper_id, start, end, quote, colour, comment, stamp, stamp],
+            )
+            self._touch(paper_id)
+        return int(cursor.lastrowid or 0)
+
+    def get_annotation(self, annotation_id: int) -> Annotation:
+        with self._lock:
+            cursor = self.db.execute("SELECT * FROM annotations WHERE id = ?", [annotation_id])
+            values = cursor.fetchone()
+            if values is None:
+                raise ReadinglistError(f"no annotation with id {annotation_id}")
+            columns = [d[0] for d in cursor.description]
+        return _annotation_from_row(dict(zip(columns, values, strict=True)))
+
+    def update_annotation(self, annotation_id: int, fields: dict[str, Any]) -> None:
+        allowed = {"start", "end", "quote", "colour", "comment", "anchored"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"cannot edit annotation field(s): {', '.join(sorted(unknown))}")
+        values = {**fields, "modified": utc_now().isoformat()}
+        assignments = ", ".join(f"{column} = :{column}" for column in values)
+        with self.transaction():
+            paper_id = self.get_annotation(annotation_id).paper_id
+            self.db.execute(
+                f"UPDATE annotations SET {assignments} WHERE id = :_id",
+                {**values, "_id": annotation_id},
+            )
+            self._touch(paper_id)
+
+    def delete_annotation(self, annotation_id: int) -> None:
+        with self.transaction():
+            paper_id = self.get_annotation(annotation_id).paper_id
+            self.db.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
+            self._touch(paper_id)
+
+    def annotation_ids(self, colour: str | None = None, tag: str | None = None) -> list[int]:
+        """Ids of annotations across the library, newest first, filtered by colour/tag."""
+        where, params = [], []
+        if colour:
+            where.append("colour = ?")
+            params.append(colour)
+        if tag:
+            where.append("paper_id IN (SELECT paper_id FROM paper_tags WHERE tag = ?)")
+            params.append(clean_tag(tag))
+        sql = "SELECT id FROM annotations"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [r[0] for r in self._q(sql + " ORDER BY created DESC, id DESC", params)]
+
     # -- search index outbox ------------------------------------------------------------
 
     def enqueue_index(self, paper_ids: Iterable[int]) -> None:
@@ -364,7 +440,24 @@ def _order_by(sort: str, descending: bool) -> str:
     return f" ORDER BY {SORT_KEYS[sort]} {direction}, papers.id {direction}"
 
 
-def _paper_from_row(row: dict[str, Any], tags: tuple[str, ...]) -> Paper:
+def _annotation_from_row(row: dict[str, Any]) -> Annotation:
+    return Annotation(
+        id=row["id"],
+        paper_id=row["paper_id"],
+        start=row["start"],
+        end=row["end"],
+        quote=row["quote"],
+        colour=row["colour"],
+        comment=row["comment"],
+        anchored=bool(row["anchored"]),
+        created=datetime.fromisoformat(row["created"]),
+        modified=datetime.fromisoformat(row["modified"]),
+    )
+
+
+def _paper_from_row(
+    row: dict[str, Any], tags: tuple[str, ...], annotations: tuple[Annotation, ...] = ()
+) -> Paper:
     return Paper(
         id=row["id"],
         title=row["title"],
@@ -382,4 +475,5 @@ def _paper_from_row(row: dict[str, Any], tags: tuple[str, ...]) -> Paper:
         note=row["note"],
         added=datetime.fromisoformat(row["added"]),
         modified=datetime.fromisoformat(row["modified"]),
+        annotations=annotations,
     )

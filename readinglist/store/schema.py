@@ -73,4 +73,27 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@_migration
+def m002_annotations(db: Database) -> None:
+    # Highlights on a paper's abstract: character offsets plus the quoted text, so a
+    # highlight can be found again after the abstract is corrected (re-anchoring).
+    db.execute(
+        """
+        CREATE TABLE annotations (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            quote TEXT NOT NULL,
+            colour TEXT NOT NULL DEFAULT 'yellow',
+            comment TEXT NOT NULL DEFAULT '',
+            anchored INTEGER NOT NULL DEFAULT 1,   -- 0: the quote is no longer in the text
+            created TEXT NOT NULL,
+            modified TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_annotations_paper ON annotations(paper_id)")
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
