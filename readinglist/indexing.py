@@ -37,6 +37,77 @@ class IndexSync:
         self.library_id = store.meta("library_id") or ""
         self.rebuilding = False
         self.progress: tuple[int, int] = (0, 0)
+        self._listeners: list[Callable[[list[int]], None]] = []
+        self._worker: threading.Thread | None = None
+        # Writes notified so far, and how many of them the worker has applied.
+        self._requested = 0
+        self._applied = 0
+        self._state = threading.Condition()
+        self._stopping = False
+
+    # -- background worker ------------------------------------------------------------
+
+    def start_worker(self) -> None:
+        """Apply writes to the index on a thread of its own from now on, so that an edit
+        returns as soon as the database has it (the GUI's mode)."""
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._run, name="index-worker", daemon=True)
+            self._worker.start()
+
+    @property
+    def background(self) -> bool:
+        return self._worker is not None
+
+    def notify(self) -> None:
+        """A write happened: apply it now (no worker) or wake the worker."""
+        if self._worker is None:
+            self.drain()
+            return
+        with self._state:
+            self._requested += 1
+            self._state.notify_all()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until the worker has applied every write notified so far."""
+        with self._state:
+            target = self._requested
+            return self._state.wait_for(lambda: self._applied >= target, timeout)
+
+    def stop_worker(self) -> None:
+        if self._worker is not None:
+            with self._state:
+                self._stopping = True
+                self._state.notify_all()
+            self._worker.join(timeout=30)
+            self._worker = None
+
+    def add_listener(self, listener: Callable[[list[int]], None]) -> None:
+        """Call `listener(paper_ids)` after those papers changed in the index (on the
+        thread that applied them)."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Callable[[list[int]], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _run(self) -> None:
+        while True:
+            with self._state:
+                self._state.wait_for(lambda: self._requested > self._applied or self._stopping)
+                if self._stopping:
+                    break
+                target = self._requested
+            try:
+                self.drain()
+            except Exception:  # keep the worker alive; the outbox keeps the work
+                log.exception("applying changes to the search index failed")
+            with self._state:
+                self._applied = target
+                self._state.notify_all()
+        try:
+            self.drain()  # what was written before closing
+        except Exception:
+            log.exception("applying changes to the search index failed")
 
     def _stamp(self, seq: int) -> IndexStamp:
         return IndexStamp(self.library_id, INDEX_SCHEMA_VERSION, seq)
@@ -90,6 +161,11 @@ class IndexSync:
                 )
                 self.store.drop_outbox_upto(seq)
                 changed += len(ids)
+                for listener in list(self._listeners):
+                    try:
+                        listener(ids)
+                    except Exception:  # a listener's failure must not stop indexing
+                        log.exception("index listener failed")
 
     def sync_after_bulk_write(self, progress: Progress | None = None) -> None:
         """After a big import: rebuild when that is faster than incremental updates."""

@@ -8,6 +8,7 @@ the database's text.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -131,6 +132,7 @@ class Library:
         return self.sync.state()
 
     def close(self) -> None:
+        self.sync.stop_worker()
         self.index.close()
         self.store.close()
 
@@ -157,9 +159,10 @@ class Library:
         tag: str | None = None,
         sort: str = "added",
         descending: bool = False,
+        year: int | None = None,
     ) -> list[Paper]:
-        """Papers filtered by status and/or tag, sorted by `sort` (see SORT_KEYS)."""
-        return self.get_many(self.list_ids(status, tag, sort, descending))
+        """Papers filtered by status, tag and/or year, sorted by `sort` (see SORT_KEYS)."""
+        return self.get_many(self.list_ids(status, tag, sort, descending, year))
 
     def list_ids(
         self,
@@ -167,8 +170,9 @@ class Library:
         tag: str | None = None,
         sort: str = "added",
         descending: bool = False,
+        year: int | None = None,
     ) -> list[int]:
-        return self.store.list_ids(status, tag, sort, descending)
+        return self.store.list_ids(status, tag, sort, descending, year)
 
     def sort_ids(self, ids: Sequence[int], sort: str, descending: bool = False) -> list[int]:
         return self.store.sort_ids(ids, sort, descending)
@@ -266,8 +270,15 @@ class Library:
                     return word.lower() if not word.isupper() else word
             return None
 
-        suggestion = self.index.suggest(parsed, self.index.rewrite(query), surface)
-        if suggestion is None or suggestion == query:
+        respell = self.index.suggest(parsed, self.index.rewrite(query), surface)
+        if not respell:
+            return None
+        # Mend the words in what the user typed, so the suggestion keeps their syntax.
+        suggestion = query
+        for typed, word in respell.items():
+            pattern = rf"(?<!\w){re.escape(typed)}(?!\w)"
+            suggestion = re.sub(pattern, word, suggestion, flags=re.IGNORECASE)
+        if suggestion == query:
             return None
         try:
             parsed_suggestion = self.index.parse(suggestion)
@@ -299,7 +310,16 @@ class Library:
     # -- writing -------------------------------------------------------------------------
 
     def _after_write(self) -> None:
-        self.sync.drain()
+        self.sync.notify()
+
+    def index_in_background(self) -> None:
+        """From now on writes return once the database has them; a worker thread applies
+        them to the search index (within milliseconds). The GUI works this way."""
+        self.sync.start_worker()
+
+    def wait_for_index(self, timeout: float | None = 10.0) -> bool:
+        """Wait until every write so far is searchable (background mode). True if so."""
+        return self.sync.wait_idle(timeout)
 
     def add(self, title: str, **fields: Any) -> Paper:
         """Add one paper by hand. Fields as in :class:`PaperRecord` (authors, year, doi, ...)."""

@@ -33,6 +33,7 @@ def open_library(path: Path, demo: bool = False) -> Library:
     if demo and library.count() == 0:
         library.ensure_index()
         library.import_sample()
+    library.index_in_background()  # edits return at once; the index follows in ms
     return library
 
 

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ..domain import Paper, ReadinglistError, Status
 from ..service import Library
+from .tasks import TaskRunner
 
 NOTE_SAVE_DELAY_MS = 600
 HIGHLIGHT = QColor("#fff3a3")
@@ -42,10 +45,14 @@ class DetailPane(QStackedWidget):
 
     paperChanged = Signal(int)
     errorOccurred = Signal(str)
+    openPaper = Signal(int)  # the user chose a similar paper
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, library: Library, runner: TaskRunner | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.library = library
+        self.runner = runner
         self.paper: Paper | None = None
         self._loading = False
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_SAVE_DELAY_MS)
@@ -141,7 +148,19 @@ class DetailPane(QStackedWidget):
         self.note.textChanged.connect(self._note_edited)
         note_layout.addWidget(self.note)
         splitter.addWidget(note_box)
-        splitter.setSizes([300, 180])
+
+        similar_box = QWidget()
+        similar_layout = QVBoxLayout(similar_box)
+        similar_layout.setContentsMargins(0, 4, 0, 0)
+        similar_layout.addWidget(_section_label("Similar papers"))
+        self.similar = QListWidget()
+        self.similar.setObjectName("similarList")
+        self.similar.setToolTip("Papers of this library with the most key terms in common")
+        self.similar.itemActivated.connect(self._similar_chosen)
+        self.similar.itemClicked.connect(self._similar_chosen)
+        similar_layout.addWidget(self.similar)
+        splitter.addWidget(similar_box)
+        splitter.setSizes([300, 150, 110])
         layout.addWidget(splitter, 1)
         return page
 
@@ -186,6 +205,46 @@ class DetailPane(QStackedWidget):
         finally:
             self._loading = False
         self.setCurrentIndex(1)
+        self._load_similar(paper.id)
+
+    def _load_similar(self, paper_id: int) -> None:
+        """Fill "Similar papers" (off the GUI thread when a runner is given)."""
+        self.similar.clear()
+        self.similar.addItem("Looking for similar papers…")
+
+        def work() -> list[tuple[int, str]]:
+            hits = self.library.more_like_this(paper_id, limit=6)
+            papers = self.library.get_many([h.paper_id for h in hits])
+            return [(p.id, p.title) for p in papers]
+
+        def show(found: list[tuple[int, str]]) -> None:
+            if self.paper is None or self.paper.id != paper_id:
+                return  # another paper is shown by now
+            self.similar.clear()
+            for other_id, title in found:
+                item = QListWidgetItem(title)
+                item.setData(Qt.ItemDataRole.UserRole, other_id)
+                item.setToolTip(title)
+                self.similar.addItem(item)
+            if not found:
+                self.similar.addItem("No similar papers found.")
+
+        if self.runner is None:
+            show(work())
+        else:
+            self.runner.run(work, on_success=show, on_failure=lambda _msg: show([]))
+
+    def similar_ids(self) -> list[int]:
+        return [
+            self.similar.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.similar.count())
+            if self.similar.item(i).data(Qt.ItemDataRole.UserRole) is not None
+        ]
+
+    def _similar_chosen(self, item: QListWidgetItem) -> None:
+        paper_id = item.data(Qt.ItemDataRole.UserRole)
+        if paper_id is not None:
+            self.openPaper.emit(int(paper_id))
 
     def set_highlights(self, spans: Sequence[tuple[int, int]]) -> None:
         """Mark character ranges of the abstract (search matches) without touching its text."""

@@ -6,10 +6,20 @@ so typing and scrolling never wait for them.
 
 from __future__ import annotations
 
+import html
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +49,7 @@ from .paper_table_model import (
     COL_TITLE,
     COL_YEAR,
     COLUMNS,
+    SNIPPET_PAGE,
     PaperTableModel,
 )
 from .sidebar import Filter, Sidebar
@@ -50,6 +61,12 @@ SEARCH_HELP = (
     'Words must all match. Try: lora*  ·  "model soups"  ·  title:diffusion  ·  '
     "author:smith  ·  tag:llm  ·  status:reading  ·  year:2024  ·  a OR b  ·  -word"
 )
+
+
+class IndexBridge(QObject):
+    """Carries 'the index changed' from the indexing thread to the GUI thread."""
+
+    changed = Signal(list)
 
 
 class MainWindow(QMainWindow):
@@ -72,6 +89,10 @@ class MainWindow(QMainWindow):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.run_search)
         self._restore_layout()
+        self._bridge = IndexBridge(self)
+        self._bridge.changed.connect(self._index_changed)
+        self._listener = self._bridge.changed.emit
+        library.sync.add_listener(self._listener)
         self.reload()
         if library.index_problem:
             self.build_index()
@@ -94,6 +115,9 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.search_box)
         self.search_message = QLabel()
         self.search_message.setObjectName("searchMessage")
+        self.search_message.setTextFormat(Qt.TextFormat.RichText)  # escaped text + one link
+        self.search_message.linkActivated.connect(lambda _link: self.accept_suggestion())
+        self.suggestion: str | None = None
         toolbar.addWidget(self.search_message)
         self.addToolBar(toolbar)
 
@@ -133,7 +157,8 @@ class MainWindow(QMainWindow):
         self.table.sortByColumn(COL_ADDED, Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
-        self.detail = DetailPane(self.library)
+        self.detail = DetailPane(self.library, self.runner)
+        self.detail.openPaper.connect(self.open_paper)
         self.detail.paperChanged.connect(self._paper_edited)
         self.detail.errorOccurred.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
 
@@ -188,29 +213,40 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         """Refresh counts, sidebar and the list after the library changed."""
-        total = self.library.count()
-        self.pages.setCurrentIndex(0 if total == 0 else 1)
-        self.sidebar.refresh(total, self.library.status_counts(), self.library.tag_counts())
+        self.pages.setCurrentIndex(0 if self.library.count() == 0 else 1)
+        self._refresh_sidebar()
         self.refresh_list()
         self._update_index_label()
+
+    def _refresh_sidebar(self, facets: dict[str, dict[str, int]] | None = None,
+                         total: int | None = None) -> None:
+        """Library-wide counts, or a search's facets (counts among its matches)."""
+        if facets is None:
+            overall = self.library.facets("")
+            self.sidebar.refresh(self.library.count(), self.library.status_counts(),
+                                 self.library.tag_counts(), overall["year"])
+        else:
+            self.sidebar.refresh(total or 0, facets["status"], facets["tag"], facets["year"])
 
     def refresh_list(self) -> None:
         if self._query:
             self.run_search()
             return
-        status, tag = self._filter_args(self.sidebar.current_filter)
+        status, tag, year = self._filter_args(self.sidebar.current_filter)
         header = self.table.horizontalHeader()
         column = header.sortIndicatorSection()
         key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None
-        ids = self.library.list_ids(
-            status, tag, key or "added", header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
-        )
-        self._show_ids(ids)
+        descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        self._show_ids(self.library.list_ids(status, tag, key or "added", descending, year))
 
     @staticmethod
-    def _filter_args(flt: Filter) -> tuple[str | None, str | None]:
+    def _filter_args(flt: Filter) -> tuple[str | None, str | None, int | None]:
         kind, value = flt
-        return (value if kind == "status" else None, value if kind == "tag" else None)
+        return (
+            value if kind == "status" else None,
+            value if kind == "tag" else None,
+            int(value) if kind == "year" and value else None,
+        )
 
     def _query_edited(self, text: str) -> None:
         self._query = text.strip()
@@ -224,13 +260,21 @@ class MainWindow(QMainWindow):
         generation = self._search_generation
         if not query:
             self.search_message.setText("")
+            self._refresh_sidebar()
             self.refresh_list()
             return
-        status, tag = self._filter_args(self.sidebar.current_filter)
+        status, tag, year = self._filter_args(self.sidebar.current_filter)
+        first_page = SNIPPET_PAGE
 
         def work() -> tuple[SearchResults, list[int] | None]:
-            results = self.library.search(query, limit=None)
-            allowed = self.library.list_ids(status, tag) if (status or tag) else None
+            # Every match (for the table and the facets), snippets only for the first page:
+            # the table fetches the others as their rows are drawn.
+            results = self.library.search(query, limit=None, snippets=False, facets=True)
+            head = self.library.snippets(query, results.ids[:first_page])
+            hits = tuple(head.get(h.paper_id, h) for h in results.hits)
+            results = replace(results, hits=hits)
+            filtered = status or tag or year is not None
+            allowed = self.library.list_ids(status, tag, year=year) if filtered else None
             return results, allowed
 
         self.runner.run(
@@ -250,18 +294,32 @@ class MainWindow(QMainWindow):
             hits = [h for h in hits if h.paper_id in keep]
         self.search_box.setProperty("error", False)
         self._restyle(self.search_box)
-        self.search_message.setText(f"{len(hits)} match{'es' if len(hits) != 1 else ''}")
+        self._show_match_count(len(hits), results.suggestion)
+        self._refresh_sidebar(results.facets, results.total)
         # Relevance order until the user clicks a column header.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self._show_ids([h.paper_id for h in hits], hits)
+        self._show_ids([h.paper_id for h in hits], hits, results.query)
         self.searchFinished.emit(results.query)
+
+    def _show_match_count(self, count: int, suggestion: str | None) -> None:
+        text = f"{count} match{'es' if count != 1 else ''}"
+        self.suggestion = suggestion
+        if count == 0 and suggestion:
+            # A link, but built from escaped text: nothing the user typed becomes markup.
+            text += f' — did you mean <a href="suggestion">{html.escape(suggestion)}</a>?'
+        self.search_message.setText(text)
+
+    def accept_suggestion(self) -> None:
+        if self.suggestion:
+            self.search_box.setText(self.suggestion)
+            self.run_search()
 
     def _search_failed(self, generation: int, message: str) -> None:
         if generation != self._search_generation:
             return
         self.search_box.setProperty("error", True)
         self._restyle(self.search_box)
-        self.search_message.setText(message)
+        self.search_message.setText(html.escape(message))
         self.searchFinished.emit(self._query)
 
     @staticmethod
@@ -269,9 +327,9 @@ class MainWindow(QMainWindow):
         widget.style().unpolish(widget)
         widget.style().polish(widget)
 
-    def _show_ids(self, ids: list[int], hits: Any = ()) -> None:
+    def _show_ids(self, ids: list[int], hits: Any = (), query: str = "") -> None:
         current = self.current_paper_id()
-        self.model.set_ids(ids, hits)
+        self.model.set_ids(ids, hits, query)
         # Search results show a second line (where it matched); fixed heights either way.
         self.table.verticalHeader().setDefaultSectionSize(44 if hits else 26)
         self.count_label.setText(f"{len(ids)} of {self.library.count()} papers")
@@ -317,10 +375,31 @@ class MainWindow(QMainWindow):
 
     def _paper_edited(self, paper_id: int) -> None:
         self.model.refresh_papers([paper_id])
-        self.sidebar.refresh(
-            self.library.count(), self.library.status_counts(), self.library.tag_counts()
-        )
+        if not self._query:
+            self._refresh_sidebar()
         self._update_index_label()
+
+    def _index_changed(self, paper_ids: list[int]) -> None:
+        """The index caught up with edits: a shown search may now find other papers."""
+        self._update_index_label()
+        if self._query and not self._search_timer.isActive():
+            self._search_timer.start()
+
+    def open_paper(self, paper_id: int) -> None:
+        """Select a paper, leaving the search and filter if they hide it."""
+        row = self.model.row_of(paper_id)
+        if row is None:
+            self.search_box.blockSignals(True)
+            self.search_box.clear()
+            self.search_box.blockSignals(False)
+            self._query = ""
+            self.search_message.setText("")
+            self.sidebar.select(("all", None))
+            self._refresh_sidebar()
+            self.refresh_list()
+            row = self.model.row_of(paper_id)
+        if row is not None:
+            self.select_row(row)
 
     def focus_search(self) -> None:
         self.search_box.setFocus()
@@ -479,6 +558,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.flush()  # no lost keystrokes
+        self.library.sync.remove_listener(self._listener)
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/splitter", self.splitter.saveState())

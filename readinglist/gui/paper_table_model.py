@@ -14,11 +14,12 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from ..domain import SearchHit, Status
+from ..domain import ReadinglistError, SearchHit, Status
 from ..service import Library, TableRow
 from .title_delegate import SnippetRole
 
 PAGE = 256
+SNIPPET_PAGE = 40  # snippets cost more than rows: fetch fewer at a time
 CACHE_PAGES = 16
 
 COLUMNS: list[tuple[str, str | None]] = [
@@ -55,16 +56,21 @@ class PaperTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._row_of: dict[int, int] = {}
         self._hits: dict[int, SearchHit] = {}
+        self._query = ""
+        self._snippet_pages: set[int] = set()
         self._pages: OrderedDict[int, dict[int, TableRow]] = OrderedDict()
 
     # -- content ----------------------------------------------------------------------
 
-    def set_ids(self, ids: Sequence[int], hits: Sequence[SearchHit] = ()) -> None:
-        """Show these papers in this order; `hits` give the snippets of a search."""
+    def set_ids(self, ids: Sequence[int], hits: Sequence[SearchHit] = (), query: str = "") -> None:
+        """Show these papers in this order. For a search, `hits` are its matches and
+        `query` lets the snippets that hits lack be fetched when their rows are drawn."""
         self.beginResetModel()
         self._ids = list(ids)
         self._row_of = {paper_id: row for row, paper_id in enumerate(self._ids)}
         self._hits = {h.paper_id: h for h in hits}
+        self._query = query
+        self._snippet_pages = set()
         self._pages.clear()
         self.endResetModel()
 
@@ -95,6 +101,26 @@ class PaperTableModel(QAbstractTableModel):
             if page is not None:
                 page.update(self.library.table_rows([paper_id]))
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _snippet_hit(self, row: int, paper_id: int) -> SearchHit | None:
+        """The hit with its snippet, fetching snippets a page at a time as rows are drawn."""
+        hit = self._hits.get(paper_id)
+        if hit is None or hit.snippet or not self._query:
+            return hit
+        page_no = row // SNIPPET_PAGE
+        if page_no not in self._snippet_pages:
+            self._snippet_pages.add(page_no)
+            page = self._ids[page_no * SNIPPET_PAGE:(page_no + 1) * SNIPPET_PAGE]
+            try:
+                found = self.library.snippets(self._query, page)
+            except ReadinglistError:  # the index is being rebuilt: no snippet for now
+                found = {}
+            for pid, snip in found.items():
+                if pid in self._hits:
+                    old = self._hits[pid]
+                    self._hits[pid] = SearchHit(pid, old.score, snip.snippet_field, snip.snippet)
+            hit = self._hits.get(paper_id)
+        return hit
 
     def _row(self, row: int) -> TableRow | None:
         page_no = row // PAGE
@@ -131,7 +157,7 @@ class PaperTableModel(QAbstractTableModel):
         if role == PaperIdRole:
             return paper_id
         if role == SnippetRole:
-            hit = self._hits.get(paper_id)
+            hit = self._snippet_hit(index.row(), paper_id)
             return hit.snippet if hit and index.column() == COL_TITLE else None
         if role not in (
             Qt.ItemDataRole.DisplayRole,
@@ -152,7 +178,7 @@ class PaperTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_TITLE:
-                hit = self._hits.get(paper_id)
+                hit = self._snippet_hit(index.row(), paper_id)
                 if hit is None or not hit.snippet:
                     return row.title
                 return f"{row.title}\n\nMatched in the {hit.snippet_field}: " + hit.snippet_text(

@@ -1,4 +1,5 @@
-"""The sidebar: the library's views (all papers, by status) and its tags, with counts."""
+"""The sidebar: the library's views (all papers, by status), its tags and years, with
+counts. During a search the counts are those of the search's matches (facets)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 from ..domain import Status
 
 FilterRole = Qt.ItemDataRole.UserRole + 1
-Filter = tuple[str, str | None]  # ("all", None) | ("status", value) | ("tag", name)
+# ("all", None) | ("status", value) | ("tag", name) | ("year", "2024")
+Filter = tuple[str, str | None]
 
 
 class Sidebar(QTreeWidget):
@@ -26,7 +28,9 @@ class Sidebar(QTreeWidget):
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self._library = QTreeWidgetItem(self, ["LIBRARY"])
         self._tags = QTreeWidgetItem(self, ["TAGS"])
-        for section in (self._library, self._tags):
+        self._years = QTreeWidgetItem(self, ["YEARS"])
+        self._sections = (self._library, self._tags, self._years)
+        for section in self._sections:
             section.setFlags(Qt.ItemFlag.ItemIsEnabled)
             font = section.font(0)
             font.setBold(True)
@@ -41,12 +45,17 @@ class Sidebar(QTreeWidget):
         return self._current
 
     def refresh(
-        self, total: int, status_counts: dict[str, int], tag_counts: dict[str, int]
+        self,
+        total: int,
+        status_counts: dict[str, int],
+        tag_counts: dict[str, int],
+        year_counts: dict[str, int] | None = None,
     ) -> None:
         """Rebuild the entries with fresh counts, keeping the selection."""
+        year_counts = year_counts or {}
         self.blockSignals(True)
         try:
-            for section in (self._library, self._tags):
+            for section in self._sections:
                 section.takeChildren()
             entries: list[tuple[QTreeWidgetItem, str, int, Filter]] = [
                 (self._library, "All papers", total, ("all", None))
@@ -56,6 +65,7 @@ class Sidebar(QTreeWidget):
                 for s in Status
             ]
             entries += [(self._tags, tag, n, ("tag", tag)) for tag, n in tag_counts.items()]
+            entries += [(self._years, y, n, ("year", y)) for y, n in year_counts.items()]
             selected = None
             for section, label, count, flt in entries:
                 item = QTreeWidgetItem(section, [label, str(count)])
@@ -67,7 +77,8 @@ class Sidebar(QTreeWidget):
                 if flt == self._current:
                     selected = item
             self._tags.setHidden(not tag_counts)
-            if selected is None:  # the selected tag is gone: fall back to all papers
+            self._years.setHidden(not year_counts)
+            if selected is None:  # the selected entry is gone: fall back to all papers
                 selected = self._library.child(0)
                 self._current = ("all", None)
             self.setCurrentItem(selected)
@@ -75,7 +86,7 @@ class Sidebar(QTreeWidget):
             self.blockSignals(False)
 
     def select(self, flt: Filter) -> None:
-        for section in (self._library, self._tags):
+        for section in self._sections:
             for i in range(section.childCount()):
                 if section.child(i).data(0, FilterRole) == flt:
                     self.setCurrentItem(section.child(i))

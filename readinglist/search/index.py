@@ -224,9 +224,9 @@ class SearchIndex:
             return [RawHit(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
 
     def suggest(self, q: wq.Query, qstring: str, surface: Callable[[str, str], str | None],
-                fields: Iterable[str] = ("title", "abstract")) -> str | None:
-        """A respelling of `qstring` whose unknown words are replaced by the closest
-        frequent words of the library (within 2 edits), or None.
+                fields: Iterable[str] = ("title", "abstract")) -> dict[str, str]:
+        """Respellings for the query's unknown words: {word as typed: closest frequent
+        word of the library (within 2 edits)}. `qstring` is the text `q` was parsed from.
 
         Index terms are stems ("diffus"); `surface(field, term)` turns one back into a
         word as written in some paper ("diffusion").
@@ -255,12 +255,7 @@ class SearchIndex:
                     word = surface(best[2], best[3])
                     if word:
                         replacements[(start, end)] = word
-        if not replacements:
-            return None
-        text = qstring
-        for (start, end), word in sorted(replacements.items(), reverse=True):
-            text = text[:start] + word + text[end:]
-        return text
+        return {qstring[start:end]: word for (start, end), word in replacements.items()}
 
     def matched_terms(self, q: wq.Query, fields: Iterable[str]) -> dict[str, set[str]]:
         """The index terms the query matches in `fields` (prefixes expanded), for snippets.

@@ -22,7 +22,7 @@ from whoosh.qparser import (
 )
 
 from ..domain import QueryError
-from ..textutil import fold_accents
+from ..textutil import fold_accents, normalize_arxiv_id, normalize_doi
 
 # Fields searched when the user names none.
 DEFAULT_FIELDS = ("title", "authors", "abstract", "note", "annotation", "tags")
@@ -214,21 +214,21 @@ def build_parser(schema: Schema) -> PaperQueryParser:
 
 def check_syntax(text: str) -> None:
     """Report unbalanced quotes and parentheses and unknown fields, with the column."""
-    depth = 0
+    open_at: list[int] = []  # columns of the '(' not closed yet
     in_quote_at: int | None = None
     for column, char in enumerate(text, start=1):
         if char == '"':
             in_quote_at = None if in_quote_at is not None else column
         elif in_quote_at is None and char == "(":
-            depth += 1
+            open_at.append(column)
         elif in_quote_at is None and char == ")":
-            depth -= 1
-            if depth < 0:
+            if not open_at:
                 raise QueryError(f"unmatched ')' at column {column}")
+            open_at.pop()
     if in_quote_at is not None:
         raise QueryError(f'the quote opened at column {in_quote_at} is never closed')
-    if depth > 0:
-        raise QueryError(f"{depth} '(' never closed")
+    if open_at:
+        raise QueryError(f"the '(' at column {open_at[0]} is never closed")
     unquoted = re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)
     for match in _FIELD_RE.finditer(unquoted):
         name = match.group(1).lower()
@@ -244,6 +244,7 @@ def preprocess(text: str) -> str:
     check_syntax(text)
     # Field names are case-insensitive for users; Whoosh's are not.
     text = _FIELD_RE.sub(lambda m: m.group(1).lower() + ":", text)
+    text = _IDENTIFIER_RE.sub(_normalize_identifier, text)
     text = _without_minus(text)
     text = _RANGE_RE.sub(_range_to_whoosh, text)
     return _QUESTION_RE.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", text)
@@ -279,6 +280,18 @@ def _range_to_whoosh(match: re.Match[str]) -> str:
     if high:
         return f"<={high}"
     raise QueryError("a range needs a start or an end, like year:2020..2024")
+
+
+# `doi:` and `arxiv:` values as users paste them (URLs, versions), outside phrases.
+_IDENTIFIER_RE = re.compile(r'"[^"]*"|(?:^|(?<=[\s(]))(doi|arxiv):(\S+?)(?=[\s)]|$)')
+
+
+def _normalize_identifier(match: re.Match[str]) -> str:
+    if match.group(0).startswith('"'):
+        return match.group(0)
+    field, value = match.group(1), match.group(2)
+    clean = normalize_doi(value) if field == "doi" else normalize_arxiv_id(value) or value
+    return f"{field}:{clean}"
 
 
 def _without_minus(text: str) -> str:

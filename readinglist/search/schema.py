@@ -25,7 +25,7 @@ from whoosh.support.charset import accent_map
 from ..domain import Paper
 
 # Bump when the schema or analyzers change: an index with another version is rebuilt.
-INDEX_SCHEMA_VERSION = 4
+INDEX_SCHEMA_VERSION = 5
 
 # Words, with inner dots and apostrophes kept ("FLUX.1"). Names split on hyphens.
 _TOKEN_PATTERN = r"\w+(?:[.']\w+)*"
@@ -107,7 +107,8 @@ def build_schema() -> Schema:
         venue=TEXT(analyzer=text),
         # Lower-cased like the stored values, so `status:Read` and `doi:10.1/ABC` match.
         status=ID(analyzer=IDAnalyzer(lowercase=True)),
-        year=NUMERIC(int, signed=False),
+        # signed: Whoosh's unsigned ranges match every year when the start is left open.
+        year=NUMERIC(int, signed=True),
         arxiv=ID(analyzer=IDAnalyzer(lowercase=True)),
         doi=ID(analyzer=IDAnalyzer(lowercase=True)),
         added=DATETIME,

@@ -7,6 +7,7 @@ interpreted as markup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from whoosh.analysis import Analyzer
@@ -15,13 +16,16 @@ from whoosh.highlight import ContextFragmenter, Formatter, highlight
 from ..domain import Segment
 
 ELLIPSIS = "\u2026"
+_WORD = re.compile(r"\w")
 
 
 class _SegmentFormatter(Formatter):
     def format_fragment(self, fragment, replace=False):  # type: ignore[no-untyped-def]
         segments: list[Segment] = []
-        index = fragment.startchar
         text = fragment.text
+        # Only punctuation and spaces left out at either end: show them, not an ellipsis.
+        index = 0 if not _WORD.search(text, 0, fragment.startchar) else fragment.startchar
+        end = len(text) if not _WORD.search(text, fragment.endchar) else fragment.endchar
         if index > 0:
             segments.append(Segment(ELLIPSIS))
         for token in sorted(fragment.matches, key=lambda t: (t.startchar, -t.endchar)):
@@ -31,8 +35,8 @@ class _SegmentFormatter(Formatter):
                 segments.append(Segment(text[index:token.startchar]))
             segments.append(Segment(text[token.startchar:token.endchar], hit=True))
             index = token.endchar
-        segments.append(Segment(text[index:fragment.endchar]))
-        if fragment.endchar < len(text):
+        segments.append(Segment(text[index:end]))
+        if end < len(text):
             segments.append(Segment(ELLIPSIS))
         return [s for s in segments if s.text]
 

@@ -274,9 +274,14 @@ class PaperStore:
         tag: str | None = None,
         sort: str = "added",
         descending: bool = False,
+        year: int | None = None,
     ) -> list[int]:
         """Ids of papers matching the filters, sorted in SQL."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
+        if year is not None:
+            where.append("papers.year = ?")
+            params.append(int(year))
         if status:
             where.append("papers.status = ?")
             params.append(Status.parse(status).value)
