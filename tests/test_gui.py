@@ -33,6 +33,7 @@ def _isolated_settings(tmp_path, monkeypatch):
 @pytest.fixture
 def window(qtbot, seeded_library: Library) -> MainWindow:
     make_app()
+    seeded_library.index_in_background()  # as the app runs it
     win = MainWindow(seeded_library)
     qtbot.addWidget(win)
     win.show()
@@ -114,6 +115,7 @@ def test_status_buttons_store_the_status_and_update_the_table(qtbot, window, see
     assert seeded_library.get(MODEL_SOUPS).status is Status.READING
     row = window.model.row_of(MODEL_SOUPS)
     assert window.model.data(window.model.index(row, COL_STATUS)) == "Reading"
+    assert seeded_library.wait_for_index()
     assert seeded_library.search("status:reading").ids == [MODEL_SOUPS]
 
 
@@ -125,6 +127,7 @@ def test_tags_typed_in_the_detail_pane_are_saved_and_searchable(qtbot, window, s
     assert seeded_library.get(MODEL_SOUPS).tags == ("ensembles", "LLM")
     row = window.model.row_of(MODEL_SOUPS)
     assert window.model.data(window.model.index(row, COL_TAGS)) == "ensembles, LLM"
+    assert seeded_library.wait_for_index()
     assert seeded_library.search("tag:llm").ids == [MODEL_SOUPS]
     # The sidebar now offers the tag, and choosing it filters the list.
     window.sidebar.select(("tag", "LLM"))
@@ -137,6 +140,7 @@ def test_note_is_saved_without_a_save_button_when_switching_papers(qtbot, window
     qtbot.keyClicks(window.detail.note, "Weight averaging *works*")
     select_paper(window, 1)  # switch before the autosave delay has passed
     assert seeded_library.get(MODEL_SOUPS).note == "Weight averaging *works*"
+    assert seeded_library.wait_for_index()
     assert seeded_library.search("note:averaging").ids == [MODEL_SOUPS]
 
 
@@ -157,6 +161,7 @@ def test_note_is_saved_when_the_window_closes(qtbot, window, seeded_library):
 def test_sidebar_status_filter_lists_only_that_status(qtbot, window, seeded_library):
     seeded_library.set_status(2, "read")
     seeded_library.set_status(7, "read")
+    assert seeded_library.wait_for_index()
     window.reload()
     window.sidebar.select(("status", "read"))
     assert sorted(window.model.ids) == [2, 7]
@@ -256,3 +261,54 @@ def test_app_does_not_crash_without_papers_when_searching(qtbot, empty_library):
     qtbot.waitUntil(lambda: win.search_message.text() == "0 matches", timeout=5000)
     assert QApplication.instance() is not None
     win.runner.wait()
+
+
+def sidebar_counts(win: MainWindow) -> dict[str, str]:
+    counts = {}
+    for s in range(win.sidebar.topLevelItemCount()):
+        section = win.sidebar.topLevelItem(s)
+        for i in range(section.childCount()):
+            counts[section.child(i).text(0)] = section.child(i).text(1)
+    return counts
+
+
+def test_sidebar_shows_counts_of_the_current_search(qtbot, window, seeded_library):
+    seeded_library.set_status(MODEL_SOUPS, "read")
+    seeded_library.add_tags(MODEL_SOUPS, "ensembles")
+    assert seeded_library.wait_for_index()
+    search(qtbot, window, "soups")
+    counts = sidebar_counts(window)
+    assert counts["All papers"] == "2"
+    assert counts["Read"] == "1" and counts["To read"] == "1"
+    assert counts["ensembles"] == "1"
+    window.search_box.clear()
+    qtbot.waitUntil(lambda: sidebar_counts(window).get("All papers") == "68", timeout=5000)
+
+
+def test_misspelt_search_offers_a_suggestion_that_can_be_clicked(qtbot, window):
+    search(qtbot, window, "difusion rewrd")
+    assert window.model.rowCount() == 0
+    assert "did you mean" in window.search_message.text()
+    assert window.suggestion == "diffusion rewards"
+    with qtbot.waitSignal(window.searchFinished, timeout=5000):
+        window.search_message.linkActivated.emit("suggestion")
+    assert window.search_box.text() == "diffusion rewards"
+    assert window.model.rowCount() > 0
+
+
+def test_similar_papers_are_listed_and_open_on_click(qtbot, window):
+    select_paper(window, 24)  # LoRA-Pro
+    qtbot.waitUntil(lambda: len(window.detail.similar_ids()) > 0, timeout=5000)
+    similar = window.detail.similar_ids()
+    assert 24 not in similar
+    assert 65 in similar  # "Computational Limits of Low-Rank Adaptation (LoRA) ..."
+    window.detail.similar.itemClicked.emit(window.detail.similar.item(similar.index(65)))
+    assert window.current_paper_id() == 65
+    assert window.detail.paper.id == 65
+
+
+def test_a_search_follows_edits_once_the_index_has_them(qtbot, window, seeded_library):
+    search(qtbot, window, "status:reading")
+    assert window.model.ids == []
+    seeded_library.set_status(5, "reading")  # an edit made through the library, not the pane
+    qtbot.waitUntil(lambda: window.model.ids == [5], timeout=5000)
