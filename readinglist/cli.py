@@ -61,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("search", "full-text search (query language: see README)")
     p.add_argument("query")
     p.add_argument("--limit", type=_positive_int, default=20, help="most hits to show")
+    p.add_argument("--facets", action="store_true",
+                   help="also print counts by status, tag and year (always in --json)")
+    p.add_argument("--json", action="store_true")
+
+    p = add("similar", "papers most like this one (by the key terms of title and abstract)")
+    p.add_argument("id", type=int)
+    p.add_argument("--limit", type=_positive_int, default=10)
     p.add_argument("--json", action="store_true")
 
     p = add("show", "show one paper")
@@ -150,6 +157,8 @@ def _progress(label: str):  # type: ignore[no-untyped-def]
 def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if not args.files and not args.sample:
         raise ReadinglistError("name at least one FILE to import, or use --sample")
+    if library.index_problem:  # so that what is imported is searchable when we finish
+        library.ensure_index(_progress("indexing"))
     reports: list[tuple[str, ImportReport | None, str]] = []
     if args.sample:
         reports.append(("sample", library.import_sample(_progress("sample")), ""))
@@ -197,13 +206,15 @@ def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if library.index_problem:
         print(f"{PROG}: {library.index_problem}: building the search index", file=sys.stderr)
         library.ensure_index(_progress("indexing"))
-    results = library.search(args.query, limit=args.limit)
+    results = library.search(args.query, limit=args.limit, facets=args.json or args.facets)
     papers = {p.id: p for p in library.get_many(results.ids)}
     if args.json:
         _dump(
             {
                 "query": results.query,
                 "total": results.total,
+                "suggestion": results.suggestion,
+                "facets": results.facets,
                 "hits": [
                     {
                         **papers[h.paper_id].to_dict(),
@@ -227,6 +238,26 @@ def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     shown = len(results.hits)
     more = f" (showing {shown}; use --limit)" if results.total > shown else ""
     print(f"{results.total} match(es){more}", file=out)
+    if results.suggestion:
+        print(f"Did you mean: {results.suggestion}", file=out)
+    for facet, counts in results.facets.items():
+        if counts:
+            print(f"{facet}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), file=out)
+    return 0
+
+
+def cmd_similar(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if library.index_problem:
+        library.ensure_index(_progress("indexing"))
+    hits = library.more_like_this(args.id, limit=args.limit)
+    papers = {p.id: p for p in library.get_many([h.paper_id for h in hits])}
+    if args.json:
+        _dump([{**papers[h.paper_id].to_dict(), "score": round(h.score, 4)}
+               for h in hits if h.paper_id in papers], out)
+        return 0
+    for hit in hits:
+        if hit.paper_id in papers:
+            print(_line(papers[hit.paper_id]), file=out)
     return 0
 
 
@@ -354,6 +385,7 @@ COMMANDS = {
     "import": cmd_import,
     "list": cmd_list,
     "search": cmd_search,
+    "similar": cmd_similar,
     "show": cmd_show,
     "tag": cmd_tag,
     "status": cmd_status,

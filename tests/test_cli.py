@@ -397,3 +397,27 @@ def test_library_option_wins_over_environment(seeded: Path, tmp_path: Path) -> N
     info = json.loads(ok(run("info", "--json", "--library", str(other), library=None, env=env)))
     assert info["library"] == str(other)
     assert info["papers"] == 0
+
+
+def test_search_json_carries_facets_and_suggestion(library: Path) -> None:
+    ok(run("tag", "28", "+soup", library=library))
+    data = run_json("search", "soups", library=library)
+    assert data["facets"]["status"] == {"unread": 2}
+    assert data["facets"]["tag"] == {"soup": 1}
+    assert data["suggestion"] is None
+    missed = run_json("search", "difusion rewrd", library=library)
+    assert missed["total"] == 0
+    assert missed["suggestion"] == "diffusion rewards"
+
+
+def test_search_text_prints_did_you_mean_and_facets(seeded: Path) -> None:
+    assert "Did you mean: diffusion rewards" in ok(run("search", "difusion rewrd",
+                                                       library=seeded))
+    assert "status: unread 2" in ok(run("search", "soups", "--facets", library=seeded))
+
+
+def test_similar_lists_papers_like_this_one(seeded: Path) -> None:
+    data = run_json("similar", "24", "--limit", "3", library=seeded)
+    ids = [paper["id"] for paper in data]
+    assert len(ids) == 3 and 24 not in ids
+    assert 65 in ids  # the other LoRA papers come first
