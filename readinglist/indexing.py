@@ -98,7 +98,8 @@ class IndexSync:
                     break
                 target = self._requested
             try:
-                self.drain()
+                # After a big import a rebuild beats thousands of small updates.
+                self.sync_after_bulk_write()
             except Exception:  # keep the worker alive; the outbox keeps the work
                 log.exception("applying changes to the search index failed")
             with self._state:
@@ -161,11 +162,14 @@ class IndexSync:
                 )
                 self.store.drop_outbox_upto(seq)
                 changed += len(ids)
-                for listener in list(self._listeners):
-                    try:
-                        listener(ids)
-                    except Exception:  # a listener's failure must not stop indexing
-                        log.exception("index listener failed")
+                self._tell_listeners(ids)
+
+    def _tell_listeners(self, ids: list[int]) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(ids)
+            except Exception:  # a listener's failure must not stop indexing
+                log.exception("index listener failed")
 
     def sync_after_bulk_write(self, progress: Progress | None = None) -> None:
         """After a big import: rebuild when that is faster than incremental updates."""
@@ -198,6 +202,7 @@ class IndexSync:
             if ok:
                 self.store.drop_outbox_upto(seq)
                 self.drain()
+                self._tell_listeners([])  # everything may have changed
             return ok
 
     def state(self) -> IndexState:

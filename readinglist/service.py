@@ -520,7 +520,10 @@ class Library:
         except ImportCancelled:
             return ImportReport(cancelled=True)
         if report.added:
-            self.sync.sync_after_bulk_write()
+            if self.sync.background:
+                self.sync.notify()  # the worker indexes them; the library is usable now
+            else:
+                self.sync.sync_after_bulk_write()
         return report
 
 

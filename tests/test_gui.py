@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
@@ -38,6 +40,7 @@ def window(qtbot, seeded_library: Library) -> MainWindow:
     qtbot.addWidget(win)
     win.show()
     yield win
+    win.close()  # before the library closes: the window's timers stop with it
     win.runner.wait()
 
 
@@ -188,6 +191,7 @@ def test_empty_library_shows_first_run_page_and_loads_the_sample(qtbot, empty_li
     qtbot.waitUntil(lambda: win.model.rowCount() == 68, timeout=10000)
     assert win.pages.currentWidget() is win.splitter
     assert len(win.last_import.added) == 68
+    win.close()
     win.runner.wait()
 
 
@@ -195,8 +199,6 @@ def test_missing_index_is_built_in_background_while_list_works(qtbot, tmp_path):
     lib = Library.open(tmp_path / "lib")
     lib.import_sample()
     lib.close()
-    import shutil
-
     shutil.rmtree(tmp_path / "lib" / "index")
     lib = open_library(tmp_path / "lib")
     assert lib.index_problem  # the window must build it
@@ -207,6 +209,7 @@ def test_missing_index_is_built_in_background_while_list_works(qtbot, tmp_path):
     qtbot.waitUntil(lambda: win.search_box.isEnabled(), timeout=15000)
     search(qtbot, win, 'title:"model soups"')
     assert win.model.ids == [MODEL_SOUPS]
+    win.close()
     win.runner.wait()
     lib.close()
 
@@ -260,6 +263,7 @@ def test_app_does_not_crash_without_papers_when_searching(qtbot, empty_library):
     win.search_box.setText("anything")
     qtbot.waitUntil(lambda: win.search_message.text() == "0 matches", timeout=5000)
     assert QApplication.instance() is not None
+    win.close()
     win.runner.wait()
 
 

@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.run_search)
+        self._index_poll = QTimer(self, interval=700)
+        self._index_poll.timeout.connect(self._update_index_label)
         self._restore_layout()
         self._bridge = IndexBridge(self)
         self._bridge.changed.connect(self._index_changed)
@@ -535,7 +537,14 @@ class MainWindow(QMainWindow):
             self.run_search()
 
     def _update_index_label(self) -> None:
-        self.index_label.setText(self.library.index_state().message)
+        """Show the index state; while it is catching up, look again shortly."""
+        state = self.library.index_state()
+        self.index_label.setText(state.message)
+        busy = not state.ready or state.pending > 0
+        if busy and not self._index_poll.isActive():
+            self._index_poll.start()
+        elif not busy:
+            self._index_poll.stop()
 
     # -- help, closing --------------------------------------------------------------------
 
@@ -559,6 +568,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.flush()  # no lost keystrokes
         self.library.sync.remove_listener(self._listener)
+        self._index_poll.stop()
+        self._search_timer.stop()
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/splitter", self.splitter.saveState())
