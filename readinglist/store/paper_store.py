@@ -288,10 +288,12 @@ class PaperStore:
         if tag:
             where.append("papers.id IN (SELECT paper_id FROM paper_tags WHERE tag = ?)")
             params.append(clean_tag(tag))
-        sql = "SELECT papers.id FROM papers"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += _order_by(sort, descending)
+        return self._ids_where("SELECT papers.id FROM papers", where, params,
+                               _order_by(sort, descending))
+
+    def _ids_where(self, select: str, where: list[str], params: list[Any], order: str) -> list[int]:
+        """Run `select` with the conditions ANDed (fragments are ours, values parameters)."""
+        sql = select + (" WHERE " + " AND ".join(where) if where else "") + order
         return [r[0] for r in self._q(sql, params)]
 
     def sort_ids(self, ids: Sequence[int], sort: str, descending: bool = False) -> list[int]:
@@ -393,17 +395,16 @@ class PaperStore:
 
     def annotation_ids(self, colour: str | None = None, tag: str | None = None) -> list[int]:
         """Ids of annotations across the library, newest first, filtered by colour/tag."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if colour:
             where.append("colour = ?")
             params.append(colour)
         if tag:
             where.append("paper_id IN (SELECT paper_id FROM paper_tags WHERE tag = ?)")
             params.append(clean_tag(tag))
-        sql = "SELECT id FROM annotations"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return [r[0] for r in self._q(sql + " ORDER BY created DESC, id DESC", params)]
+        return self._ids_where("SELECT id FROM annotations", where, params,
+                               " ORDER BY created DESC, id DESC")
 
     # -- search index outbox ------------------------------------------------------------
 
