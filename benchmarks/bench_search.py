@@ -879,13 +879,19 @@ def bench(folder: Path, args: argparse.Namespace, reuse: bool) -> int:
     print(f"Library: {folder}{' (reused)' if reuse else ''}"
           + (", indexing in the background" if args.background_index else ""))
     figures: dict[str, Any] = {}
+    # Peak RSS so far after each phase (a high-water mark: a phase that raises it is the one
+    # that needed the memory).
+    memory: dict[str, float] = {}
+    figures["peak_rss_mb_after"] = memory
 
     if not reuse:
         import_papers(folder, args.papers, args.seed, args.batch, args.background_index,
                       figures)
+        memory["import"] = peak_rss_mb()
 
     step("opening the existing library")
     library = open_library(folder, args.background_index, figures)
+    memory["open + first search"] = peak_rss_mb()
     fts: Fts5Reference | None = None
     fts_path = folder.with_name(folder.name + "-fts5-reference.sqlite")
     try:
@@ -911,6 +917,7 @@ def bench(folder: Path, args: argparse.Namespace, reuse: bool) -> int:
             fts.optimize()
             figures["fts5_optimize_s"] = now() - start
             figures["fts5_build_s"] = figures["fts5_insert_s"] + figures["fts5_optimize_s"]
+        memory["read back" + ("" if fts is None else " + FTS5 build")] = peak_rss_mb()
 
         queries = make_queries(corpus, args.queries, QUERY_SEED)
         step(f"running {len(queries)} queries through Library.search")
@@ -919,6 +926,7 @@ def bench(folder: Path, args: argparse.Namespace, reuse: bool) -> int:
         if fts is not None:
             step(f"running {len(queries)} queries through FTS5")
             fts_searches = fts.run(queries)
+        memory["searches"] = peak_rss_mb()
 
         extras: dict[str, Stats] = {}
         if args.extras:
@@ -929,6 +937,7 @@ def bench(folder: Path, args: argparse.Namespace, reuse: bool) -> int:
 
         step(f"timing {EDITS} edits")
         edits = run_edits(library, corpus, figures)
+        memory["edits"] = peak_rss_mb()
 
         if args.extras:
             step("extras: the mix after the edits")
@@ -1078,8 +1087,10 @@ def report(
         q = next((q for q in queries if q.kind == kind), None)
         if q:
             print(f"  {kind:<12} {q.text}  =>  {q.fts_text() or 'n/a'}")
-    print(f"\nPeak memory (RSS) {figures['peak_rss_mb']:.0f} MB; load average at start "
-          f"{env['load_at_start']}, at end {env['load_at_end']} ({env['cpus']} CPUs)")
+    after = ", ".join(f"{k} {v:.0f}" for k, v in figures["peak_rss_mb_after"].items())
+    print(f"\nPeak memory (RSS) {figures['peak_rss_mb']:.0f} MB (peak so far after: {after})")
+    print(f"Load average at start {env['load_at_start']}, at end {env['load_at_end']} "
+          f"({env['cpus']} CPUs)")
 
     if args.json:
         data = {

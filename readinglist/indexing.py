@@ -62,6 +62,7 @@ class IndexSync:
         """A write happened: apply it now (no worker) or wake the worker."""
         if self._worker is None:
             self.drain()
+            self._merge_when_idle()
             return
         with self._state:
             self._requested += 1
@@ -86,6 +87,15 @@ class IndexSync:
         thread that applied them)."""
         self._listeners.append(listener)
 
+    def _merge_when_idle(self) -> None:
+        """Merge the small segments edits leave behind, while nothing waits for the index."""
+        try:
+            with self._lock:
+                if self.index.is_open and not self.rebuilding:
+                    self.index.merge_small()
+        except Exception:
+            log.exception("merging index segments failed")
+
     def remove_listener(self, listener: Callable[[list[int]], None]) -> None:
         if listener in self._listeners:
             self._listeners.remove(listener)
@@ -105,6 +115,9 @@ class IndexSync:
             with self._state:
                 self._applied = target
                 self._state.notify_all()
+                idle = self._requested == self._applied
+            if idle:
+                self._merge_when_idle()
         try:
             self.drain()  # what was written before closing
         except Exception:

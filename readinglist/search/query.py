@@ -83,11 +83,16 @@ class BoundedFuzzy(wq.FuzzyTerm):
     """A fuzzy word whose expansion is capped at the most frequent close words."""
 
     def _btexts(self, ixreader):  # type: ignore[no-untyped-def]
+        # Searching and then highlighting ask twice; the expansion is the slow part.
+        cached = getattr(self, "_expansion", None)
+        if cached is not None and cached[0] is ixreader:
+            return cached[1]
         within = list(ixreader.terms_within(self.fieldname, self.text, self.maxdist,
                                             prefix=self.prefixlength))
         if len(within) > MAX_FUZZY_TERMS:
             within.sort(key=lambda t: -ixreader.doc_frequency(self.fieldname, t))
             within = within[:MAX_FUZZY_TERMS]
+        self._expansion = (ixreader, within)
         return within
 
 
