@@ -327,7 +327,12 @@ def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         if text is None and sys.stdin.isatty():
             print(library.get(args.id).note, file=out)  # no input: show the note
             return 0
-        text = sys.stdin.read()
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ReadinglistError(
+                f"the note on standard input is not UTF-8 text ({exc})"
+            ) from None
     paper = library.set_note(args.id, text)
     print(f"#{paper.id} note saved ({len(paper.note)} characters)", file=out)
     return 0

@@ -61,7 +61,12 @@ class IndexSync:
     def notify(self) -> None:
         """A write happened: apply it now (no worker) or wake the worker."""
         if self._worker is None:
-            self.drain()
+            try:
+                self.drain()
+            except Exception:  # e.g. another process holds the index's write lock
+                # The write itself is saved; the outbox keeps it for the next drain.
+                log.exception("the search index could not be updated now")
+                return
             self._merge_when_idle()
             return
         with self._state:
@@ -187,7 +192,8 @@ class IndexSync:
     def sync_after_bulk_write(self, progress: Progress | None = None) -> None:
         """After a big import: rebuild when that is faster than incremental updates."""
         if self.store.outbox_size() > REBUILD_THRESHOLD:
-            self.rebuild(progress)
+            # Closing the library stops a rebuild the worker started (the outbox keeps it).
+            self.rebuild(progress, cancelled=lambda: self._stopping)
         else:
             self.drain()
 

@@ -263,8 +263,9 @@ class Library:
     def _suggest(self, query: str, parsed: Any) -> str | None:
         def surface(field: str, term: str) -> str | None:
             # A word as written in a paper that holds this index term (a stem).
-            for paper_id in self.index.matching_ids(Term(field, term))[:5]:
-                text = getattr(self.get(paper_id), field)
+            ids = self.index.matching_ids(Term(field, term))[:5]
+            for paper in self.store.get_papers(ids).values():  # deleted ones are skipped
+                text = field_text(paper, field)
                 for start, end in self.index.spans(field, text, {term}):
                     word = text[start:end]
                     return word.lower() if not word.isupper() else word
@@ -343,6 +344,8 @@ class Library:
             fields["arxiv_id"] = normalize_arxiv_id(fields["arxiv_id"])
         if "title" in fields and not str(fields["title"]).strip():
             raise ReadinglistError("a paper needs a title")
+        if "year" in fields:
+            fields["year"] = _check_year(fields["year"])
         with self._write_lock, self.store.transaction():
             before = self.get(paper_id)
             self.store.update_fields(paper_id, fields)
@@ -527,6 +530,19 @@ class Library:
         return report
 
 
+def _check_year(year: object) -> int | None:
+    """A year as an int (or None); anything else is refused before it reaches the index."""
+    if year is None or year == "":
+        return None
+    try:
+        value = int(str(year).strip())
+    except ValueError:
+        raise ReadinglistError(f"a year is a number like 2024, not {year!r}") from None
+    if not 0 < value < 10000:
+        raise ReadinglistError(f"a year is a number like 2024, not {year!r}")
+    return value
+
+
 def _check_colour(colour: str) -> None:
     if colour not in HIGHLIGHT_COLOURS:
         raise ReadinglistError(
@@ -536,6 +552,7 @@ def _check_colour(colour: str) -> None:
 
 def _normalize(record: PaperRecord) -> None:
     record.title = " ".join(record.title.split())
+    record.year = _check_year(record.year)
     record.doi = normalize_doi(record.doi)
     record.arxiv_id = normalize_arxiv_id(record.arxiv_id)
     record.authors = [" ".join(a.split()) for a in record.authors if a.strip()]

@@ -316,3 +316,20 @@ def test_a_search_follows_edits_once_the_index_has_them(qtbot, window, seeded_li
     assert window.model.ids == []
     seeded_library.set_status(5, "reading")  # an edit made through the library, not the pane
     qtbot.waitUntil(lambda: window.model.ids == [5], timeout=5000)
+
+
+def test_markup_in_a_title_is_shown_as_text_in_tooltips(seeded_library):
+    paper = seeded_library.add("Scaling <b>laws</b> <img src=x>", abstract="laws of scaling")
+    model = PaperTableModel(seeded_library)
+    model.set_ids([paper.id])
+    tip = model.data(model.index(0, COL_TITLE), Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;laws&lt;/b&gt;" in tip and "<img" not in tip
+
+
+def test_highlights_land_on_the_word_after_an_emoji(qtbot, window, seeded_library):
+    paper = seeded_library.add("Emoji paper", abstract="🤗 Hugging faces 🤗 love zebras.")
+    assert seeded_library.wait_for_index()
+    window.reload()
+    search(qtbot, window, "zebras")
+    select_paper(window, paper.id)
+    assert window.detail.highlighted_text() == ["zebras"]

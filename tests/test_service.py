@@ -404,3 +404,25 @@ def test_cancelled_reindex_keeps_the_old_index(library):
     assert ids(library, "garment") == [49]
     assert library.index_state().ready
     assert not (library.folder / (INDEX_DIR + ".building")).exists()
+
+
+def test_a_year_that_is_not_a_number_is_refused_before_it_reaches_the_index(empty_library):
+    from readinglist import ReadinglistError
+
+    with pytest.raises(ReadinglistError, match="a year is a number"):
+        empty_library.add("Undated", year="n.d.")
+    paper = empty_library.add("Dated", year="2021")
+    assert empty_library.get(paper.id).year == 2021
+    with pytest.raises(ReadinglistError, match="a year is a number"):
+        empty_library.update(paper.id, year="soon")
+    assert empty_library.search("year:2021").ids == [paper.id]
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
+    from readinglist import ReadinglistError
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "library.sqlite").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(ReadinglistError, match="cannot open the library database"):
+        Library.open(folder)

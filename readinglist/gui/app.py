@@ -12,6 +12,7 @@ from ..domain import ReadinglistError
 from ..locations import default_library_path, demo_library_path, resource_path
 from ..service import Library
 from .main_window import MainWindow
+from .plain_text import message_box
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -43,7 +44,8 @@ def run(library_path: Path | None = None, demo: bool = False) -> int:
     try:
         library = open_library(path, demo)
     except ReadinglistError as exc:
-        QMessageBox.critical(None, "Readinglist", f"Cannot open the library at {path}:\n{exc}")
+        message_box(None, QMessageBox.Icon.Critical, "Readinglist",
+                    f"Cannot open the library at {path}:\n{exc}").exec()
         return 1
     window = MainWindow(library)
     window.show()

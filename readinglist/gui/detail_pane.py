@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ..domain import Paper, ReadinglistError, Status
 from ..service import Library
+from .plain_text import tooltip
 from .tasks import TaskRunner
 
 NOTE_SAVE_DELAY_MS = 600
@@ -55,6 +56,7 @@ class DetailPane(QStackedWidget):
         self.runner = runner
         self.paper: Paper | None = None
         self._loading = False
+        self.unsaved_note = False  # the last save of the note failed
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_SAVE_DELAY_MS)
         self._note_timer.timeout.connect(self.save_note)
 
@@ -227,7 +229,7 @@ class DetailPane(QStackedWidget):
             for other_id, title in found:
                 item = QListWidgetItem(title)
                 item.setData(Qt.ItemDataRole.UserRole, other_id)
-                item.setToolTip(title)
+                item.setToolTip(tooltip(title))
                 self.similar.addItem(item)
             if not found:
                 self.similar.addItem("No similar papers found.")
@@ -252,10 +254,11 @@ class DetailPane(QStackedWidget):
     def set_highlights(self, spans: Sequence[tuple[int, int]]) -> None:
         """Mark character ranges of the abstract (search matches) without touching its text."""
         selections = []
+        text = self.abstract.toPlainText()
         for start, end in spans:
             cursor = QTextCursor(self.abstract.document())
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setPosition(_utf16_offset(text, start))
+            cursor.setPosition(_utf16_offset(text, end), QTextCursor.MoveMode.KeepAnchor)
             selection = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
             fmt.setBackground(HIGHLIGHT)
@@ -297,10 +300,9 @@ class DetailPane(QStackedWidget):
         if self.paper is None:
             return
         text = self.note.toPlainText()
-        if text != self.paper.note:
-            self._save(lambda pid: self.library.set_note(pid, text))
-        if self.paper is not None:
-            self.note_state.setText("Saved")
+        saved = text == self.paper.note or self._save(lambda pid: self.library.set_note(pid, text))
+        self.note_state.setText("Saved" if saved else "Not saved")
+        self.unsaved_note = not saved
 
     def flush(self) -> None:
         """Save whatever is still pending (called before switching papers and on quit)."""
@@ -312,15 +314,22 @@ class DetailPane(QStackedWidget):
             self.save_tags()
             self.tags_edit.setModified(False)
 
-    def _save(self, action) -> None:  # type: ignore[no-untyped-def]
+    def _save(self, action) -> bool:  # type: ignore[no-untyped-def]
+        """Run one save through the library; False (and a message) if it failed."""
         assert self.paper is not None
         paper_id = self.paper.id
         try:
             self.paper = action(paper_id)
-        except ReadinglistError as exc:
-            self.errorOccurred.emit(str(exc))
-            return
+        except Exception as exc:  # a locked or full disk too: say so, keep the text
+            self.errorOccurred.emit(f"Not saved: {exc}")
+            return False
         self.paperChanged.emit(paper_id)
+        return True
+
+
+def _utf16_offset(text: str, index: int) -> int:
+    """Qt counts UTF-16 units, Python code points: an emoji before `index` is two units."""
+    return len(text[:index].encode("utf-16-le")) // 2
 
 
 def _links_html(paper: Paper) -> str:

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -52,6 +53,7 @@ from .paper_table_model import (
     SNIPPET_PAGE,
     PaperTableModel,
 )
+from .plain_text import message_box
 from .sidebar import Filter, Sidebar
 from .tasks import Task, TaskRunner
 from .title_delegate import TitleDelegate
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         self.runner = runner or TaskRunner(self)
         self._search_generation = 0
         self._query = ""
+        self._shown_query = ""  # the query whose results the table shows
         self._index_task: Task | None = None
         self.last_import: ImportReport | None = None
         self.setWindowTitle(f"Readinglist — {library.folder}")
@@ -261,6 +264,7 @@ class MainWindow(QMainWindow):
         self._search_generation += 1
         generation = self._search_generation
         if not query:
+            self._shown_query = ""
             self.search_message.setText("")
             self._refresh_sidebar()
             self.refresh_list()
@@ -298,9 +302,15 @@ class MainWindow(QMainWindow):
         self._restyle(self.search_box)
         self._show_match_count(len(hits), results.suggestion)
         self._refresh_sidebar(results.facets, results.total)
-        # Relevance order until the user clicks a column header.
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        refresh = results.query == self._shown_query  # the same search, run again
+        self._shown_query = results.query
+        if not refresh:
+            # Relevance order until the user clicks a column header.
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self._show_ids([h.paper_id for h in hits], hits, results.query)
+        if refresh and header.sortIndicatorSection() >= 0:
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.searchFinished.emit(results.query)
 
     def _show_match_count(self, count: int, suggestion: str | None) -> None:
@@ -361,19 +371,17 @@ class MainWindow(QMainWindow):
         self._show_detail(self.model.paper_id(current.row()) if current.isValid() else None)
 
     def _show_detail(self, paper_id: int | None) -> None:
-        if (
-            paper_id is not None
-            and self.detail.paper is not None
-            and self.detail.paper.id == paper_id
-        ):
-            return
         spans: list[tuple[int, int]] = []
         if paper_id is not None and self._query and self.model.hit(paper_id):
             try:
                 spans = self.library.match_spans(self._query, paper_id).get("abstract", [])
             except QueryError:
                 spans = []
-        self.detail.show_paper(paper_id, spans)
+        same = paper_id is not None and self.detail.paper and self.detail.paper.id == paper_id
+        if same:
+            self.detail.set_highlights(spans)  # the paper stays; the search changed
+        else:
+            self.detail.show_paper(paper_id, spans)
 
     def _paper_edited(self, paper_id: int) -> None:
         self.model.refresh_papers([paper_id])
@@ -384,8 +392,12 @@ class MainWindow(QMainWindow):
     def _index_changed(self, paper_ids: list[int]) -> None:
         """The index caught up with edits: a shown search may now find other papers."""
         self._update_index_label()
-        if self._query and not self._search_timer.isActive():
-            self._search_timer.start()
+        if not self._query or self._search_timer.isActive():
+            return
+        focus = QApplication.focusWidget()
+        if focus is not None and self.detail.isAncestorOf(focus):
+            return  # the user is editing this paper: do not move the list under them
+        self._search_timer.start()
 
     def open_paper(self, paper_id: int) -> None:
         """Select a paper, leaving the search and filter if they hide it."""
@@ -472,21 +484,13 @@ class MainWindow(QMainWindow):
             details += [f"already present (#{i}): {t}" for i, t in report.duplicates]
         self.statusBar().showMessage("; ".join(lines), 15000)
         if details or any(r is None for _, r, _ in reports):
-            box = QMessageBox(
-                QMessageBox.Icon.Information,
-                "Import finished",
-                "\n".join(lines),
-                QMessageBox.StandardButton.Ok,
-                self,
-            )
-            if details:
-                box.setDetailedText("\n".join(details))
-            box.open()
+            message_box(self, QMessageBox.Icon.Information, "Import finished",
+                        "\n".join(lines), "\n".join(details)).open()
 
     def _import_failed(self, dialog: QProgressDialog, message: str) -> None:
         dialog.reset()
         self.import_action.setEnabled(True)
-        QMessageBox.warning(self, "Import failed", message)
+        message_box(self, QMessageBox.Icon.Warning, "Import failed", message).open()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
@@ -529,9 +533,8 @@ class MainWindow(QMainWindow):
             "Search titles, authors, abstracts, notes, tags…  (Ctrl+F)"
         )
         if error:
-            QMessageBox.warning(
-                self, "Search index", f"The search index could not be built: {error}"
-            )
+            message_box(self, QMessageBox.Icon.Warning, "Search index",
+                        f"The search index could not be built: {error}").open()
         self._update_index_label()
         if self._query:
             self.run_search()
@@ -567,6 +570,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.flush()  # no lost keystrokes
+        if self.detail.unsaved_note:
+            message_box(self, QMessageBox.Icon.Warning, "Note not saved",
+                        "The note could not be saved (see the status bar). The window stays "
+                        "open so that the text is not lost; copy it or try again.").open()
+            event.ignore()
+            return
         self.library.sync.remove_listener(self._listener)
         self._index_poll.stop()
         self._search_timer.stop()

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor
 
 from ..domain import ReadinglistError, SearchHit, Status
 from ..service import Library, TableRow
+from .plain_text import tooltip
 from .title_delegate import SnippetRole
 
 PAGE = 256
@@ -177,15 +178,17 @@ class PaperTableModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
+            # Escaped: Qt would render a title like "Scaling <b>laws</b>" as rich text.
             if column == COL_TITLE:
                 hit = self._snippet_hit(index.row(), paper_id)
                 if hit is None or not hit.snippet:
-                    return row.title
-                return f"{row.title}\n\nMatched in the {hit.snippet_field}: " + hit.snippet_text(
-                    ("«", "»")
+                    return tooltip(row.title)
+                return tooltip(
+                    f"{row.title}\n\nMatched in the {hit.snippet_field}: "
+                    + hit.snippet_text(("«", "»"))
                 )
             if column == COL_AUTHORS:
-                return "\n".join(row.authors) or None
+                return tooltip("\n".join(row.authors)) if row.authors else None
             return None
         return self._display(row, column)
 

@@ -78,6 +78,13 @@ class Sidebar(QTreeWidget):
                     selected = item
             self._tags.setHidden(not tag_counts)
             self._years.setHidden(not year_counts)
+            kind, value = self._current
+            if selected is None and kind in ("tag", "year") and value:
+                # Keep the user's choice visible (with 0) rather than silently dropping it.
+                section = self._tags if kind == "tag" else self._years
+                selected = QTreeWidgetItem(section, [value, "0"])
+                selected.setData(0, FilterRole, self._current)
+                section.setHidden(False)
             if selected is None:  # the selected entry is gone: fall back to all papers
                 selected = self._library.child(0)
                 self._current = ("all", None)

@@ -139,10 +139,12 @@ class SearchIndex:
         Returns True if it merged."""
         if self._ix is None or self.segment_count() < MAX_UNMERGED_SEGMENTS:
             return False
-        with self._write_lock:
+        # The search lock too: the merge deletes the merged segments' files, which a
+        # search still running might be about to open.
+        with self._write_lock, self._search_lock:
             writer = self._ix.writer(compound=False)
             writer.commit(merge=True)  # Whoosh's MERGE_SMALL policy
-        self._refresh_searcher()
+            self._refresh_searcher()
         return True
 
     def rebuild(
@@ -234,16 +236,18 @@ class SearchIndex:
             # len(results) counts every match (for a limited search Whoosh runs a cheap
             # docs-only pass). optimize=False was tried to save that pass, but its count
             # is wrong for multi-field queries on large indexes (34,684 of 98,818 at 100k).
-            results = self._get_searcher().search(q, limit=limit)
-            hits = [RawHit(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
+            searcher = self._get_searcher()
+            results = searcher.search(q, limit=limit)
+            id_of = _id_lookup(searcher)
+            hits = [RawHit(id_of(hit.docnum), float(hit.score or 0.0)) for hit in results]
             return hits, len(results)
 
     def matching_ids(self, q: wq.Query) -> list[int]:
         """Ids of every paper the query matches, unranked (cheaper than scoring them)."""
         with self._search_lock:
             searcher = self._get_searcher()
-            column = searcher.reader().column_reader("id")
-            return [int(column[docnum]) for docnum in searcher.docs_for_query(q)]
+            id_of = _id_lookup(searcher)
+            return [id_of(docnum) for docnum in searcher.docs_for_query(q)]
 
     def more_like(self, paper_id: int, text: str, top: int = 10) -> list[RawHit]:
         """Papers most similar to this one by the key terms of `text` (its title and
@@ -344,6 +348,15 @@ def edit_distance(a: str, b: str) -> int:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         previous2, previous = previous, current
     return previous[-1]
+
+
+def _id_lookup(searcher: Searcher) -> Callable[[int], int]:
+    """docnum -> paper id, from the id column (much faster than the stored fields)."""
+    try:
+        column = searcher.reader().column_reader("id")
+    except NotImplementedError:  # an index with no segment yet has no columns
+        return lambda docnum: int(searcher.stored_fields(docnum)["id"])
+    return lambda docnum: int(column[docnum])
 
 
 def _fresh_reader(ix: windex.Index, old: IndexReader) -> IndexReader:

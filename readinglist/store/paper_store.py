@@ -58,14 +58,17 @@ class PaperStore:
     def __init__(self, path: Path | str | None) -> None:
         """Open (and migrate) the database at `path`; None opens an in-memory database."""
         target = ":memory:" if path is None else str(path)
-        conn = sqlite3.connect(target, check_same_thread=False)
-        self.db = Database(conn)
         self._lock = threading.RLock()
-        self.db.execute("PRAGMA foreign_keys = ON")
-        if path is not None:
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-        self._migrate()
+        try:
+            conn = sqlite3.connect(target, check_same_thread=False, timeout=10)
+            self.db = Database(conn)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if path is not None:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.Error as exc:  # not a database, read-only folder, locked ...
+            raise ReadinglistError(f"cannot open the library database {target}: {exc}") from None
 
     # -- lifecycle ---------------------------------------------------------------
 
