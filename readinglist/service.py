@@ -8,6 +8,7 @@ the database's text.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -180,9 +181,10 @@ class Library:
     def table_rows(self, ids: Sequence[int]) -> dict[int, TableRow]:
         """Light rows for the paper table, by id."""
         return {
-            p.id: TableRow(p.id, p.title, p.authors, p.year, p.status, p.tags,
-                           p.added.date().isoformat() if p.added else "")
-            for p in self.store.get_papers(ids).values()
+            paper_id: TableRow(paper_id, title, tuple(json.loads(authors or "[]")), year,
+                               Status.parse(status), tuple(tags.split("\x1f")) if tags else (),
+                               added[:10])
+            for paper_id, title, authors, year, status, added, tags in self.store.table_rows(ids)
         }
 
     def count(self) -> int:
@@ -193,6 +195,9 @@ class Library:
 
     def tag_counts(self) -> dict[str, int]:
         return self.store.tag_counts()
+
+    def year_counts(self) -> dict[str, int]:
+        return self.store.year_counts()
 
     sort_keys = tuple(SORT_KEYS)
 

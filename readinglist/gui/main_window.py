@@ -227,9 +227,8 @@ class MainWindow(QMainWindow):
                          total: int | None = None) -> None:
         """Library-wide counts, or a search's facets (counts among its matches)."""
         if facets is None:
-            overall = self.library.facets("")
             self.sidebar.refresh(self.library.count(), self.library.status_counts(),
-                                 self.library.tag_counts(), overall["year"])
+                                 self.library.tag_counts(), self.library.year_counts())
         else:
             self.sidebar.refresh(total or 0, facets["status"], facets["tag"], facets["year"])
 

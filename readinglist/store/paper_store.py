@@ -334,6 +334,22 @@ class PaperStore:
                 self.db.execute("DROP TABLE IF EXISTS temp.facet_ids")
         return {"status": status, "tag": tags, "year": years}
 
+    def table_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """(id, title, authors JSON, year, status, added, tags) for the table: only the
+        columns it shows (no abstract, note or highlights), in one query."""
+        return self._q(
+            "SELECT id, title, authors, year, status, added, "
+            "(SELECT group_concat(tag, char(31)) FROM "
+            "  (SELECT tag FROM paper_tags WHERE paper_id = papers.id ORDER BY tag COLLATE NOCASE))"
+            " FROM papers WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(ids))],
+        )
+
+    def year_counts(self) -> dict[str, int]:
+        return {str(y): n for y, n in self._q(
+            "SELECT year, count(*) FROM papers WHERE year IS NOT NULL "
+            "GROUP BY year ORDER BY year DESC")}
+
     def paper_count(self) -> int:
         return int(self._q("SELECT count(*) FROM papers")[0][0])
 
