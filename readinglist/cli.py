@@ -157,8 +157,6 @@ def _progress(label: str):  # type: ignore[no-untyped-def]
 def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if not args.files and not args.sample:
         raise ReadinglistError("name at least one FILE to import, or use --sample")
-    if library.index_problem:  # so that what is imported is searchable when we finish
-        library.ensure_index(_progress("indexing"))
     reports: list[tuple[str, ImportReport | None, str]] = []
     if args.sample:
         reports.append(("sample", library.import_sample(_progress("sample")), ""))
@@ -168,6 +166,8 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             reports.append((str(path), report, ""))
         except ImportFailed as exc:
             reports.append((str(path), None, str(exc)))
+    if library.index_problem:  # after importing: one build covers the new papers too
+        library.ensure_index(_progress("indexing"))
     if args.json:
         _dump(
             [

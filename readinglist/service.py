@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh.query import Term
-
 from . import importers
 from .anchoring import reanchor
 from .domain import (
@@ -268,7 +266,7 @@ class Library:
     def _suggest(self, query: str, parsed: Any) -> str | None:
         def surface(field: str, term: str) -> str | None:
             # A word as written in a paper that holds this index term (a stem).
-            ids = self.index.matching_ids(Term(field, term))[:5]
+            ids = self.index.ids_with_term(field, term, 5)
             for paper in self.store.get_papers(ids).values():  # deleted ones are skipped
                 text = field_text(paper, field)
                 for start, end in self.index.spans(field, text, {term}):
@@ -322,6 +320,14 @@ class Library:
         """From now on writes return once the database has them; a worker thread applies
         them to the search index (within milliseconds). The GUI works this way."""
         self.sync.start_worker()
+
+    def add_index_listener(self, listener: Callable[[list[int]], None]) -> None:
+        """Call `listener(paper_ids)` after the index took in changes to those papers (from
+        the indexing thread: a GUI must pass it on to its own thread)."""
+        self.sync.add_listener(listener)
+
+    def remove_index_listener(self, listener: Callable[[list[int]], None]) -> None:
+        self.sync.remove_listener(listener)
 
     def wait_for_index(self, timeout: float | None = 10.0) -> bool:
         """Wait until every write so far is searchable (background mode). True if so."""
@@ -430,8 +436,7 @@ class Library:
 
     def annotations(self, colour: str | None = None, tag: str | None = None) -> list[Annotation]:
         """Every highlight in the library, newest first, optionally by colour or tag."""
-        ids = self.store.annotation_ids(colour, tag)
-        return [self.store.get_annotation(i) for i in ids]
+        return self.store.annotations(self.store.annotation_ids(colour, tag))
 
     def delete(self, paper_id: int) -> None:
         with self._write_lock:

@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
         self._bridge = IndexBridge(self)
         self._bridge.changed.connect(self._index_changed)
         self._listener = self._bridge.changed.emit
-        library.sync.add_listener(self._listener)
+        library.add_index_listener(self._listener)
         self.reload()
         if library.index_problem:
             self.build_index()
@@ -407,7 +407,7 @@ class MainWindow(QMainWindow):
             self.search_box.blockSignals(False)
             self._query = ""
             self.search_message.setText("")
-            self.sidebar.select(("all", None))
+            self.sidebar.select(("all", None), notify=False)
             self._refresh_sidebar()
             self.refresh_list()
             row = self.model.row_of(paper_id)
@@ -575,7 +575,7 @@ class MainWindow(QMainWindow):
                         "open so that the text is not lost; copy it or try again.").open()
             event.ignore()
             return
-        self.library.sync.remove_listener(self._listener)
+        self.library.remove_index_listener(self._listener)
         self._index_poll.stop()
         self._search_timer.stop()
         settings = QSettings()

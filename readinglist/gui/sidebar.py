@@ -92,11 +92,18 @@ class Sidebar(QTreeWidget):
         finally:
             self.blockSignals(False)
 
-    def select(self, flt: Filter) -> None:
+    def select(self, flt: Filter, notify: bool = True) -> None:
+        """Select an entry; with notify=False the list is not refreshed for it (the caller
+        refreshes it itself)."""
         for section in self._sections:
             for i in range(section.childCount()):
                 if section.child(i).data(0, FilterRole) == flt:
-                    self.setCurrentItem(section.child(i))
+                    self.blockSignals(not notify)
+                    try:
+                        self.setCurrentItem(section.child(i))
+                    finally:
+                        self.blockSignals(False)
+                    self._current = flt
                     return
 
     def _changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:

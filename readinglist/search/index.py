@@ -249,6 +249,10 @@ class SearchIndex:
             id_of = _id_lookup(searcher)
             return [id_of(docnum) for docnum in searcher.docs_for_query(q)]
 
+    def ids_with_term(self, fieldname: str, term: str, limit: int) -> list[int]:
+        """Ids of up to `limit` papers whose `fieldname` holds this index term."""
+        return self.matching_ids(wq.Term(fieldname, term))[:limit]
+
     def more_like(self, paper_id: int, text: str, top: int = 10) -> list[RawHit]:
         """Papers most similar to this one by the key terms of `text` (its title and
         abstract, from the database), best first; the paper itself is left out."""

@@ -391,6 +391,20 @@ class PaperStore:
             columns = [d[0] for d in cursor.description]
         return _annotation_from_row(dict(zip(columns, values, strict=True)))
 
+    def annotations(self, ids: Sequence[int]) -> list[Annotation]:
+        """Annotations by id, in the order given, in one query."""
+        with self._lock:
+            cursor = self.db.execute(
+                "SELECT * FROM annotations WHERE id IN (SELECT value FROM json_each(?))",
+                [json.dumps(list(ids))],
+            )
+            columns = [d[0] for d in cursor.description]
+            found = {
+                row["id"]: _annotation_from_row(row)
+                for row in (dict(zip(columns, v, strict=True)) for v in cursor.fetchall())
+            }
+        return [found[i] for i in ids if i in found]
+
     def update_annotation(self, annotation_id: int, fields: dict[str, Any]) -> None:
         allowed = {"start", "end", "quote", "colour", "comment", "anchored"}
         unknown = set(fields) - allowed
