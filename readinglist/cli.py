@@ -263,8 +263,13 @@ def cmd_similar(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper = library.get(args.id)
+    history = library.history(paper.id)
     if args.json:
-        _dump(paper.to_dict(), out)
+        _dump({
+            **paper.to_dict(),
+            "dates": library.reading_dates(paper.id).to_dict(),
+            "history": [{"status": c.status.value, "at": c.at.isoformat()} for c in history],
+        }, out)
         return 0
     rows = [
         ("Title", paper.title),
@@ -287,6 +292,9 @@ def cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         print(f"{'Link:':9}{link}", file=out)
     if paper.abstract:
         print(f"\n{paper.abstract}", file=out)
+    print("\nTimeline:", file=out)
+    for change in history:
+        print(f"  {change.at:%Y-%m-%d %H:%M}  {change.status.value}", file=out)
     if paper.annotations:
         print("\nHighlights:", file=out)
         for note in paper.annotations:

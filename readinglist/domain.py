@@ -30,6 +30,24 @@ class Status(enum.StrEnum):
         return {"unread": "To read", "reading": "Reading", "read": "Read"}[self.value]
 
 
+@dataclass(frozen=True)
+class StatusChange:
+    status: Status
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ReadingDates:
+    """Dates derived from a paper's status history."""
+
+    added: datetime | None
+    started: datetime | None  # first time it was set to reading
+    finished: datetime | None  # last time it was set to read, if it is read now
+
+    def to_dict(self) -> dict:
+        return {k: (v.isoformat() if v else None) for k, v in self.__dict__.items()}
+
+
 HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "pink", "purple")
 
 

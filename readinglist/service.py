@@ -13,6 +13,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +29,13 @@ from .domain import (
     Paper,
     PaperRecord,
     QueryError,
+    ReadingDates,
     ReadinglistError,
     SearchHit,
     SearchResults,
     Segment,
     Status,
+    StatusChange,
 )
 from .indexing import IndexSync
 from .locations import default_library_path, sample_page_path
@@ -445,6 +448,22 @@ class Library:
 
     def set_status(self, paper_id: int, status: Status | str) -> Paper:
         return self.update(paper_id, status=Status.parse(status).value)
+
+    def history(self, paper_id: int) -> list[StatusChange]:
+        """Every status change of a paper with its time, oldest first (the timeline)."""
+        self.store.get_paper(paper_id)  # PaperNotFound for an unknown id
+        return [StatusChange(Status.parse(status), datetime.fromisoformat(at))
+                for status, at in self.store.status_history(paper_id)]
+
+    def reading_dates(self, paper_id: int) -> ReadingDates:
+        """When a paper was added, first started and (if read) finished, from its history."""
+        paper = self.get(paper_id)
+        changes = self.history(paper_id)
+        started = next((c.at for c in changes if c.status is Status.READING), None)
+        finished = None
+        if paper.status is Status.READ:
+            finished = next((c.at for c in reversed(changes) if c.status is Status.READ), None)
+        return ReadingDates(paper.added, started, finished)
 
     def set_note(self, paper_id: int, text: str) -> Paper:
         return self.update(paper_id, note=text)

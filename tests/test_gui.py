@@ -333,3 +333,14 @@ def test_highlights_land_on_the_word_after_an_emoji(qtbot, window, seeded_librar
     search(qtbot, window, "zebras")
     select_paper(window, paper.id)
     assert window.detail.highlighted_text() == ["zebras"]
+
+
+def test_detail_pane_shows_when_a_paper_was_started_and_finished(qtbot, window):
+    select_paper(window, MODEL_SOUPS)
+    assert window.detail.timeline.text().startswith("Added ")
+    assert "started" not in window.detail.timeline.text()
+    qtbot.mouseClick(window.detail.status_buttons[Status.READING], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.detail.status_buttons[Status.READ], Qt.MouseButton.LeftButton)
+    text = window.detail.timeline.text()
+    assert "started" in text and "finished" in text
+    assert "Reading" in window.detail.timeline.toolTip()

@@ -110,6 +110,10 @@ class DetailPane(QStackedWidget):
         status_row.addStretch(1)
         self.status_group.buttonClicked.connect(self._status_clicked)
         layout.addLayout(status_row)
+        self.timeline = QLabel()
+        self.timeline.setObjectName("paperMeta")
+        self.timeline.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.timeline)
 
         tag_row = QHBoxLayout()
         tag_row.addWidget(QLabel("Tags"))
@@ -201,6 +205,7 @@ class DetailPane(QStackedWidget):
             self.links.setText(_links_html(paper))
             self.links.setVisible(bool(paper.links or paper.url))
             self.status_buttons[paper.status].setChecked(True)
+            self._show_timeline(paper.id)
             self.tags_edit.setText(", ".join(paper.tags))
             self._completer.model().setStringList(sorted(self.library.tag_counts()))  # type: ignore[attr-defined]
             self.abstract.setPlainText(paper.abstract or "No abstract.")
@@ -251,6 +256,16 @@ class DetailPane(QStackedWidget):
         if paper_id is not None:
             self.openPaper.emit(int(paper_id))
 
+    def _show_timeline(self, paper_id: int) -> None:
+        """Added / started / finished, with every status change in the tooltip."""
+        dates = self.library.reading_dates(paper_id)
+        parts = [f"{label} {when:%Y-%m-%d}" for label, when in
+                 (("Added", dates.added), ("started", dates.started),
+                  ("finished", dates.finished)) if when]
+        self.timeline.setText(" · ".join(parts))
+        self.timeline.setToolTip(tooltip("\n".join(
+            f"{c.at:%Y-%m-%d %H:%M}  {c.status.label}" for c in self.library.history(paper_id))))
+
     def set_highlights(self, spans: Sequence[tuple[int, int]]) -> None:
         """Mark character ranges of the abstract (search matches) without touching its text."""
         selections = []
@@ -277,8 +292,10 @@ class DetailPane(QStackedWidget):
         if self.paper is None or self._loading:
             return
         status = next(s for s, b in self.status_buttons.items() if b is button)
-        if status != self.paper.status:
-            self._save(lambda pid: self.library.set_status(pid, status))
+        if status != self.paper.status and self._save(
+            lambda pid: self.library.set_status(pid, status)
+        ):
+            self._show_timeline(self.paper.id)
 
     def save_tags(self) -> None:
         if self.paper is None or self._loading:

@@ -132,6 +132,7 @@ class PaperStore:
                 ],
             )
             paper_id = int(cursor.lastrowid or 0)
+            self._record_status(paper_id, "unread", stamp)
             self._write_tags(paper_id, record.tags)
             self.enqueue_index([paper_id])
         return paper_id
@@ -153,10 +154,27 @@ class PaperStore:
         assignments = ", ".join(f"{column} = :{column}" for column in values)
         with self.transaction():
             self._require(paper_id)
+            if "status" in values:
+                current = self.db.execute(
+                    "SELECT status FROM papers WHERE id = ?", [paper_id]).fetchone()[0]
+                if current != values["status"]:
+                    self._record_status(paper_id, values["status"], values["modified"])
             self.db.execute(
                 f"UPDATE papers SET {assignments} WHERE id = :_id", {**values, "_id": paper_id}
             )
             self.enqueue_index([paper_id])
+
+    def _record_status(self, paper_id: int, status: str, stamp: str) -> None:
+        self.db.execute(
+            "INSERT INTO status_history (paper_id, status, changed) VALUES (?, ?, ?)",
+            [paper_id, status, stamp],
+        )
+
+    def status_history(self, paper_id: int) -> list[tuple[str, str]]:
+        """(status, ISO time) of every status change of a paper, oldest first."""
+        return [(status, changed) for status, changed in self._q(
+            "SELECT status, changed FROM status_history WHERE paper_id = ? "
+            "ORDER BY changed, id", [paper_id])]
 
     def delete_paper(self, paper_id: int) -> None:
         with self.transaction():

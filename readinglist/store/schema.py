@@ -96,4 +96,30 @@ def m002_annotations(db: Database) -> None:
     db.execute("CREATE INDEX idx_annotations_paper ON annotations(paper_id)")
 
 
+@_migration
+def m003_status_history(db: Database) -> None:
+    # Every status change with its time; dates started/finished are derived from it.
+    db.execute(
+        """
+        CREATE TABLE status_history (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            status TEXT NOT NULL,
+            changed TEXT NOT NULL                 -- ISO 8601, UTC
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_status_history_paper ON status_history(paper_id, changed)")
+    # What earlier libraries knew: added as unread, and the current status since the
+    # last modification.
+    db.execute(
+        "INSERT INTO status_history (paper_id, status, changed) "
+        "SELECT id, 'unread', added FROM papers"
+    )
+    db.execute(
+        "INSERT INTO status_history (paper_id, status, changed) "
+        "SELECT id, status, modified FROM papers WHERE status != 'unread'"
+    )
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
