@@ -133,7 +133,10 @@ class Library:
     def index_state(self) -> IndexState:
         return self.sync.state()
 
+    closed = False
+
     def close(self) -> None:
+        self.closed = True
         self.sync.stop_worker()
         self.index.close()
         self.store.close()

@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self._search_generation = 0
         self._query = ""
         self._shown_query = ""  # the query whose results the table shows
+        self._closed = False
         self._index_task: Task | None = None
         self.last_import: ImportReport | None = None
         self.setWindowTitle(f"Readinglist — {library.folder}")
@@ -291,8 +292,8 @@ class MainWindow(QMainWindow):
     def _search_done(
         self, generation: int, results: SearchResults, allowed: list[int] | None
     ) -> None:
-        if generation != self._search_generation:
-            return  # the user has typed on since
+        if generation != self._search_generation or self._closed:
+            return  # the user has typed on since, or closed the window
         hits = list(results.hits)
         if allowed is not None:
             keep = set(allowed)
@@ -326,7 +327,7 @@ class MainWindow(QMainWindow):
             self.run_search()
 
     def _search_failed(self, generation: int, message: str) -> None:
-        if generation != self._search_generation:
+        if generation != self._search_generation or self._closed:
             return
         self.search_box.setProperty("error", True)
         self._restyle(self.search_box)
@@ -390,6 +391,8 @@ class MainWindow(QMainWindow):
 
     def _index_changed(self, paper_ids: list[int]) -> None:
         """The index caught up with edits: a shown search may now find other papers."""
+        if self._closed:
+            return
         self._update_index_label()
         if not self._query or self._search_timer.isActive():
             return
@@ -469,6 +472,8 @@ class MainWindow(QMainWindow):
 
     def _import_done(self, dialog: QProgressDialog, reports: list) -> None:
         dialog.reset()
+        if self._closed:
+            return
         self.import_action.setEnabled(True)
         self.reload()
         lines, details = [], []
@@ -526,6 +531,8 @@ class MainWindow(QMainWindow):
 
     def _index_built(self, error: str | None = None) -> None:
         self._index_task = None
+        if self._closed:
+            return
         self.search_box.setEnabled(True)
         self.reindex_action.setEnabled(True)
         self.search_box.setPlaceholderText(
@@ -540,6 +547,10 @@ class MainWindow(QMainWindow):
 
     def _update_index_label(self) -> None:
         """Show the index state; while it is catching up, look again shortly."""
+        if self._closed or self.library.closed:
+            # A task or index signal queued before closing must not restart the timer.
+            self._index_poll.stop()
+            return
         state = self.library.index_state()
         self.index_label.setText(state.message)
         busy = not state.ready or state.pending > 0
@@ -576,6 +587,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.library.remove_index_listener(self._listener)
+        self._closed = True
         self._index_poll.stop()
         self._search_timer.stop()
         settings = QSettings()
