@@ -208,7 +208,7 @@ class Library:
     # -- searching -----------------------------------------------------------------------
 
     def search(self, query: str, limit: int | None = 50, snippets: bool = True,
-               facets: bool = False) -> SearchResults:
+               facets: bool = False, snippet_limit: int | None = None) -> SearchResults:
         """Ranked hits for a query in the search language (see README).
 
         `limit` hits (None: all) come with snippets unless `snippets` is False; `facets`
@@ -227,7 +227,9 @@ class Library:
         raw, total = self.index.search(parsed, limit)
         hits = [SearchHit(h.paper_id, h.score) for h in raw]
         if snippets and hits:
-            found = self.snippets(query, [h.paper_id for h in hits], parsed)
+            # Only the first `snippet_limit` hits (all by default): a table fetches the
+            # rest a page at a time, as it draws them (see snippets()).
+            found = self.snippets(query, [h.paper_id for h in hits[:snippet_limit]], parsed)
             hits = [found.get(h.paper_id, h) for h in hits]
             hits = [SearchHit(r.paper_id, r.score, h.snippet_field, h.snippet)
                     for r, h in zip(raw, hits, strict=True)]

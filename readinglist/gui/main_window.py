@@ -7,7 +7,6 @@ so typing and scrolling never wait for them.
 from __future__ import annotations
 
 import html
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -275,10 +274,8 @@ class MainWindow(QMainWindow):
         def work() -> tuple[SearchResults, list[int] | None]:
             # Every match (for the table and the facets), snippets only for the first page:
             # the table fetches the others as their rows are drawn.
-            results = self.library.search(query, limit=None, snippets=False, facets=True)
-            head = self.library.snippets(query, results.ids[:first_page])
-            hits = tuple(head.get(h.paper_id, h) for h in results.hits)
-            results = replace(results, hits=hits)
+            results = self.library.search(query, limit=None, facets=True,
+                                          snippet_limit=first_page)
             filtered = status or tag or year is not None
             allowed = self.library.list_ids(status, tag, year=year) if filtered else None
             return results, allowed

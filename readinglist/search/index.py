@@ -52,6 +52,8 @@ class SearchIndex:
         self.schema = build_schema()
         self.parser = build_parser(self.schema)
         self._ix: windex.Index | None = None
+        self._parsed: dict[str, wq.Query] = {}
+        self._parse_lock = threading.Lock()
         self._searcher: Searcher | None = None
         self._write_lock = threading.Lock()
         self._search_lock = threading.RLock()
@@ -224,7 +226,17 @@ class SearchIndex:
         return self._searcher
 
     def parse(self, text: str) -> wq.Query:
-        return parse_query(self.parser, text)
+        """The parsed query; the last few are kept, since a search, its snippets and the
+        table's later pages of snippets all parse the same text."""
+        with self._parse_lock:
+            cached = self._parsed.get(text)
+        if cached is None:
+            cached = parse_query(self.parser, text)
+            with self._parse_lock:
+                self._parsed[text] = cached
+                while len(self._parsed) > 16:
+                    self._parsed.pop(next(iter(self._parsed)))
+        return cached
 
     @staticmethod
     def rewrite(text: str) -> str:
