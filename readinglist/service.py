@@ -118,10 +118,7 @@ class Library:
         """Rebuild the index if :meth:`open` found it missing or stale. True when ready."""
         if self.index_problem is None and self.index.is_open:
             return True
-        if self.sync.rebuild(progress, cancelled):
-            self.index_problem = None
-            return True
-        return False
+        return self.reindex(progress, cancelled)
 
     def reindex(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> bool:
         """Rebuild the search index from the database. False if cancelled."""

@@ -33,7 +33,6 @@ COLUMNS: list[tuple[str, str | None]] = [
     ("Added", "added"),
 ]
 COL_TITLE, COL_AUTHORS, COL_YEAR, COL_STATUS, COL_TAGS, COL_ADDED = range(len(COLUMNS))
-PaperIdRole = Qt.ItemDataRole.UserRole + 1
 
 _STATUS_COLOURS = {
     Status.UNREAD: QColor("#1f6feb"),
@@ -79,9 +78,6 @@ class PaperTableModel(QAbstractTableModel):
     def ids(self) -> list[int]:
         return list(self._ids)
 
-    @property
-    def searching(self) -> bool:
-        return bool(self._hits)
 
     def paper_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
@@ -155,8 +151,6 @@ class PaperTableModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         paper_id = self._ids[index.row()]
-        if role == PaperIdRole:
-            return paper_id
         if role == SnippetRole:
             hit = self._snippet_hit(index.row(), paper_id)
             return hit.snippet if hit and index.column() == COL_TITLE else None

@@ -29,7 +29,6 @@ class Task(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cancel = threading.Event()
-        self.done = False
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -93,13 +92,9 @@ class TaskRunner(QObject):
         return task
 
     def _finish(self, task: Task) -> None:
-        task.done = True
         self._running.discard(task)
         task.deleteLater()
 
-    @property
-    def busy(self) -> bool:
-        return bool(self._running)
 
     def wait(self, msecs: int = 30000) -> bool:
         """Block until running jobs end (used at shutdown and in tests)."""

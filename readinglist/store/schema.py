@@ -58,7 +58,7 @@ def m001_initial(db: Database) -> None:
     )
     db.execute("CREATE INDEX idx_paper_tags_tag ON paper_tags(tag)")
     # Outbox for the search index: every write that changes what search should see
-    # inserts the paper id here in the same transaction (see search/indexer.py).
+    # inserts the paper id here in the same transaction (see indexing.py).
     db.execute(
         """
         CREATE TABLE index_outbox (
