@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -81,6 +82,23 @@ class Annotation:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file attached to a paper: a copy kept in the library folder, or a link to a file
+    the user keeps elsewhere. `path` is absolute."""
+
+    path: str
+    kind: str = "copy"  # "copy" | "link"
+    added: datetime | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "added": self.added.isoformat() if self.added else None,
+        }
+
+
+@dataclass(frozen=True)
 class Paper:
     """A paper as stored in the library."""
 
@@ -101,6 +119,14 @@ class Paper:
     added: datetime | None = None
     modified: datetime | None = None
     annotations: tuple[Annotation, ...] = ()
+    # Bibliographic detail beyond the core fields, kept so nothing an import brought in
+    # is lost on export: BibTeX entry type ("article"), the citation key (unique in the
+    # library, stable once given), and every other field by its lower-case BibTeX name
+    # ({"volume": "12", "pages": "1--10", "publisher": "ACM"}).
+    entry_type: str = ""
+    citation_key: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
 
     def to_dict(self) -> dict:
         """JSON-ready representation (used by the CLI's --json output)."""
@@ -122,6 +148,10 @@ class Paper:
             "added": self.added.isoformat() if self.added else None,
             "modified": self.modified.isoformat() if self.modified else None,
             "annotations": [a.to_dict() for a in self.annotations],
+            "entry_type": self.entry_type,
+            "citation_key": self.citation_key,
+            "extra": dict(self.extra),
+            "attachments": [a.to_dict() for a in self.attachments],
         }
 
 
@@ -141,6 +171,15 @@ class PaperRecord:
     source: str = ""
     tags: list[str] = field(default_factory=list)
     line: int | None = None  # where the record starts in its file, for messages
+    entry_type: str = ""  # BibTeX entry type, lower case: article, inproceedings, misc ...
+    citation_key: str = ""  # the key the file gave it; kept when unique in the library
+    extra: dict[str, str] = field(default_factory=dict)  # other fields, lower-case names
+    note: str = ""  # a note the file carried (RIS N1, CSL note, CSV note column)
+    status: str = ""  # a read status the file carried ("" leaves the default)
+    files: list[str] = field(default_factory=list)  # absolute paths of files to attach
+    fulltext: str = ""  # text extracted from an attached PDF, for search
+    attach_mode: str = "copy"  # how `files` are attached: "copy" or "link"
+    key: str = ""  # how messages name the entry besides its line (BibTeX key, RIS ID)
 
 
 @dataclass(frozen=True)
@@ -161,14 +200,19 @@ class ImportReport:
     """What an import did: one list per outcome, so callers can print or show each entry."""
 
     added: list[tuple[int, str]] = field(default_factory=list)  # (paper id, title)
-    duplicates: list[tuple[int, str]] = field(default_factory=list)  # (existing id, title)
+    # Duplicates of papers already in the library that brought something new:
+    # (existing id, title, names of the fields filled in).
+    merged: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
+    # Duplicates that brought nothing new: (existing id, title).
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
     failed: list[EntryProblem] = field(default_factory=list)
     warnings: list[EntryProblem] = field(default_factory=list)
     cancelled: bool = False
 
     def summary(self) -> str:
+        merged = f"{len(self.merged)} merged into existing papers, " if self.merged else ""
         text = (
-            f"{len(self.added)} added, {len(self.duplicates)} already present, "
+            f"{len(self.added)} added, {merged}{len(self.duplicates)} already present, "
             f"{len(self.failed)} failed"
         )
         return text + (" (cancelled: nothing was imported)" if self.cancelled else "")
@@ -176,6 +220,9 @@ class ImportReport:
     def to_dict(self) -> dict:
         return {
             "added": [{"id": i, "title": t} for i, t in self.added],
+            "merged": [
+                {"id": i, "title": t, "filled": list(f)} for i, t, f in self.merged
+            ],
             "already_present": [{"id": i, "title": t} for i, t in self.duplicates],
             "failed": [
                 {"source": p.source, "line": p.line, "reason": p.reason} for p in self.failed
