@@ -12,10 +12,11 @@ from collections.abc import Callable, Sequence
 from .textutil import fold_accents
 
 # Words that make a poor key word (the key names the paper by its first real word).
-_SKIP = frozenset(
-    "a an the on of in for to and with from towards toward via is are do does can how what "
-    "when why beyond through into at by".split()
-)
+_SKIP = frozenset({
+    "a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "from", "towards",
+    "toward", "via", "is", "are", "do", "does", "can", "how", "what", "when", "why",
+    "beyond", "through", "into", "at", "by",
+})
 # Characters BibTeX, biber and LaTeX all accept in a key.
 _KEY_SAFE = re.compile(r"[^A-Za-z0-9_:.\-]+")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
-from .domain import IndexState
+from .domain import IndexState, Paper
 from .search.index import IndexStamp, SearchIndex
 from .search.schema import INDEX_SCHEMA_VERSION
 from .store.paper_store import PaperStore
@@ -173,8 +173,9 @@ class IndexSync:
                 seq = rows[-1][0]
                 ids = sorted({paper_id for _, paper_id in rows})
                 papers = self.store.get_papers(ids)
+                texts = self.store.fulltexts(ids)
                 self.index.apply(
-                    [papers[i] for i in ids if i in papers],
+                    [(papers[i], texts.get(i, "")) for i in ids if i in papers],
                     [i for i in ids if i not in papers],
                     self._stamp(seq),
                 )
@@ -214,7 +215,8 @@ class IndexSync:
                         progress(done, all_)
 
                 ok = self.index.rebuild(
-                    self.store.iter_papers(), total, self._stamp(seq), report, cancelled
+                    self._with_fulltext(self.store.iter_papers()), total, self._stamp(seq),
+                    report, cancelled,
                 )
             finally:
                 self.rebuilding = False
@@ -223,6 +225,11 @@ class IndexSync:
                 self.drain()
                 self._tell_listeners([])  # everything may have changed
             return ok
+
+    def _with_fulltext(self, batches: Iterable[list[Paper]]) -> Iterator[list[tuple[Paper, str]]]:
+        for batch in batches:
+            texts = self.store.fulltexts([p.id for p in batch])
+            yield [(p, texts.get(p.id, "")) for p in batch]
 
     def state(self) -> IndexState:
         pending = self.store.outbox_size()

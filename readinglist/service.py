@@ -244,7 +244,7 @@ class Library:
         """Snippets of where `query` matches each of these papers (for showing a page of
         results at a time; the score is left at 0)."""
         parsed = parsed if parsed is not None else self.index.parse(query)
-        terms = self.index.matched_terms(parsed, SNIPPET_FIELDS)
+        terms = self.index.matched_terms(parsed, (*SNIPPET_FIELDS, "fulltext"))
         papers = self.store.get_papers(ids)
         result = {}
         for paper_id in ids:
@@ -314,6 +314,12 @@ class Library:
                 snippet = self.index.snippet(field, field_text(paper, field), terms[field])
                 if snippet:
                     return field, snippet
+        if terms.get("fulltext"):
+            # Only when nothing else matched: the text of a PDF is read from the database.
+            text = self.store.fulltexts([paper.id]).get(paper.id, "")
+            snippet = self.index.snippet("fulltext", text, terms["fulltext"]) if text else ()
+            if snippet:
+                return "fulltext", snippet
         return "", ()
 
     # -- writing -------------------------------------------------------------------------

@@ -114,15 +114,18 @@ class SearchIndex:
 
     # -- writing ----------------------------------------------------------------------
 
-    def apply(self, updates: Iterable[Paper], deletes: Iterable[int], stamp: IndexStamp) -> None:
-        """Bring these papers up to date in one commit, then record the new stamp."""
+    def apply(
+        self, updates: Iterable[tuple[Paper, str]], deletes: Iterable[int], stamp: IndexStamp
+    ) -> None:
+        """Bring these papers (each with its full text) up to date in one commit, then
+        record the new stamp."""
         assert self._ix is not None, "index is not open"
         with self._write_lock:
             # compound=False: a compound segment is copied whole into memory when opened.
             writer = self._ix.writer(compound=False)
             try:
-                for paper in updates:
-                    writer.update_document(**paper_document(paper))
+                for paper, fulltext in updates:
+                    writer.update_document(**paper_document(paper, fulltext))
                 for paper_id in deletes:
                     writer.delete_by_term("id", str(paper_id))
             except BaseException:
@@ -152,7 +155,7 @@ class SearchIndex:
 
     def rebuild(
         self,
-        batches: Iterable[list[Paper]],
+        batches: Iterable[list[tuple[Paper, str]]],
         total: int,
         stamp: IndexStamp,
         progress: Progress | None = None,
@@ -178,8 +181,8 @@ class SearchIndex:
                     new_ix.close()
                     shutil.rmtree(building, ignore_errors=True)
                     return False
-                for paper in batch:
-                    writer.add_document(**paper_document(paper))
+                for paper, fulltext in batch:
+                    writer.add_document(**paper_document(paper, fulltext))
                 done += len(batch)
                 if progress:
                     progress(done, total)

@@ -25,7 +25,7 @@ from ..domain import QueryError
 from ..textutil import fold_accents, normalize_arxiv_id, normalize_doi
 
 # Fields searched when the user names none.
-DEFAULT_FIELDS = ("title", "authors", "abstract", "note", "annotation", "tags")
+DEFAULT_FIELDS = ("title", "authors", "abstract", "note", "annotation", "tags", "fulltext")
 # What users may type before the colon, mapped to schema field names.
 FIELD_ALIASES: dict[str, str] = {
     "title": "title",
@@ -45,10 +45,13 @@ FIELD_ALIASES: dict[str, str] = {
     "annotation": "annotation",
     "annotations": "annotation",
     "highlight": "annotation",
+    "fulltext": "fulltext",
+    "text": "fulltext",
+    "pdf": "fulltext",
 }
 USER_FIELDS = ("title", "author", "abstract", "note", "annotation", "tag", "status", "year",
                "venue",
-               "arxiv", "doi", "added")
+               "arxiv", "doi", "added", "fulltext")
 
 # Prefix queries shorter than this would expand to a large part of the vocabulary.
 MIN_PREFIX = 2

@@ -25,7 +25,7 @@ from whoosh.support.charset import accent_map
 from ..domain import Paper
 
 # Bump when the schema or analyzers change: an index with another version is rebuilt.
-INDEX_SCHEMA_VERSION = 5
+INDEX_SCHEMA_VERSION = 6
 
 # Words, with inner dots and apostrophes kept ("FLUX.1"). Names split on hyphens.
 _TOKEN_PATTERN = r"\w+(?:[.']\w+)*"
@@ -103,6 +103,8 @@ def build_schema() -> Schema:
         abstract=TEXT(analyzer=text),
         note=TEXT(analyzer=text),
         annotation=TEXT(analyzer=text),
+        # Text of attached PDFs: searched, never stored (SQLite keeps it).
+        fulltext=TEXT(analyzer=text, field_boost=0.5),
         tags=KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=2.0),
         venue=TEXT(analyzer=text),
         # Lower-cased like the stored values, so `status:Read` and `doi:10.1/ABC` match.
@@ -115,9 +117,10 @@ def build_schema() -> Schema:
     )
 
 
-def paper_document(paper: Paper) -> dict:
-    """The fields Whoosh indexes for one paper."""
+def paper_document(paper: Paper, fulltext: str = "") -> dict:
+    """The fields Whoosh indexes for one paper (`fulltext`: its attached PDFs' text)."""
     doc: dict = {
+        "fulltext": fulltext,
         "id": str(paper.id),
         "title": paper.title,
         "authors": "\n".join(paper.authors),

@@ -6,6 +6,7 @@ holds one re-entrant lock; ``transaction()`` holds it for the whole multi-step w
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -17,15 +18,25 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..domain import Annotation, Paper, PaperNotFound, PaperRecord, ReadinglistError, Status
+from ..citation_keys import base_key, clean_key, family_name, unique_key
+from ..domain import (
+    Annotation,
+    Attachment,
+    Paper,
+    PaperNotFound,
+    PaperRecord,
+    ReadinglistError,
+    Status,
+)
 from ..textutil import title_key
 from .schema import MIGRATION_NAMES, SCHEMA_VERSION, migrations
 
 # Columns a caller may change with update_fields(); everything else is managed here.
 EDITABLE_FIELDS = (
     "title", "authors", "year", "venue", "arxiv_id", "doi", "url", "abstract", "links",
-    "source", "status", "note",
+    "source", "status", "note", "entry_type", "citation_key", "extra",
 )
+_JSON_FIELDS = {"authors": list, "links": list, "extra": dict}
 # Sort keys offered to the GUI and CLI, mapped to SQL expressions (never user text).
 SORT_KEYS: dict[str, str] = {
     "title": "papers.title COLLATE NOCASE",
@@ -58,6 +69,8 @@ class PaperStore:
     def __init__(self, path: Path | str | None) -> None:
         """Open (and migrate) the database at `path`; None opens an in-memory database."""
         target = ":memory:" if path is None else str(path)
+        # Attachment copies are stored relative to this folder, so the library can move.
+        self.folder = Path(path).resolve().parent if path is not None else None
         self._lock = threading.RLock()
         try:
             conn = sqlite3.connect(target, check_same_thread=False, timeout=10)
@@ -118,24 +131,103 @@ class PaperStore:
     # -- papers: writes ------------------------------------------------------------
 
     def insert_paper(self, record: PaperRecord, now: datetime | None = None) -> int:
+        """Add a paper; its status starts the history. Attachments are added separately."""
         now = now or utc_now()
         stamp = now.isoformat()
+        status = Status.parse(record.status).value if record.status else Status.UNREAD.value
         with self.transaction():
+            key = self.free_citation_key(record.citation_key) or unique_key(
+                base_key(record.title, record.authors, record.year), self.citation_key_taken
+            )
             cursor = self.db.execute(
                 """INSERT INTO papers (title, title_key, authors, year, venue, arxiv_id, doi,
-                       url, abstract, links, source, status, note, added, modified)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unread', '', ?, ?)""",
+                       url, abstract, links, source, status, note, added, modified,
+                       entry_type, citation_key, extra)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     record.title, title_key(record.title), json.dumps(record.authors),
                     record.year, record.venue, record.arxiv_id, record.doi, record.url,
-                    record.abstract, json.dumps(record.links), record.source, stamp, stamp,
+                    record.abstract, json.dumps(record.links), record.source, status,
+                    record.note, stamp, stamp, record.entry_type, key,
+                    json.dumps(record.extra, ensure_ascii=False),
                 ],
             )
             paper_id = int(cursor.lastrowid or 0)
-            self._record_status(paper_id, "unread", stamp)
+            self._record_status(paper_id, Status.UNREAD.value, stamp)
+            if status != Status.UNREAD.value:
+                self._record_status(paper_id, status, stamp)
             self._write_tags(paper_id, record.tags)
+            if record.fulltext:
+                self.set_fulltext(paper_id, record.fulltext)
             self.enqueue_index([paper_id])
         return paper_id
+
+    # -- citation keys ---------------------------------------------------------------
+
+    def citation_key_taken(self, key: str) -> bool:
+        return bool(self._q("SELECT 1 FROM papers WHERE citation_key = ? LIMIT 1", [key]))
+
+    def free_citation_key(self, key: str) -> str:
+        """`key` cleaned, or "" when it is empty or another paper has it."""
+        key = clean_key(key)
+        return key if key and not self.citation_key_taken(key) else ""
+
+    # -- attachments and full text -----------------------------------------------------
+
+    def add_attachment(self, paper_id: int, path: Path | str, kind: str) -> None:
+        """Attach a file (absolute path). Copies inside the library folder are stored
+        relative to it."""
+        if kind not in ("copy", "link"):
+            raise ValueError(f"attachment kind is 'copy' or 'link', not {kind!r}")
+        stored = str(path)
+        if kind == "copy" and self.folder is not None:
+            with contextlib.suppress(ValueError):
+                stored = str(Path(path).resolve().relative_to(self.folder))
+        with self.transaction():
+            self._require(paper_id)
+            exists = self.db.execute(
+                "SELECT 1 FROM attachments WHERE paper_id = ? AND path = ?", [paper_id, stored]
+            ).fetchone()
+            if not exists:
+                self.db.execute(
+                    "INSERT INTO attachments (paper_id, path, kind, added) VALUES (?, ?, ?, ?)",
+                    [paper_id, stored, kind, utc_now().isoformat()],
+                )
+
+    def remove_attachments(self, paper_id: int) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM attachments WHERE paper_id = ?", [paper_id])
+
+    def _attachments_for(self, id_list_json: str) -> dict[int, tuple[Attachment, ...]]:
+        result: dict[int, list[Attachment]] = {}
+        for paper_id, path, kind, added in self.db.execute(
+            "SELECT paper_id, path, kind, added FROM attachments WHERE paper_id IN "
+            "(SELECT value FROM json_each(?)) ORDER BY id",
+            [id_list_json],
+        ):
+            full = Path(path)
+            if not full.is_absolute() and self.folder is not None:
+                full = self.folder / full
+            result.setdefault(paper_id, []).append(
+                Attachment(str(full), kind, datetime.fromisoformat(added))
+            )
+        return {k: tuple(v) for k, v in result.items()}
+
+    def set_fulltext(self, paper_id: int, text: str) -> None:
+        with self.transaction():
+            if text:
+                self.db.execute(
+                    "INSERT INTO fulltext (paper_id, text) VALUES (?, ?) ON CONFLICT(paper_id) "
+                    "DO UPDATE SET text = excluded.text", [paper_id, text])
+            else:
+                self.db.execute("DELETE FROM fulltext WHERE paper_id = ?", [paper_id])
+            self.enqueue_index([paper_id])
+
+    def fulltexts(self, ids: Sequence[int]) -> dict[int, str]:
+        return dict(self._q(
+            "SELECT paper_id, text FROM fulltext "
+            "WHERE paper_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(ids))]))
 
     def update_fields(self, paper_id: int, fields: dict[str, Any]) -> None:
         unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -144,9 +236,9 @@ class PaperStore:
         values = dict(fields)
         if "title" in values:
             values["title_key"] = title_key(values["title"])
-        for key in ("authors", "links"):
+        for key, kind in _JSON_FIELDS.items():
             if key in values:
-                values[key] = json.dumps(list(values[key]))
+                values[key] = json.dumps(kind(values[key]), ensure_ascii=False)
         if "status" in values:
             values["status"] = Status.parse(values["status"]).value
         values["modified"] = utc_now().isoformat()
@@ -154,6 +246,8 @@ class PaperStore:
         assignments = ", ".join(f"{column} = :{column}" for column in values)
         with self.transaction():
             self._require(paper_id)
+            if "citation_key" in values:
+                values["citation_key"] = self._check_key_change(paper_id, values["citation_key"])
             if "status" in values:
                 current = self.db.execute(
                     "SELECT status FROM papers WHERE id = ?", [paper_id]).fetchone()[0]
@@ -163,6 +257,17 @@ class PaperStore:
                 f"UPDATE papers SET {assignments} WHERE id = :_id", {**values, "_id": paper_id}
             )
             self.enqueue_index([paper_id])
+
+    def _check_key_change(self, paper_id: int, key: str) -> str:
+        cleaned = clean_key(key)
+        if not cleaned:
+            raise ReadinglistError("a citation key cannot be empty")
+        other = self.db.execute(
+            "SELECT id FROM papers WHERE citation_key = ? AND id != ?", [cleaned, paper_id]
+        ).fetchone()
+        if other:
+            raise ReadinglistError(f"citation key {cleaned!r} is already used by paper {other[0]}")
+        return cleaned
 
     def _record_status(self, paper_id: int, status: str, stamp: str) -> None:
         self.db.execute(
@@ -216,17 +321,26 @@ class PaperStore:
     # -- papers: reads -------------------------------------------------------------
 
     def find_duplicate(self, record: PaperRecord) -> int | None:
-        """Id of a paper that is the same work as `record`: same arXiv id, DOI or title key."""
-        checks = [
-            ("arxiv_id", record.arxiv_id),
-            ("doi", record.doi),
-            ("title_key", title_key(record.title)),
-        ]
-        for column, value in checks:
+        """Id of a paper that is the same work as `record`: the same arXiv id or DOI, or
+        the same title key and first author (when both name authors) with no arXiv id or
+        DOI that tells them apart."""
+        for column, value in (("arxiv_id", record.arxiv_id), ("doi", record.doi)):
             if value:
                 rows = self._q(f"SELECT id FROM papers WHERE {column} = ? LIMIT 1", [value])
                 if rows:
                     return int(rows[0][0])
+        key = title_key(record.title)
+        if not key:
+            return None
+        for paper_id, authors, arxiv_id, doi in self._q(
+            "SELECT id, authors, arxiv_id, doi FROM papers WHERE title_key = ? ORDER BY id", [key]
+        ):
+            if record.arxiv_id and arxiv_id and record.arxiv_id != arxiv_id:
+                continue  # two versions of a title, e.g. a workshop and a journal paper
+            if record.doi and doi and record.doi != doi:
+                continue
+            if same_first_author(record.authors, json.loads(authors or "[]")):
+                return int(paper_id)
         return None
 
     def get_paper(self, paper_id: int) -> Paper:
@@ -248,8 +362,11 @@ class PaperStore:
             rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
             tags = self._tags_for(id_list)
             notes = self._annotations_for(id_list)
+            files = self._attachments_for(id_list)
         return {
-            row["id"]: _paper_from_row(row, tags.get(row["id"], ()), notes.get(row["id"], ()))
+            row["id"]: _paper_from_row(
+                row, tags.get(row["id"], ()), notes.get(row["id"], ()), files.get(row["id"], ())
+            )
             for row in rows
         }
 
@@ -512,8 +629,19 @@ def _annotation_from_row(row: dict[str, Any]) -> Annotation:
     )
 
 
+def same_first_author(a: Sequence[str], b: Sequence[str]) -> bool:
+    """True when both first authors share a family name, or either list is empty (a
+    record without authors, like a Daily Papers entry, is matched on its title alone)."""
+    if not a or not b:
+        return True
+    return title_key(family_name(a[0])) == title_key(family_name(b[0]))
+
+
 def _paper_from_row(
-    row: dict[str, Any], tags: tuple[str, ...], annotations: tuple[Annotation, ...] = ()
+    row: dict[str, Any],
+    tags: tuple[str, ...],
+    annotations: tuple[Annotation, ...] = (),
+    attachments: tuple[Attachment, ...] = (),
 ) -> Paper:
     return Paper(
         id=row["id"],
@@ -533,4 +661,8 @@ def _paper_from_row(
         added=datetime.fromisoformat(row["added"]),
         modified=datetime.fromisoformat(row["modified"]),
         annotations=annotations,
+        entry_type=row["entry_type"],
+        citation_key=row["citation_key"],
+        extra=json.loads(row["extra"] or "{}"),
+        attachments=attachments,
     )

@@ -6,10 +6,13 @@ migrations applied, mirrored into ``PRAGMA user_version`` for outside tools.
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from ..citation_keys import base_key, unique_key
 
 migrations = Migrations("readinglist")
 MIGRATION_NAMES: list[str] = []
@@ -119,6 +122,49 @@ def m003_status_history(db: Database) -> None:
     db.execute(
         "INSERT INTO status_history (paper_id, status, changed) "
         "SELECT id, status, modified FROM papers WHERE status != 'unread'"
+    )
+
+
+@_migration
+def m004_bibliography(db: Database) -> None:
+    # What BibTeX and the other formats carry beyond the core fields, so an export gives
+    # back what an import brought: entry type, a stable citation key, every other field.
+    db.execute("ALTER TABLE papers ADD COLUMN entry_type TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE papers ADD COLUMN citation_key TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE papers ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'")  # JSON object
+    taken: set[str] = set()
+    for paper_id, title, authors, year in db.execute(
+        "SELECT id, title, authors, year FROM papers ORDER BY id"
+    ).fetchall():
+        key = unique_key(base_key(title, json.loads(authors or "[]"), year), taken.__contains__)
+        taken.add(key)
+        db.execute("UPDATE papers SET citation_key = ? WHERE id = ?", [key, paper_id])
+    db.execute(
+        "CREATE UNIQUE INDEX idx_papers_citation_key ON papers(citation_key) "
+        "WHERE citation_key != ''"
+    )
+    # Files attached to a paper: a copy in the library folder or a link to the user's file.
+    db.execute(
+        """
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,         -- copies: relative to the library folder; links: absolute
+            kind TEXT NOT NULL,         -- 'copy' | 'link'
+            added TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_attachments_paper ON attachments(paper_id)")
+    # Text extracted from attached PDFs, indexed for search, kept apart from `papers` so
+    # listing papers never reads it.
+    db.execute(
+        """
+        CREATE TABLE fulltext (
+            paper_id INTEGER PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,
+            text TEXT NOT NULL
+        )
+        """
     )
 
 
