@@ -10,7 +10,9 @@ _URL_RE = re.compile(r"""https?://[^\s<>"'`{}]+""", re.IGNORECASE)
 # Characters that end a sentence rather than a URL when they trail it.
 _URL_TRAILING = ".,;:!?)]}'\""
 _ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(v\d+)?(?![\d])")
-_ARXIV_OLD = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?\b", re.IGNORECASE)
+# Old-style ids: archive, optional subject class (dropped: arXiv files "math.GT/0309136"
+# as "math/0309136"), seven digits.
+_ARXIV_OLD = re.compile(r"\b([a-z\-]+)(?:\.[A-Z]{2})?/(\d{7})(v\d+)?\b", re.IGNORECASE)
 
 
 def fold_accents(text: str) -> str:
@@ -54,5 +56,8 @@ def normalize_doi(doi: str) -> str:
 def normalize_arxiv_id(value: str) -> str:
     """arXiv id without version or URL: 'https://arxiv.org/abs/2401.12345v2' -> '2401.12345'."""
     value = value.strip()
-    match = _ARXIV_NEW.search(value) or _ARXIV_OLD.search(value)
-    return match.group(1).lower() if match else ""
+    match = _ARXIV_NEW.search(value)
+    if match:
+        return match.group(1)
+    match = _ARXIV_OLD.search(value)
+    return f"{match.group(1).lower()}/{match.group(2)}" if match else ""

@@ -164,7 +164,7 @@ def test_empty_text_gives_no_papers():
 
 def test_empty_file_cannot_be_detected_but_parses_with_a_format(tmp_path):
     path = write(tmp_path, "empty.txt", "")
-    with pytest.raises(ImportFailed, match="--format"):
+    with pytest.raises(ImportFailed, match="empty"):
         parse_file(path)
     assert parse_file(path, "dailypapers").records == []
 
@@ -193,14 +193,21 @@ def test_page_without_header_is_recognised_by_its_rhythm(tmp_path):
     assert result.records[0].source == "Daily Papers (bare.txt)"
 
 
-def test_non_utf8_file_fails_naming_the_file_and_line(tmp_path):
-    data = (HEADER + "Paper One\n\n").encode() + "Caf\u00e9 abstract".encode("latin-1")
-    path = write(tmp_path, "latin1.txt", data)
+def test_latin1_file_is_read_correctly_with_a_warning(tmp_path):
+    data = (HEADER + "Paper One\n\n").encode() + ("Caf\u00e9 abstract " * 30).encode("latin-1")
+    result = parse_file(write(tmp_path, "latin1.txt", data))
+    assert result.records[0].abstract.startswith("Café abstract")
+    assert any("Windows-1252" in w.reason for w in result.warnings)
+
+
+def test_binary_file_fails_naming_the_file_and_line(tmp_path):
+    data = (HEADER + "Paper One\n\n").encode() + bytes(range(128, 256)) * 4
+    path = write(tmp_path, "garbage.txt", data)
     with pytest.raises(ImportFailed) as caught:
         parse_file(path)
     message = str(caught.value)
-    assert message.startswith(f"{path}:13: ")
-    assert "UTF-8" in message and "0xe9" in message
+    assert "garbage.txt" in message and ":13" in message
+    assert "UTF-8" in message
 
 
 def test_missing_file_fails(tmp_path):
@@ -209,22 +216,23 @@ def test_missing_file_fails(tmp_path):
     assert "nope.txt" in str(caught.value)
 
 
-def test_folder_instead_of_file_fails(tmp_path):
-    with pytest.raises(ImportFailed, match="is a folder"):
+def test_folder_without_pdfs_fails(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    with pytest.raises(ImportFailed, match="is a folder with no PDF files"):
         parse_file(tmp_path)
 
 
 def test_unknown_content_fails_and_mentions_format_option(tmp_path):
-    path = write(tmp_path, "table.csv", "title,year\nA,2020\nB,2021\n")
+    path = write(tmp_path, "table.dat", "x;y\n1;2\n")
     with pytest.raises(ImportFailed) as caught:
         parse_file(path)
     assert "--format" in str(caught.value)
-    assert "table.csv" in str(caught.value)
+    assert "table.dat" in str(caught.value)
 
 
 def test_unknown_format_name_fails(seed_path):
-    with pytest.raises(ImportFailed, match="unknown format 'bibtex'; formats: dailypapers"):
-        parse_file(seed_path, "bibtex")
+    with pytest.raises(ImportFailed, match="unknown format 'endnote'; formats: json, "):
+        parse_file(seed_path, "endnote")
 
 
 # -- text helpers ---------------------------------------------------------------------

@@ -1,60 +1,143 @@
-"""Importers: one module per format, each ``parse(text, source) -> ParseResult``.
+"""Importers: one module per format. This package picks the format (from ``--format``,
+the extension, or the content), decodes the file, and hands it to the module; it never
+touches the library.
 
-This package picks the format (from ``--format``, the extension, or the content) and
-decodes the file; it never touches the library.
+Text formats have ``parse(text, source) -> ParseResult``; PDFs are read from the file.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 from ..domain import ImportFailed
-from . import daily_papers
+from . import (
+    bibtex,
+    csljson,
+    csv_table,
+    daily_papers,
+    identifiers,
+    pdf,
+    readinglist_json,
+    ris,
+)
 from .base import ParseResult
+from .encoding import decode
 
-Parser = Callable[[str, str], ParseResult]
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
 
-PARSERS: dict[str, Parser] = {
-    daily_papers.FORMAT: daily_papers.parse,
+# Sniffing order matters: the most specific shapes first (Readinglist's JSON before
+# CSL-JSON, a list of identifiers before a Daily Papers page, which is loose prose).
+TEXT_FORMATS: tuple[ModuleType, ...] = (
+    readinglist_json, csljson, bibtex, ris, csv_table, identifiers, daily_papers,
+)
+FORMATS: tuple[str, ...] = (*(m.FORMAT for m in TEXT_FORMATS), pdf.FORMAT)
+FORMAT_NAMES = {
+    "bibtex": "BibTeX / BibLaTeX",
+    "ris": "RIS (Zotero, Mendeley, EndNote)",
+    "csljson": "CSL-JSON (Zotero, citeproc)",
+    "json": "Readinglist JSON",
+    "csv": "CSV with a header row",
+    "pdf": "PDF files or folders of PDFs",
+    "ids": "arXiv ids, arXiv URLs and DOIs, one per line",
+    "dailypapers": "Hugging Face Daily Papers page (text)",
 }
-FORMATS = tuple(PARSERS)
+# The file dialog's filter list and drag-and-drop accept these.
+EXTENSIONS: tuple[str, ...] = tuple(
+    sorted({ext for m in (*TEXT_FORMATS, pdf) for ext in getattr(m, "EXTENSIONS", ())}
+           | {".txt"})
+)
+_BY_FORMAT = {m.FORMAT: m for m in TEXT_FORMATS}
 
 
-def read_text(path: Path) -> str:
-    """The file's text; ImportFailed with a clear reason if it is missing or not UTF-8."""
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ImportFailed(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ImportFailed(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        # Guessing another encoding would risk silent mojibake: say what is wrong instead.
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportFailed(
-            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-            "save the file as UTF-8 and import it again"
-        ) from None
+
+
+def read_text(path: Path, encoding: str | None = None) -> str:
+    """The file's text; ImportFailed with a clear reason if it cannot be decoded."""
+    return decode(_read_bytes(path), str(path), encoding)[0]
 
 
 def detect_format(path: Path, text: str) -> str:
-    if daily_papers.looks_like(text):
-        return daily_papers.FORMAT
+    """The format of a text file: its extension when only one format uses it and the
+    content agrees, else the first format whose shape the content has."""
+    if not text.strip():
+        raise ImportFailed(f"{path}: the file is empty")
+    suffix = path.suffix.lower()
+    by_extension = [m for m in TEXT_FORMATS if suffix in getattr(m, "EXTENSIONS", ())]
+    for module in by_extension:
+        if module.looks_like(text):
+            return str(module.FORMAT)
+    for module in TEXT_FORMATS:
+        if module.looks_like(text):
+            return str(module.FORMAT)
+    if len(by_extension) == 1 and suffix != ".txt":
+        # A .csv without a title column, say: its parser says what is wrong with it.
+        return str(by_extension[0].FORMAT)
     raise ImportFailed(
         f"{path}: cannot tell which format this is; formats: {', '.join(FORMATS)} "
         "(choose one with --format)"
     )
 
 
-def parse_file(path: Path, fmt: str | None = None) -> ParseResult:
-    text = read_text(path)
-    if fmt is None:
-        fmt = detect_format(path, text)
-    elif fmt not in PARSERS:
+def is_pdf(path: Path) -> bool:
+    if path.suffix.lower() == ".pdf":
+        return True
+    try:
+        with path.open("rb") as handle:
+            return pdf.looks_like_bytes(handle.read(1024))
+    except OSError:
+        return False
+
+
+def parse_path(
+    path: Path,
+    fmt: str | None = None,
+    *,
+    encoding: str | None = None,
+    attach_mode: str = "copy",
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ParseResult:
+    """Parse a file or a folder (of PDFs). ImportFailed if it cannot be read at all."""
+    if fmt is not None and fmt not in FORMATS:
         raise ImportFailed(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
-    return PARSERS[fmt](text, path.name)
+    if path.is_dir():
+        if fmt not in (None, pdf.FORMAT):
+            raise ImportFailed(f"{path}: is a folder; only PDFs are imported from folders")
+        result = pdf.parse_folder(path, attach_mode, progress, cancelled)
+        if not (result.records or result.problems):
+            raise ImportFailed(f"{path}: is a folder with no PDF files in it")
+        return result
+    if fmt == pdf.FORMAT or (fmt is None and is_pdf(path)):
+        if not path.exists():
+            raise ImportFailed(f"{path}: no such file")
+        return pdf.parse_pdf(path, attach_mode)
+    text, warnings = decode(_read_bytes(path), path.name, encoding)
+    fmt = fmt or detect_format(path, text)
+    module = _BY_FORMAT[fmt]
+    parse = module.parse
+    if module in (bibtex, ris, csv_table):
+        # Attachment paths in these files are relative to the file's folder.
+        parse = functools.partial(module.parse, base_dir=path.parent.resolve())
+    result: ParseResult = parse(text, path.name)
+    result.warnings[:0] = warnings
+    if module is identifiers:
+        result.needs_lookup = True
+    return result
+
+
+def parse_file(path: Path, fmt: str | None = None) -> ParseResult:
+    """Parse one file (kept for callers that import a single text file)."""
+    return parse_path(path, fmt)

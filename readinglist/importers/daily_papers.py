@@ -12,6 +12,7 @@ from ..textutil import extract_links
 from .base import ParseResult
 
 FORMAT = "dailypapers"
+EXTENSIONS = (".txt",)
 
 # Page chrome that is never a paper (compared case-insensitively).
 _CHROME = {

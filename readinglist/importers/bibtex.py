@@ -1,0 +1,719 @@
+"""BibTeX and BibLaTeX files, as JabRef, Zotero (Better BibTeX), Mendeley, Google Scholar
+and hand-kept ``.bib`` files write them.
+
+bibtexparser splits the file into blocks (it keeps going past broken entries and reports
+them as failed blocks); this module does the rest in one pass per entry: ``@string``
+macros with ``#`` concatenation (bibtexparser's own middleware only replaces whole-value
+references), ``crossref``/``xdata`` inheritance, person names (bibtexparser's BibTeX
+name splitting), LaTeX to Unicode (pylatexenc, only for values that need it), and the
+mapping to PaperRecord fields. Every field not mapped to one is kept in ``extra``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.middlewares.names import (
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ExplicitComment,
+    ParsingFailedBlock,
+    String,
+)
+from pylatexenc import latexwalker, macrospec
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from ..bibliography import venue_field
+from ..domain import EntryProblem, ImportFailed, PaperRecord
+from ..textutil import extract_links, normalize_arxiv_id, normalize_doi
+from .base import ParseResult
+
+# bibtexparser logs each broken block and pylatexenc each odd macro; both reach the user
+# as EntryProblems instead, so keep them off stderr when the app configured no logging.
+for _name in ("bibtexparser", "pylatexenc"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+
+FORMAT = "bibtex"
+EXTENSIONS = (".bib", ".bibtex", ".biblatex")
+
+# "@article{key," at the start of a line; @string/@comment/@preamble alone are not enough.
+_ENTRY_START = re.compile(
+    r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(][ \t]*[^\s,{}()=\"#%'~\\]+[ \t]*,", re.MULTILINE
+)
+_NOT_ENTRIES = {"string", "comment", "preamble"}
+_SNIFF_CHARS = 100_000
+
+# The month macros every standard BibTeX style defines (plain.bst: MACRO {jan} {"January"}).
+_MONTHS = {
+    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
+    "jun": "June", "jul": "July", "aug": "August", "sep": "September", "oct": "October",
+    "nov": "November", "dec": "December",
+}  # fmt: skip
+
+# Identifiers, numbers and paths: kept as written (only the enclosing braces go), so
+# "pages = {1--10}" exports back unchanged. Every other field is prose and decoded.
+_RAW_FIELDS = frozenset({
+    "pages", "doi", "url", "eprint", "eprinttype", "archiveprefix", "primaryclass",
+    "eprintclass", "isbn", "issn", "isrn", "file", "pdf", "urldate", "date", "year",
+    "eventdate", "origdate", "volume", "number", "issue", "crossref", "xref", "xdata", "ids",
+    "pmid", "pmcid", "mrnumber", "zmnumber", "lccn", "arxivid", "timestamp", "owner",
+    "creationdate", "modificationdate", "key", "citeulike-article-id",
+})  # fmt: skip
+# What a child takes from its crossref parent in BibTeX is every field it lacks; these
+# belong to the parent alone (its own identity, or the user's notes on it). Without this
+# every paper of a proceedings volume would get the volume's DOI and be merged into one.
+_NOT_INHERITED = frozenset({
+    "title", "subtitle", "titleaddon", "shorttitle", "sorttitle", "ids", "crossref", "xref",
+    "xdata", "entryset", "label", "shorthand", "sortkey", "doi", "url", "urldate", "eprint",
+    "eprinttype", "archiveprefix", "primaryclass", "eprintclass", "abstract", "file", "pdf",
+    "note", "annote", "annotation", "comment", "keywords", "readstatus",
+    "readinglist-status", "pages", "owner", "timestamp", "creationdate", "modificationdate",
+    "groups", "ranking", "priority", "relevance", "qualityassured", "printed", "pmid",
+    "pmcid", "arxivid",
+})  # fmt: skip
+_MAX_INHERITANCE_DEPTH = 20  # real chains are 1-2 deep; this keeps recursion bounded
+_VENUE_FIELDS = ("journal", "journaltitle", "booktitle")
+_NOTE_FIELDS = ("note", "annote", "annotation")
+_STATUS_FIELDS = ("readinglist-status", "readstatus")  # ours first, then JabRef's
+_PARAGRAPH_FIELDS = frozenset({"abstract", "note", "comment"})
+# Annotations are the user's notes, in Markdown: every line break counts.
+_LINE_FIELDS = frozenset({"annote", "annotation"})
+
+_YEAR = re.compile(r"\d{3,4}")
+_DATE_YEAR = re.compile(r"\s*(\d{4})")
+_ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(v\d+)?|[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?", re.I)
+_DOI_URL = re.compile(r"^https?://(dx\.)?doi\.org/", re.IGNORECASE)
+_FAILED_KEY = re.compile(r"@\s*([\w-]*)\s*[{(]\s*([^\s,={}()]*)")
+_ESCAPED_CHAR = re.compile(r"\\([_%&#$~{}])")
+# In a .bib value "%" and "&" are plain characters, but LaTeX reads them as a comment
+# start (dropping the rest of the line) and an alignment tab.
+_LATEX_SPECIAL = re.compile(r"(?<!\\)([%&])")
+_LATEX_MACRO = re.compile(r"\\([A-Za-z]+|.)\s*")
+# Accent commands and letters for _latex_to_text's shortcut: {\"o}, \"{o}, \'e, \c{c},
+# \v C, \'{\i}; then \ss, \o, \& and friends.
+_COMBINING = {
+    '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303",
+    "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
+    "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331",
+}  # fmt: skip
+_ACCENT_BASE = r"\\[ij](?![A-Za-z])|[A-Za-z]"
+_ACCENTED = re.compile(
+    r"\\(?:([\"'`^~=.])|([uvHckrdb])(?=[\s{])\s*)"
+    rf"(?:\{{\s*({_ACCENT_BASE})\s*\}}|({_ACCENT_BASE}))"
+)
+_SYMBOLS = {
+    "ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å",
+    "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "&": "&", "%": "%", "_": "_", "#": "#",
+}  # fmt: skip
+_SYMBOL = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|[oOlLij])(?![A-Za-z])(?:\{\}|[ \t]*)|\\([&%_#])")
+_BRACES_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
+_BARE_WORD = re.compile(r'[^\s#{}"]+')
+_JABREF_FILE_DIRECTORY = re.compile(
+    r"jabref-meta:\s*fileDirectory[^:]*:(.*?);?\s*$", re.IGNORECASE | re.DOTALL
+)
+
+
+@dataclass
+class _Entry:
+    """An entry with its macros expanded; values still hold LaTeX."""
+
+    entry_type: str
+    key: str
+    line: int | None
+    fields: dict[str, str]
+    warnings: list[str] = field(default_factory=list)
+    is_parent: bool = False  # someone's crossref/xdata target
+
+
+class _Expansion:
+    """State of one file's macro expansion: the @string values so far, what went wrong."""
+
+    def __init__(self) -> None:
+        self.macros = dict(_MONTHS)
+        self.undefined: list[str] = []
+
+
+def looks_like(text: str) -> bool:
+    """True when the text has an ``@type{key,`` entry at the start of a line."""
+    return any(
+        m.group(1).lower() not in _NOT_ENTRIES
+        for m in _ENTRY_START.finditer(text, 0, _SNIFF_CHARS)
+    )
+
+
+def parse(text: str, source: str, base_dir: Path | None = None) -> ParseResult:
+    """Papers in a BibTeX/BibLaTeX file.
+
+    Relative paths in ``file`` fields are looked up in `base_dir` (the .bib file's
+    folder; the current folder if None). Broken entries are reported with their line
+    and key, and the rest of the file is still read.
+    """
+    result = ParseResult()
+    base = (base_dir if base_dir is not None else Path.cwd()).absolute()
+    try:
+        library = bibtexparser.parse_string(text, parse_stack=[])  # split only: module doc
+    except Exception as exc:  # bibtexparser's own internal errors; it reports bad input
+        raise ImportFailed(f"{source}: could not be read as BibTeX ({exc})") from None
+    entries, file_dirs = _collect(library, source, base, result)
+    _inherit_all(entries)
+    for entry in entries:
+        if entry.entry_type == "xdata":
+            continue  # BibLaTeX data containers: never papers themselves
+        try:
+            record = _record(entry, source, base, file_dirs, result)
+        except Exception as exc:  # one odd entry must not cost the rest of the file
+            result.problems.append(EntryProblem(
+                source, entry.line, f"{_entry(entry.key)}: could not be read ({exc}); skipped"
+            ))
+            continue
+        if record is not None:
+            result.records.append(record)
+            result.warnings.extend(
+                EntryProblem(source, entry.line, f"{_entry(entry.key)}: {warning}")
+                for warning in entry.warnings
+            )
+    # Problems are found in two passes; report them in file order.
+    result.problems.sort(key=lambda p: p.line or 0)
+    result.warnings.sort(key=lambda p: p.line or 0)
+    return result
+
+
+def _collect(
+    library: bibtexparser.Library, source: str, base: Path, result: ParseResult
+) -> tuple[list[_Entry], list[Path]]:
+    """Entries in file order with macros expanded, and JabRef's file folders; broken
+    blocks and repeated keys become problems."""
+    expansion = _Expansion()
+    entries: list[_Entry] = []
+    first_line: dict[str, int | None] = {}
+    file_dirs: list[Path] = []
+    for block in library.blocks:
+        if isinstance(block, DuplicateBlockKeyBlock):
+            # A repeated key: checked below for entries (also those with repeated
+            # fields, which bibtexparser does not register); a repeated @string replaces
+            # the earlier one, as in BibTeX.
+            block = block.ignore_error_block
+        if isinstance(block, String):
+            expansion.macros[block.key.strip().lower()] = _expand(block.value, expansion)
+            _report_undefined(expansion, result, source, _line(block), f"@string {block.key}")
+            continue
+        if isinstance(block, ExplicitComment):
+            match = _JABREF_FILE_DIRECTORY.search(block.comment)
+            if match:
+                file_dirs.append(base / Path(_unescape_jabref(match.group(1).strip())))
+            continue
+        repeated_fields: set[str] = set()
+        if isinstance(block, DuplicateFieldKeyBlock):
+            repeated_fields = block.duplicate_keys
+            block = block.ignore_error_block
+        if isinstance(block, ParsingFailedBlock):
+            result.problems.append(_failed_block_problem(block, source))
+            continue
+        if not isinstance(block, Entry):
+            continue  # implicit comments (text between entries), @preamble
+        line = _line(block)
+        if block.key and block.key in first_line:
+            first = first_line[block.key]
+            where = f" (first used on line {first})" if first else ""
+            result.problems.append(EntryProblem(
+                source, line, f"{_entry(block.key)}: duplicate key{where}; this entry was skipped"
+            ))
+            continue
+        first_line[block.key] = line
+        entry = _expand_entry(block, expansion, line)
+        if repeated_fields:
+            names = ", ".join(sorted(repeated_fields))
+            entry.warnings.append(f"field repeated ({names}); the first value was used")
+        entries.append(entry)
+    return entries, file_dirs
+
+
+# --- splitting and macros ---------------------------------------------------------------
+
+
+def _entry(key: str) -> str:
+    """How messages name an entry (with its line, given separately)."""
+    return f"entry '{key}'" if key else "an entry without a key"
+
+
+def _line(block: object) -> int | None:
+    """1-based line of a block (bibtexparser counts from 0)."""
+    start = getattr(block, "start_line", None)
+    return start + 1 if start is not None else None
+
+
+def _failed_block_problem(block: ParsingFailedBlock, source: str) -> EntryProblem:
+    match = _FAILED_KEY.match(block.raw or "")
+    kind, key = (match.group(1).lower(), match.group(2)) if match else ("", "")
+    reason = getattr(block.error, "abort_reason", None) or str(block.error)
+    if reason.startswith("Unexpected block start"):
+        reason = "not closed before the next entry starts (a missing '}' or '\"'?)"
+    elif reason.startswith("Unexpectedly reached end of file"):
+        reason = "not closed before the end of the file (a missing '}'?)"
+    elif reason.startswith("Expected comma after entry key"):
+        reason = "no comma after the entry key"
+    what = f"@{kind} definition" if kind in _NOT_ENTRIES else _entry(key)
+    return EntryProblem(source, _line(block), f"{what} is malformed: {reason}; skipped")
+
+
+def _expand(value: str, expansion: _Expansion) -> str:
+    """A raw field value as BibTeX reads it: enclosing braces or quotes removed, macros
+    replaced, ``#`` pieces joined. Inner braces and LaTeX are left for decoding."""
+    value = value.strip()
+    if value.startswith("{") and value.endswith("}") and "#" not in value:
+        return value[1:-1]  # by far the most common shape
+    pieces: list[str] = []
+    index, end = 0, len(value)
+    while index < end:
+        char = value[index]
+        if char.isspace() or char == "#":
+            index += 1
+            continue
+        if char in '{"':
+            close = _closing(value, index)
+            if close < 0:
+                return value  # unbalanced: keep what was written rather than lose it
+            pieces.append(value[index + 1 : close])
+            index = close + 1
+            continue
+        match = _BARE_WORD.match(value, index)
+        if match is None:  # a stray "}": nothing sensible to expand
+            return value
+        word = match.group(0)
+        index = match.end()
+        if word.isdigit():
+            pieces.append(word)
+        elif word.lower() in expansion.macros:
+            pieces.append(expansion.macros[word.lower()])
+        else:
+            expansion.undefined.append(word)
+            pieces.append(word)
+    return "".join(pieces)
+
+
+def _closing(value: str, start: int) -> int:
+    """Index of the brace or quote closing the one at `start`, or -1."""
+    depth = 0
+    quoted = value[start] == '"'
+    for match in _BRACES_OR_QUOTE.finditer(value, start + 1):
+        char = match.group(0)
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return -1 if quoted else match.start()
+            depth -= 1
+        elif quoted and depth == 0:
+            return match.start()
+    return -1
+
+
+def _report_undefined(
+    expansion: _Expansion, result: ParseResult, source: str, line: int | None, what: str
+) -> None:
+    for name in dict.fromkeys(expansion.undefined):
+        result.warnings.append(EntryProblem(
+            source, line, f"{what}: @string '{name}' is not defined; its name was used as text"
+        ))
+    expansion.undefined.clear()
+
+
+def _expand_entry(block: Entry, expansion: _Expansion, line: int | None) -> _Entry:
+    fields: dict[str, str] = {}
+    for item in block.fields:
+        name = item.key.strip().lower()
+        if name in fields:
+            continue  # repeated field: BibTeX keeps the first
+        fields[name] = _expand(str(item.value), expansion)
+    entry = _Entry(block.entry_type.lower(), block.key, line, fields)
+    for name in dict.fromkeys(expansion.undefined):
+        entry.warnings.append(f"@string '{name}' is not defined; its name was used as text")
+    expansion.undefined.clear()
+    return entry
+
+
+# --- crossref and xdata -----------------------------------------------------------------
+
+
+def _inherit_all(entries: list[_Entry]) -> None:
+    """Give children the fields they lack from their ``xdata`` and ``crossref`` parents
+    (keys compared case-insensitively, as BibTeX does)."""
+    by_key = {e.key.lower(): e for e in entries}
+    done: set[int] = set()
+
+    def resolve(entry: _Entry, chain: tuple[str, ...]) -> None:
+        if id(entry) in done:
+            return
+        done.add(id(entry))
+        if len(chain) > _MAX_INHERITANCE_DEPTH:
+            entry.warnings.append("crossref/xdata chain too long; the rest was not followed")
+            return
+        for ref in _split_keys(entry.fields.get("xdata", "")):
+            parent = _parent(entry, ref, by_key, chain, "xdata")
+            if parent is not None:
+                resolve(parent, (*chain, entry.key.lower()))
+                for name, value in parent.fields.items():
+                    if name not in ("ids", "xdata"):
+                        entry.fields.setdefault(name, value)
+        ref = entry.fields.get("crossref", "").strip()
+        if ref:
+            parent = _parent(entry, ref, by_key, chain, "crossref")
+            if parent is not None:
+                resolve(parent, (*chain, entry.key.lower()))
+                _inherit(entry, parent)
+
+    for entry in entries:
+        resolve(entry, ())
+
+
+def _split_keys(value: str) -> list[str]:
+    return [key.strip() for key in value.split(",") if key.strip()]
+
+
+def _parent(
+    entry: _Entry, ref: str, by_key: dict[str, _Entry], chain: tuple[str, ...], kind: str
+) -> _Entry | None:
+    parent = by_key.get(ref.lower())
+    if parent is None:
+        entry.warnings.append(f"{kind} '{ref}' is not in the file; imported without its fields")
+        return None
+    if parent is entry or ref.lower() in chain:
+        entry.warnings.append(f"{kind} '{ref}' refers back to this entry; ignored")
+        return None
+    parent.is_parent = True
+    return parent
+
+
+def _inherit(child: _Entry, parent: _Entry) -> None:
+    for name, value in parent.fields.items():
+        if name not in _NOT_INHERITED:
+            child.fields.setdefault(name, value)
+    # A paper in a proceedings volume or book takes the volume's title as its booktitle
+    # (BibLaTeX's rule; BibTeX files usually spell out booktitle in the parent too).
+    if child.entry_type != "article" and "booktitle" not in child.fields:
+        title = parent.fields.get("title", "")
+        if title.strip():
+            child.fields["booktitle"] = title
+
+
+# --- entries to records -----------------------------------------------------------------
+
+
+def _record(
+    entry: _Entry, source: str, base: Path, file_dirs: list[Path], result: ParseResult
+) -> PaperRecord | None:
+    fields = dict(entry.fields)
+    fields.pop("crossref", None)  # inherited fields are copied in; the link is not needed
+    fields.pop("xdata", None)
+    title = _text(fields.pop("title", ""))
+    if not title:
+        if not entry.is_parent:  # a bare crossref container is no paper, and no error
+            result.problems.append(EntryProblem(
+                source, entry.line,
+                f"{_entry(entry.key)} (@{entry.entry_type or '?'}) has no title; skipped",
+            ))
+        return None
+
+    record = PaperRecord(
+        title=title,
+        source=source,
+        line=entry.line,
+        entry_type=entry.entry_type,
+        citation_key=entry.key,
+        key=entry.key,
+    )
+    record.authors = _authors(fields.pop("author", ""))
+    record.year = _year(fields, entry)
+    for name in ("readinglist-venue", *_VENUE_FIELDS, venue_field(entry.entry_type)):
+        venue = _text(fields.get(name, ""))
+        if venue and not venue.lower().startswith(("http://", "https://", "www.")):
+            fields.pop(name)
+            record.venue = venue
+            break
+    record.abstract = _paragraphs(fields.pop("abstract", ""))
+    record.links = extract_links(record.abstract)
+    notes = [_prose(name, fields.pop(name, "")) for name in _NOTE_FIELDS]
+    record.note = "\n\n".join(note for note in notes if note)
+    record.tags = _tags(fields.pop("keywords", ""))
+    for name in _STATUS_FIELDS:
+        status = _text(fields.get(name, "")).lower()
+        if status:
+            record.status = status
+            del fields[name]
+            break
+
+    doi = _unescape(fields.pop("doi", ""))
+    url = _unescape(fields.pop("url", ""))
+    record.url = url
+    if doi:
+        record.doi = normalize_doi(doi)
+    elif _DOI_URL.match(url):
+        record.doi = normalize_doi(url)
+    record.arxiv_id = _arxiv_id(fields, record)
+
+    files = fields.pop("file", "")
+    if files:
+        record.files = _files(files, entry, base, file_dirs)
+
+    record.extra = {
+        name: (_raw(value) if _is_raw(name) else _prose(name, value))
+        for name, value in fields.items()
+        if value.strip()
+    }
+    return record
+
+
+def _is_raw(name: str) -> bool:
+    return name in _RAW_FIELDS or "url" in name or name.startswith(("bdsk-", "file"))
+
+
+def _raw(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _prose(name: str, value: str) -> str:
+    if name in _LINE_FIELDS:
+        return "\n".join(_text(line) for line in value.strip().split("\n")).strip()
+    return _paragraphs(value) if name in _PARAGRAPH_FIELDS else _text(value)
+
+
+def _year(fields: dict[str, str], entry: _Entry) -> int | None:
+    raw_year = fields.get("year", "").strip().strip("{}").strip()
+    if raw_year and _YEAR.fullmatch(raw_year):
+        fields.pop("year")
+        return int(raw_year)
+    date = _DATE_YEAR.match(fields.get("date", ""))
+    if raw_year:
+        # Kept in extra (nothing is dropped), but it is no year the library can sort by.
+        fallback = f"; used {date.group(1)} from its date" if date else "; imported without one"
+        entry.warnings.append(f"year '{_raw(raw_year)}' is not a number{fallback}")
+    return int(date.group(1)) if date else None
+
+
+def _arxiv_id(fields: dict[str, str], record: PaperRecord) -> str:
+    """arXiv id from eprint (+ archivePrefix/eprinttype), a venue or note that names it,
+    or an arxiv.org URL. An eprint on another server (PubMed, HAL ...) stays in extra."""
+    eprint = _unescape(fields.get("eprint", ""))
+    if eprint:
+        prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
+        # No prefix at all: an id of arXiv's own shape ("2401.12345", "hep-th/9711200")
+        # is read as one; any other bare eprint stays in extra.
+        if prefix == "arxiv" or (not prefix and _ARXIV_ID.fullmatch(eprint.strip())):
+            arxiv_id = normalize_arxiv_id(eprint)
+            if arxiv_id:
+                for name in ("eprint", "archiveprefix", "eprinttype"):
+                    fields.pop(name, None)
+                return arxiv_id
+    for text in (record.venue, fields.get("howpublished", ""), record.note):
+        lowered = text.lower()
+        if "arxiv" in lowered:
+            arxiv_id = normalize_arxiv_id(text[lowered.index("arxiv"):])
+            if arxiv_id:
+                return arxiv_id
+    if "arxiv.org/" in record.url.lower():
+        return normalize_arxiv_id(record.url)
+    return ""
+
+
+def _authors(value: str) -> list[str]:
+    """Display names ("First von Last Jr.") in file order; "and others" is dropped."""
+    names: list[str] = []
+    for name in split_multiple_persons_names(value):
+        if name.strip().lower() == "others":
+            continue
+        parts = parse_single_name_into_parts(name, strict=False)
+        display = _text(parts.merge_first_name_first)
+        if display:
+            names.append(display)
+    return names
+
+
+def _tags(value: str) -> list[str]:
+    tags: dict[str, str] = {}
+    for tag in re.split(r"[,;]", _text(value)):
+        tag = tag.strip()
+        if tag and tag.casefold() not in tags:
+            tags[tag.casefold()] = tag
+    return list(tags.values())
+
+
+# --- files ------------------------------------------------------------------------------
+
+
+def _files(value: str, entry: _Entry, base: Path, file_dirs: list[Path]) -> list[str]:
+    """Existing files named by a ``file`` field; missing ones become warnings.
+
+    JabRef writes ``description:path:type`` items separated by ``;`` with ``\\:`` and
+    ``\\;`` escaped; Zotero and Mendeley often write bare paths (Mendeley without the
+    leading ``/``).
+    """
+    found: list[str] = []
+    for item in _split_unescaped(value, ";"):
+        item = item.strip()
+        if item.startswith("{") and item.endswith("}"):
+            item = item[1:-1].strip()
+        if not item:
+            continue
+        parts = _split_unescaped(item, ":")
+        # description:path:type; joining the middle keeps a Windows drive colon.
+        written = ":".join(parts[1:-1]) if len(parts) >= 3 else item
+        written = _unescape_jabref(written).strip()
+        if not written.strip(":"):
+            continue
+        path = _existing(written, base, file_dirs)
+        if path is None:
+            shown = Path(written).expanduser()
+            shown = shown if shown.is_absolute() else base / shown
+            entry.warnings.append(f"file not found: {shown}; imported without it")
+        elif str(path) not in found:
+            found.append(str(path))
+    return found
+
+
+def _existing(written: str, base: Path, file_dirs: list[Path]) -> Path | None:
+    path = Path(written).expanduser()
+    if path.is_absolute():
+        candidates = [path]
+    else:
+        candidates = [base / path, *(folder / path for folder in file_dirs)]
+        candidates.append(Path("/" + written))  # Mendeley Desktop drops the leading "/"
+    for candidate in candidates:
+        try:
+            if candidate.is_file():
+                return candidate.resolve()
+        except OSError:  # unreadable folder, name too long: as good as missing
+            continue
+    return None
+
+
+def _split_unescaped(value: str, separator: str) -> list[str]:
+    return re.split(rf"(?<!\\){re.escape(separator)}", value)
+
+
+def _unescape_jabref(value: str) -> str:
+    return re.sub(r"\\([\\:;])", r"\1", value)
+
+
+# --- LaTeX to text ----------------------------------------------------------------------
+
+
+def _unescape(value: str) -> str:
+    """An identifier (DOI, URL) without LaTeX escapes: ``a\\_b`` -> ``a_b``."""
+    return _ESCAPED_CHAR.sub(r"\1", "".join(value.split()))
+
+
+def _text(value: str) -> str:
+    """A one-line field as plain Unicode text."""
+    return " ".join(_latex_to_text(value).split())
+
+
+def _paragraphs(value: str) -> str:
+    """Like _text, but blank lines between paragraphs are kept."""
+    paragraphs = re.split(r"\n[ \t]*\n", value.strip())
+    return "\n\n".join(text for text in map(_text, paragraphs) if text)
+
+
+def _latex_to_text(value: str) -> str:
+    """Plain text of a LaTeX value. pylatexenc is thorough but takes about a millisecond
+    per value, so plain values, and values whose only LaTeX is accents (names, mostly),
+    take a shortcut that gives the same text (tests compare the two)."""
+    if "\\" in value:
+        value_without_accents = _ACCENTED.sub(_accented, value)
+        value_without_accents = _SYMBOL.sub(_symbol, value_without_accents)
+        if "\\" in value_without_accents or "$" in value:
+            return _decode_latex(value)
+        return _simple_latex(value_without_accents)
+    if "$" in value:
+        return _decode_latex(value)
+    return _simple_latex(value)
+
+
+def _accented(match: re.Match[str]) -> str:
+    mark = _COMBINING[match.group(1) or match.group(2)]
+    base = match.group(3) or match.group(4)
+    base = base[1] if base.startswith("\\") else base  # \"{\i}: the accent replaces the dot
+    return unicodedata.normalize("NFC", base + mark)
+
+
+def _symbol(match: re.Match[str]) -> str:
+    return _SYMBOLS[match.group(1) or match.group(2)]
+
+
+def _simple_latex(value: str) -> str:
+    return (
+        value.replace("{", "").replace("}", "").replace("~", " ")
+        .replace("---", "\u2014").replace("--", "\u2013")
+        .replace("``", "\u201c").replace("''", "\u201d")
+    )
+
+
+@functools.lru_cache(maxsize=4096)  # names and venues repeat across a file
+def _decode_latex(value: str) -> str:
+    try:
+        text = _decoder().latex_to_text(
+            _LATEX_SPECIAL.sub(r"\\\1", value),
+            latex_context=_walker_context(),
+            tolerant_parsing=True,
+        )
+    except Exception:  # pylatexenc gives up on some malformed input: degrade, never fail
+        text = _simple_latex(_LATEX_MACRO.sub(_escaped_symbol, value))
+    return text.replace("\u00a0", " ")
+
+
+def _escaped_symbol(match: re.Match[str]) -> str:
+    r"""``\&`` -> ``&``; a macro name (``\emph``) -> nothing."""
+    name = match.group(1)
+    return name if len(name) == 1 and not name.isalpha() else ""
+
+
+@functools.cache
+def _decoder() -> LatexNodes2Text:
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "readinglist-bibtex",
+        prepend=True,
+        macros=[
+            MacroTextSpec("url", simplify_repl="%s"),  # not "<url>"
+            MacroTextSpec("href", simplify_repl="%(2)s"),
+            *(MacroTextSpec(name, simplify_repl=name) for name in ("TeX", "LaTeX", "BibTeX")),
+            # Argument-taking macros pylatexenc would otherwise drop with their text.
+            *(MacroTextSpec(name, discard=False) for name in (
+                "mbox", "hbox", "texttt", "textsf", "textup", "textmd", "textnormal",
+                "textsuperscript", "textsubscript", "ensuremath", "NoCaseChange", "nocase",
+                "MakeUppercase", "MakeLowercase", "uppercase", "lowercase",
+            )),
+        ],
+    )
+    # Spaces after macros are eaten as LaTeX does ("Stra\\ss e"), but not in math, which
+    # would turn "$O(n \\log n)$" into "O(n logn)".
+    return LatexNodes2Text(
+        latex_context=context, math_mode="text", strict_latex_spaces="except-in-equations"
+    )
+
+
+@functools.cache
+def _walker_context() -> macrospec.LatexContextDb:
+    context = latexwalker.get_default_latex_context_db()
+    context.add_context_category(
+        "readinglist-bibtex",
+        prepend=True,
+        macros=[
+            macrospec.MacroSpec("href", "{{"),
+            *(macrospec.MacroSpec(name, "{") for name in (
+                "textsuperscript", "textsubscript", "NoCaseChange", "nocase",
+                "MakeUppercase", "MakeLowercase", "uppercase", "lowercase",
+            )),
+        ],
+    )
+    return context

@@ -1,0 +1,45 @@
+"""Readinglist's own JSON export, read back: whole papers with everything the library
+knows about them (status history, tags, notes, annotations, attachments, full text)."""
+
+from __future__ import annotations
+
+import json
+
+from ..domain import EntryProblem, ImportFailed
+from .base import ParseResult
+
+FORMAT = "json"
+EXTENSIONS = (".json",)
+MAGIC = "readinglist"  # the value of the file's "format" key
+VERSION = 1
+
+
+def looks_like(text: str) -> bool:
+    head = text[:400].replace(" ", "").replace("\n", "")
+    return head.startswith("{") and f'"format":"{MAGIC}"' in head
+
+
+def parse(text: str, source: str) -> ParseResult:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(f"{source}:{exc.lineno}: not valid JSON ({exc.msg}, column "
+                           f"{exc.colno})") from None
+    if not isinstance(data, dict) or data.get("format") != MAGIC:
+        raise ImportFailed(f"{source}: not a Readinglist JSON export (no \"format\": "
+                           f"\"{MAGIC}\")")
+    version = data.get("version")
+    if not isinstance(version, int) or version > VERSION:
+        raise ImportFailed(f"{source}: written by a newer Readinglist (format version "
+                           f"{version!r}); upgrade the app")
+    papers = data.get("papers")
+    if not isinstance(papers, list):
+        raise ImportFailed(f"{source}: \"papers\" must be a list")
+    result = ParseResult()
+    for position, paper in enumerate(papers, start=1):
+        if isinstance(paper, dict):
+            result.snapshots.append((source, position, paper))
+        else:
+            result.problems.append(EntryProblem(source, None,
+                                                f"paper {position}: not a JSON object"))
+    return result
