@@ -12,11 +12,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .domain import ImportFailed, ImportReport, Paper, ReadinglistError, Status
+from . import importers
+from .domain import ImportReport, Paper, ReadinglistError, Status
+from .exporters import FORMATS as _EXPORTERS
 from .locations import ENV_LIBRARY, default_library_path, demo_library_path
 from .service import Library
 
 PROG = "readinglist"
+
+
+EXPORT_FORMATS = sorted({*_EXPORTERS, "json"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,11 +50,48 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("gui", "open the desktop app")
 
-    p = add("import", "import papers from files (format detected from the content)")
+    p = add("import", "import papers from files and folders of PDFs (format detected from the "
+            "extension and content): " + ", ".join(importers.FORMATS))
     p.add_argument("files", nargs="*", type=Path, metavar="FILE")
-    p.add_argument("--format", dest="fmt", help="file format (default: detect)")
+    p.add_argument("--format", dest="fmt", choices=importers.FORMATS,
+                   help="file format (default: detect)")
+    p.add_argument("--encoding", help="text encoding of the files, e.g. latin-1 "
+                   "(default: UTF-8, or what the file declares)")
+    p.add_argument("--link", action="store_true",
+                   help="link PDFs where they are instead of copying them into the library")
+    p.add_argument("--no-fetch", action="store_true",
+                   help="do not look identifiers up on arXiv or Crossref")
     p.add_argument("--sample", action="store_true", help="import the bundled Daily Papers sample")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = add("add", "add papers by arXiv id, arXiv URL or DOI (details from arXiv or Crossref)")
+    p.add_argument("identifiers", nargs="+", metavar="ID")
+    p.add_argument("--no-fetch", action="store_true", help="add the identifier alone")
+    p.add_argument("--json", action="store_true")
+
+    p = add("fetch", "complete a paper from arXiv or Crossref (fills empty fields only)")
+    p.add_argument("id", type=int)
+
+    p = add("attach", "attach a file (a PDF's text becomes searchable)")
+    p.add_argument("id", type=int)
+    p.add_argument("file", type=Path)
+    p.add_argument("--link", action="store_true", help="link the file instead of copying it")
+
+    p = add("export", "export papers: " + ", ".join(EXPORT_FORMATS))
+    p.add_argument("--format", dest="fmt", required=True, choices=EXPORT_FORMATS)
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--query", help="only the papers this search finds")
+    which.add_argument("--tag", help="only the papers with this tag")
+    which.add_argument("--status", choices=[s.value for s in Status])
+    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help="write to FILE (default: standard output)")
+
+    p = add("duplicates", "list likely duplicates in the library")
+    p.add_argument("--json", action="store_true")
+
+    p = add("merge", "merge papers into the first one (empty fields filled, notes kept)")
+    p.add_argument("keep", type=int)
+    p.add_argument("others", type=int, nargs="+")
 
     p = add("list", "list papers")
     p.add_argument("--status", choices=[s.value for s in Status])
@@ -157,38 +199,116 @@ def _progress(label: str):  # type: ignore[no-untyped-def]
 def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if not args.files and not args.sample:
         raise ReadinglistError("name at least one FILE to import, or use --sample")
-    reports: list[tuple[str, ImportReport | None, str]] = []
+    reports: list[tuple[str, ImportReport]] = []
     if args.sample:
-        reports.append(("sample", library.import_sample(_progress("sample")), ""))
-    for path in args.files:
-        try:
-            report = library.import_file(path, args.fmt, _progress(str(path)))
-            reports.append((str(path), report, ""))
-        except ImportFailed as exc:
-            reports.append((str(path), None, str(exc)))
+        reports.append(("sample", library.import_sample(_progress("sample"))))
+    if args.files:
+        # All files in one transaction: Ctrl+C (or an error) leaves the library as it was.
+        report = library.import_files(
+            args.files, args.fmt, encoding=args.encoding,
+            attach="link" if args.link else "copy", fetch=not args.no_fetch,
+            progress=_progress("importing"),
+        )
+        reports.append((", ".join(map(str, args.files)), report))
     if library.index_problem:  # after importing: one build covers the new papers too
         library.ensure_index(_progress("indexing"))
     if args.json:
-        _dump(
-            [
-                {"file": name, "error": error or None, **(r.to_dict() if r else {})}
-                for name, r, error in reports
-            ],
-            out,
-        )
+        _dump([{"files": name, "error": "; ".join(r.unreadable) or None, **r.to_dict()}
+               for name, r in reports], out)
     else:
-        for name, report, error in reports:
-            if report is None:
-                print(f"{PROG}: error: {error}", file=sys.stderr)
-                continue
-            print(f"{name}: {report.summary()}", file=out)
-            for paper_id, title in report.duplicates:
-                print(f"  already present (#{paper_id}): {title}", file=out)
-            for problem in report.failed:
-                print(f"  failed: {problem}", file=out)
-            for problem in report.warnings:
-                print(f"  warning: {problem}", file=out)
-    return 1 if any(r is None for _, r, _ in reports) else 0
+        for name, report in reports:
+            for message in report.unreadable:
+                print(f"{PROG}: error: {message}", file=sys.stderr)
+            _print_report(name, report, out)
+    return 1 if any(r.unreadable for _, r in reports) else 0
+
+
+def _print_report(name: str, report: ImportReport, out: TextIO) -> None:
+    print(f"{name}: {report.summary()}", file=out)
+    for paper_id, title, filled in report.merged:
+        print(f"  merged into #{paper_id} ({', '.join(filled)}): {title}", file=out)
+    for paper_id, title in report.duplicates:
+        print(f"  already present (#{paper_id}): {title}", file=out)
+    for problem in report.failed:
+        print(f"  failed: {problem}", file=out)
+    for problem in report.warnings:
+        print(f"  warning: {problem}", file=out)
+
+
+def cmd_add(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    results = []
+    failed = 0
+    for text in args.identifiers:
+        try:
+            paper, message = library.add_identifier(text, fetch=not args.no_fetch)
+        except ReadinglistError as exc:
+            failed += 1
+            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            continue
+        results.append({"id": paper.id, "title": paper.title, "message": message})
+        if not args.json:
+            print(f"#{paper.id}: {paper.title}" + (f"  ({message})" if message else ""),
+                  file=out)
+    if args.json:
+        _dump(results, out)
+    return 1 if failed else 0
+
+
+def cmd_fetch(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    paper, message = library.fetch_details(args.id)
+    print(f"#{paper.id}: {paper.title}  ({message})", file=out)
+    return 0
+
+
+def cmd_attach(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    paper = library.attach_file(args.id, args.file, "link" if args.link else "copy")
+    print(f"#{paper.id}: {len(paper.attachments)} attachment(s); "
+          f"{paper.attachments[-1].path}", file=out)
+    return 0
+
+
+def cmd_export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if library.index_problem and args.query:
+        library.ensure_index(_progress("indexing"))
+    ids = library.select_ids(args.query, args.tag, args.status)
+    text = library.export(args.fmt, ids)
+    if args.output is None:
+        out.write(text)
+        return 0
+    target = args.output.expanduser()
+    # Write beside the target, then rename: an interrupted export never leaves half a file.
+    partial = target.with_name(target.name + ".part")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+    except OSError as exc:
+        raise ReadinglistError(f"cannot write {target}: {exc.strerror}") from None
+    print(f"exported {len(ids)} paper(s) to {target}", file=sys.stderr)
+    return 0
+
+
+def cmd_duplicates(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    pairs = library.find_duplicates()
+    papers = {p.id: p for p in library.get_many(
+        sorted({i for pair in pairs for i in (pair.keep, pair.other)}))}
+    if args.json:
+        _dump([{"keep": p.keep, "other": p.other, "reason": p.reason, "score": p.score,
+                "titles": [papers[p.keep].title, papers[p.other].title]} for p in pairs], out)
+        return 0
+    for pair in pairs:
+        print(f"#{pair.keep} and #{pair.other}: {pair.reason}", file=out)
+        print(f"    {papers[pair.keep].title}\n    {papers[pair.other].title}", file=out)
+    print(f"{len(pairs)} likely duplicate pair(s); merge with: {PROG} merge KEEP OTHER...",
+          file=out)
+    return 0
+
+
+def cmd_merge(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    library.merge_papers(args.keep, args.others)
+    paper = library.get(args.keep)
+    print(f"merged {', '.join(f'#{i}' for i in args.others)} into #{paper.id}: {paper.title}",
+          file=out)
+    return 0
 
 
 def cmd_list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
@@ -396,6 +516,12 @@ def _line(paper: Paper) -> str:
 
 COMMANDS = {
     "import": cmd_import,
+    "add": cmd_add,
+    "fetch": cmd_fetch,
+    "attach": cmd_attach,
+    "export": cmd_export,
+    "duplicates": cmd_duplicates,
+    "merge": cmd_merge,
     "list": cmd_list,
     "search": cmd_search,
     "similar": cmd_similar,

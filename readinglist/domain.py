@@ -208,6 +208,8 @@ class ImportReport:
     failed: list[EntryProblem] = field(default_factory=list)
     warnings: list[EntryProblem] = field(default_factory=list)
     cancelled: bool = False
+    # Files that could not be read at all (missing, unknown format, not text): messages.
+    unreadable: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         merged = f"{len(self.merged)} merged into existing papers, " if self.merged else ""
@@ -231,6 +233,7 @@ class ImportReport:
                 {"source": p.source, "line": p.line, "reason": p.reason} for p in self.warnings
             ],
             "cancelled": self.cancelled,
+            "unreadable": list(self.unreadable),
         }
 
 

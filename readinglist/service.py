@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import importers
+from . import exporters, importers, lookup
 from .anchoring import reanchor
 from .domain import (
     HIGHLIGHT_COLOURS,
@@ -27,6 +27,7 @@ from .domain import (
     ImportReport,
     IndexState,
     Paper,
+    PaperNotFound,
     PaperRecord,
     QueryError,
     ReadingDates,
@@ -37,11 +38,18 @@ from .domain import (
     Status,
     StatusChange,
 )
+from .duplicates import SIMILAR_TITLES, DuplicatePair, DuplicateRow, find_pairs
+from .exporters import readinglist_json
+from .importers.base import ParseResult
+from .importing import ImportRun, check_year, normalize
 from .indexing import IndexSync
 from .locations import default_library_path, sample_page_path
+from .merging import plan_fill
 from .search.index import SearchIndex
 from .search.schema import field_text
-from .store.paper_store import SORT_KEYS, PaperStore, clean_tag
+from .store.merge_papers import merge_into
+from .store.paper_store import SORT_KEYS, PaperStore, clean_tag, utc_now
+from .store.snapshots import restore, snapshots
 from .textutil import extract_links, normalize_arxiv_id, normalize_doi
 
 DB_FILE = "library.sqlite"
@@ -54,8 +62,13 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 
-class ImportCancelled(ReadinglistError):
-    pass
+@dataclass(frozen=True)
+class MergeUndo:
+    """Everything needed to undo a merge: the papers as they were before it."""
+
+    keep: int
+    others: tuple[int, ...]
+    before: tuple[dict[str, Any], ...]
 
 
 @dataclass(frozen=True)
@@ -347,7 +360,7 @@ class Library:
     def add(self, title: str, **fields: Any) -> Paper:
         """Add one paper by hand. Fields as in :class:`PaperRecord` (authors, year, doi, ...)."""
         record = PaperRecord(title=title, **fields)
-        _normalize(record)
+        normalize(record)
         if not record.title:
             raise ReadinglistError("a paper needs a title")
         with self._write_lock:
@@ -367,7 +380,7 @@ class Library:
         if "title" in fields and not str(fields["title"]).strip():
             raise ReadinglistError("a paper needs a title")
         if "year" in fields:
-            fields["year"] = _check_year(fields["year"])
+            fields["year"] = check_year(fields["year"])
         with self._write_lock, self.store.transaction():
             before = self.get(paper_id)
             self.store.update_fields(paper_id, fields)
@@ -506,6 +519,52 @@ class Library:
 
     # -- importing -----------------------------------------------------------------------
 
+    def import_files(
+        self,
+        paths: Sequence[str | Path],
+        fmt: str | None = None,
+        *,
+        encoding: str | None = None,
+        attach: str = "copy",
+        fetch: bool = True,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> ImportReport:
+        """Import files and folders (of PDFs) in one transaction.
+
+        The format is detected per file unless `fmt` is given. Entries that cannot be read
+        are reported and the rest imported; a file that cannot be read at all is reported
+        as failed. Identifiers (arXiv ids, DOIs) are looked up when `fetch`. PDFs are
+        copied into the library folder, or linked where they are (`attach="link"`).
+        A cancel or an error leaves the library as it was.
+        """
+        if attach not in ("copy", "link"):
+            raise ReadinglistError(f"attach is 'copy' or 'link', not {attach!r}")
+        parsed = ParseResult()
+        unreadable: list[str] = []
+        for number, raw in enumerate(paths, start=1):
+            path = Path(raw).expanduser()
+            if cancelled and cancelled():
+                return ImportReport(cancelled=True)
+            try:
+                result = importers.parse_path(
+                    path, fmt, encoding=encoding, attach_mode=attach,
+                    progress=_scaled(progress, number - 1, len(paths)), cancelled=cancelled,
+                )
+            except ImportFailed as exc:
+                unreadable.append(str(exc))
+                continue
+            for record in result.records:
+                record.attach_mode = attach
+            if result.needs_lookup and fetch:
+                self._look_up(result, progress, cancelled)
+            parsed.extend(result)
+        if cancelled and cancelled():
+            return ImportReport(cancelled=True)
+        report = self._write_import(parsed, progress, cancelled)
+        report.unreadable = unreadable
+        return report
+
     def import_file(
         self,
         path: str | Path,
@@ -513,18 +572,12 @@ class Library:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> ImportReport:
-        """Import a file; the format is detected unless `fmt` is given.
-
-        Entries that cannot be read are reported and the rest imported. The whole import
-        is one transaction: an error or cancel leaves the library as it was.
-        ImportFailed if the file as a whole cannot be read.
-        """
+        """Import one file; ImportFailed if it cannot be read at all."""
         path = Path(path).expanduser()
-        parsed = importers.parse_file(path, fmt)
-        report = self.import_records(parsed.records, progress, cancelled)
-        report.failed[:0] = parsed.problems
-        report.warnings[:0] = parsed.warnings
-        return report
+        parsed = importers.parse_path(path, fmt, progress=progress, cancelled=cancelled)
+        if parsed.needs_lookup:
+            self._look_up(parsed, progress, cancelled)
+        return self._write_import(parsed, progress, cancelled)
 
     def import_sample(self, progress: Progress | None = None,
                       cancelled: Cancelled | None = None) -> ImportReport:
@@ -537,47 +590,200 @@ class Library:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> ImportReport:
-        report = ImportReport()
-        total = len(records)
-        try:
-            with self._write_lock, self.store.transaction():
-                for done, record in enumerate(records, start=1):
-                    if cancelled and cancelled():
-                        raise ImportCancelled()
-                    _normalize(record)
-                    if not record.title:
-                        report.failed.append(
-                            EntryProblem(record.source, record.line, "entry has no title")
-                        )
-                        continue
-                    existing = self.store.find_duplicate(record)
-                    if existing is not None:
-                        report.duplicates.append((existing, record.title))
-                    else:
-                        report.added.append((self.store.insert_paper(record), record.title))
-                    if progress and (done % 50 == 0 or done == total):
-                        progress(done, total)
-        except ImportCancelled:
-            return ImportReport(cancelled=True)
-        if report.added:
+        """Import records made by a script (see PaperRecord), like a file's entries."""
+        return self._write_import(ParseResult(records=list(records)), progress, cancelled)
+
+    def _write_import(self, parsed: ParseResult, progress: Progress | None,
+                      cancelled: Cancelled | None) -> ImportReport:
+        with self._write_lock:
+            report = ImportRun(self.store, progress, cancelled).run(parsed)
+        if report.added or report.merged:
             if self.sync.background:
                 self.sync.notify()  # the worker indexes them; the library is usable now
             else:
                 self.sync.sync_after_bulk_write()
         return report
 
+    def _look_up(self, parsed: ParseResult, progress: Progress | None,
+                 cancelled: Cancelled | None) -> None:
+        """Replace identifier-only records by what arXiv or Crossref say about them.
+        Offline, the records stay minimal (the id alone) and one warning says so."""
+        offline = 0
+        for n, record in enumerate(parsed.records):
+            if cancelled and cancelled():
+                return
+            identifier = lookup.parse_identifier(
+                f"arXiv:{record.arxiv_id}" if record.arxiv_id else record.doi)
+            if identifier is None:
+                continue
+            if offline:  # one failed connection is enough to know
+                offline += 1
+                continue
+            try:
+                fetched = lookup.fetch(identifier)
+            except lookup.LookupFailed as exc:
+                if exc.offline:
+                    offline += 1
+                else:
+                    parsed.warnings.append(EntryProblem(
+                        record.source, record.line, f"{exc}; added with the identifier alone"))
+                continue
+            fetched.line, fetched.tags = record.line, record.tags
+            parsed.records[n] = fetched
+            if progress:
+                progress(n + 1, len(parsed.records))
+        if offline:
+            source = parsed.records[0].source if parsed.records else ""
+            parsed.warnings.append(EntryProblem(
+                source, None, f"no network: {offline} paper(s) added with their identifier "
+                "alone; complete them later with 'readinglist fetch' or the Fetch details "
+                "button"))
 
-def _check_year(year: object) -> int | None:
-    """A year as an int (or None); anything else is refused before it reaches the index."""
-    if year is None or year == "":
+    def add_identifier(self, text: str, fetch: bool = True) -> tuple[Paper, str]:
+        """Add a paper by arXiv id, arXiv URL or DOI, with its details fetched from arXiv
+        or Crossref. Offline, a minimal entry (the id alone) is added and the message
+        says so. A paper already in the library is completed, not added twice."""
+        identifier = lookup.parse_identifier(text)
+        if identifier is None:
+            raise ReadinglistError(f"not an arXiv id, arXiv URL or DOI: {text.strip()!r}")
+        message = ""
+        record = lookup.minimal_record(identifier)
+        if fetch:
+            try:
+                record = lookup.fetch(identifier)
+            except lookup.LookupFailed as exc:
+                message = f"{exc}; added {identifier.value} alone, to be completed later"
+        report = self.import_records([record])
+        if report.failed:
+            raise ReadinglistError(str(report.failed[0]))
+        if report.added:
+            paper_id = report.added[0][0]
+        elif report.merged:
+            paper_id = report.merged[0][0]
+            filled = ", ".join(report.merged[0][2])
+            message = message or f"already in the library; filled in: {filled}"
+        else:
+            paper_id = report.duplicates[0][0]
+            message = message or "already in the library"
+        return self.get(paper_id), message
+
+    def fetch_details(self, paper_id: int) -> tuple[Paper, str]:
+        """Complete a paper from arXiv or Crossref (empty fields filled, nothing
+        overwritten, a placeholder title replaced). LookupFailed when that fails."""
+        paper = self.get(paper_id)
+        identifier = lookup.parse_identifier(
+            f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else paper.doi)
+        if identifier is None:
+            raise ReadinglistError(f"paper {paper_id} has no arXiv id or DOI to look up")
+        record = lookup.fetch(identifier)
+        existing = self.get(paper_id)
+        plan = plan_fill(existing, record, bool(self.store.fulltexts([paper_id])))
+        with self._write_lock, self.store.transaction():
+            if plan.fields:
+                self.store.update_fields(paper_id, plan.fields)
+            if plan.tags:
+                self.store.set_tags(paper_id, [*existing.tags, *plan.tags])
+        self._after_write()
+        filled = plan.filled()
+        return self.get(paper_id), (f"filled in: {', '.join(filled)}" if filled
+                                    else "nothing new")
+
+    def attach_file(self, paper_id: int, path: str | Path, attach: str = "copy") -> Paper:
+        """Attach a file to a paper; a PDF's text is extracted and indexed."""
+        source = Path(path).expanduser()
+        if not source.is_file():
+            raise ReadinglistError(f"{source}: no such file")
+        record = PaperRecord(title=self.get(paper_id).title, files=[str(source.resolve())],
+                             attach_mode=attach)
+        if importers.is_pdf(source):
+            parsed = importers.parse_path(source, "pdf", attach_mode=attach)
+            if parsed.records:
+                record.fulltext = parsed.records[0].fulltext
+        with self._write_lock:
+            run = ImportRun(self.store)
+            with self.store.transaction():
+                run.attach(paper_id, record)
+                if record.fulltext and not self.store.fulltexts([paper_id]):
+                    self.store.set_fulltext(paper_id, record.fulltext)
+        self._after_write()
+        return self.get(paper_id)
+
+    # -- duplicates ----------------------------------------------------------------------
+
+    def find_duplicates(self, threshold: float = SIMILAR_TITLES) -> list[DuplicatePair]:
+        """Likely duplicates already in the library, strongest first."""
+        rows = [DuplicateRow(i, t, json.loads(a or "[]"), y, d, x)
+                for i, t, a, y, d, x in self.store.duplicate_rows()]
+        return find_pairs(rows, threshold)
+
+    def merge_papers(self, keep: int, others: Sequence[int]) -> MergeUndo:
+        """Merge `others` into `keep` in one step: empty fields filled, tags added, notes
+        kept one after the other, highlights, history and attachments moved; the others
+        are deleted. Returns what undo_merge() needs to put everything back."""
+        others = [o for o in dict.fromkeys(others) if o != keep]
+        if not others:
+            raise ReadinglistError("choose at least one other paper to merge")
+        with self._write_lock, self.store.transaction():
+            undo = MergeUndo(keep, tuple(others),
+                             tuple(snapshots(self.store, [keep, *others])))
+            if len(undo.before) != len(others) + 1:
+                missing = {keep, *others} - {s["id"] for s in undo.before}
+                raise PaperNotFound(min(missing))
+            for other_id in others:
+                merge_into(self.store, keep, other_id)
+        self._after_write()
+        return undo
+
+    def undo_merge(self, undo: MergeUndo) -> None:
+        """Put the papers of a merge back exactly as they were (ids included)."""
+        with self._write_lock, self.store.transaction():
+            for paper_id in (undo.keep, *undo.others):
+                if self.store.paper_exists(paper_id):
+                    self.store.delete_paper(paper_id)
+            for snap in undo.before:
+                restore(self.store, snap, keep_id=True)
+        self._after_write()
+
+    # -- exporting -----------------------------------------------------------------------
+
+    def select_ids(self, query: str | None = None, tag: str | None = None,
+                   status: Status | str | None = None) -> list[int]:
+        """Ids of the papers a query, tag or status selects (all papers if none given),
+        in the order they are listed (search rank for a query)."""
+        if query and query.strip():
+            if not self.index.is_open or self.sync.rebuilding:
+                raise QueryError(self.index_state().message)
+            ids = self.index.matching_ids(self.index.parse(query))
+            ranked = [h.paper_id for h in self.search(query, limit=None, snippets=False).hits]
+            ids = ranked or list(ids)
+            if tag or status:
+                allowed = set(self.store.list_ids(status=status, tag=tag))
+                ids = [i for i in ids if i in allowed]
+            return ids
+        return self.store.list_ids(status=status, tag=tag, sort="id")
+
+    def export(self, fmt: str, ids: Sequence[int] | None = None) -> str:
+        """The papers (all if `ids` is None) in an export format: bibtex, csljson, json,
+        csv or markdown (see README for what each keeps)."""
+        if ids is None:
+            ids = self.store.list_ids(sort="id")
+        if fmt == "json":
+            return readinglist_json.dump(snapshots(self.store, list(ids)), utc_now())
+        if fmt not in exporters.FORMATS:
+            names = ", ".join(sorted({*exporters.FORMATS, "json"}))
+            raise ReadinglistError(f"unknown export format {fmt!r}; formats: {names}")
+        papers = self.store.get_papers(list(ids))
+        history = {paper_id: self.history(paper_id) for paper_id in papers}
+        context = exporters.ExportContext(history=history, generated=utc_now())
+        export_fn = exporters.FORMATS[fmt][0]
+        return export_fn([papers[i] for i in ids if i in papers], context)
+
+def _scaled(progress: Progress | None, index: int, count: int) -> Progress | None:
+    """Progress of one of `count` files, as progress over all of them (in thousandths)."""
+    if progress is None:
         return None
-    try:
-        value = int(str(year).strip())
-    except ValueError:
-        raise ReadinglistError(f"a year is a number like 2024, not {year!r}") from None
-    if not 0 < value < 10000:
-        raise ReadinglistError(f"a year is a number like 2024, not {year!r}")
-    return value
+    return lambda done, total: progress(
+        int(1000 * (index + (done / total if total else 1)) / count), 1000)
 
 
 def _check_colour(colour: str) -> None:
@@ -585,17 +791,6 @@ def _check_colour(colour: str) -> None:
         raise ReadinglistError(
             f"unknown colour {colour!r}; choose one of: {', '.join(HIGHLIGHT_COLOURS)}"
         )
-
-
-def _normalize(record: PaperRecord) -> None:
-    record.title = " ".join(record.title.split())
-    record.year = _check_year(record.year)
-    record.doi = normalize_doi(record.doi)
-    record.arxiv_id = normalize_arxiv_id(record.arxiv_id)
-    record.authors = [" ".join(a.split()) for a in record.authors if a.strip()]
-    record.tags = [clean_tag(t) for t in record.tags if clean_tag(t)]
-    if not record.links and record.abstract:
-        record.links = extract_links(record.abstract)
 
 
 __all__ = ["ImportFailed", "Library", "TableRow"]

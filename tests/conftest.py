@@ -36,3 +36,24 @@ def seeded_library(tmp_path: Path) -> Iterator[Library]:
     assert len(report.added) == 68
     yield library
     library.close()
+
+
+@pytest.fixture
+def lookup_server(monkeypatch):
+    """arXiv and Crossref answered from recorded responses on a local HTTP server."""
+    from lookup_server import serve_recorded
+
+    with serve_recorded() as base:
+        monkeypatch.setenv("READINGLIST_ARXIV_API", base)
+        monkeypatch.setenv("READINGLIST_CROSSREF_API", base)
+        yield base
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """arXiv and Crossref unreachable (connection refused)."""
+    from lookup_server import closed_port_url
+
+    url = closed_port_url()
+    monkeypatch.setenv("READINGLIST_ARXIV_API", url)
+    monkeypatch.setenv("READINGLIST_CROSSREF_API", url)

@@ -165,7 +165,9 @@ class PaperStore:
     # -- citation keys ---------------------------------------------------------------
 
     def citation_key_taken(self, key: str) -> bool:
-        return bool(self._q("SELECT 1 FROM papers WHERE citation_key = ? LIMIT 1", [key]))
+        # The `!= ''` term lets SQLite use the partial unique index (else: a table scan).
+        return bool(self._q(
+            "SELECT 1 FROM papers WHERE citation_key = ? AND citation_key != '' LIMIT 1", [key]))
 
     def free_citation_key(self, key: str) -> str:
         """`key` cleaned, or "" when it is empty or another paper has it."""
@@ -263,7 +265,8 @@ class PaperStore:
         if not cleaned:
             raise ReadinglistError("a citation key cannot be empty")
         other = self.db.execute(
-            "SELECT id FROM papers WHERE citation_key = ? AND id != ?", [cleaned, paper_id]
+            "SELECT id FROM papers WHERE citation_key = ? AND citation_key != '' AND id != ?",
+            [cleaned, paper_id],
         ).fetchone()
         if other:
             raise ReadinglistError(f"citation key {cleaned!r} is already used by paper {other[0]}")
@@ -342,6 +345,14 @@ class PaperStore:
             if same_first_author(record.authors, json.loads(authors or "[]")):
                 return int(paper_id)
         return None
+
+    def paper_exists(self, paper_id: int) -> bool:
+        return bool(self._q("SELECT 1 FROM papers WHERE id = ?", [paper_id]))
+
+    def duplicate_rows(self) -> list[tuple[Any, ...]]:
+        """(id, title, authors JSON, year, doi, arxiv_id) of every paper, for finding
+        duplicates."""
+        return self._q("SELECT id, title, authors, year, doi, arxiv_id FROM papers ORDER BY id")
 
     def get_paper(self, paper_id: int) -> Paper:
         papers = self.get_papers([paper_id])

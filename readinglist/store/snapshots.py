@@ -1,0 +1,205 @@
+"""Whole-paper snapshots: everything the library holds about a paper as one JSON-ready
+dict, and its exact restoration.
+
+Used by Readinglist's own JSON export and import (a lossless round trip) and by undo
+of a merge (the papers are restored as they were, ids included).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..citation_keys import base_key, unique_key
+from ..domain import HIGHLIGHT_COLOURS, ReadinglistError, Status
+from ..textutil import title_key
+from .paper_store import PaperStore, utc_now
+
+
+class BadSnapshot(ReadinglistError):
+    """A snapshot (an entry of a JSON file) that cannot be restored; says which field."""
+
+
+def snapshots(store: PaperStore, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Snapshots of these papers, in the order given (missing ids are left out)."""
+    with store._lock:
+        papers = store.get_papers(ids)
+        texts = store.fulltexts(ids)
+        history: dict[int, list[dict[str, str]]] = {}
+        for paper_id, status, changed in store.db.execute(
+            "SELECT paper_id, status, changed FROM status_history WHERE paper_id IN "
+            "(SELECT value FROM json_each(?)) ORDER BY paper_id, changed, id",
+            [json.dumps(list(ids))],
+        ):
+            history.setdefault(paper_id, []).append({"status": status, "at": changed})
+    result = []
+    for paper_id in ids:
+        if paper_id in papers:
+            snap = papers[paper_id].to_dict()
+            snap["history"] = history.get(paper_id, [])
+            snap["fulltext"] = texts.get(paper_id, "")
+            result.append(snap)
+    return result
+
+
+def restore(store: PaperStore, snap: dict[str, Any], keep_id: bool = True) -> int:
+    """Write a snapshot back as a paper; returns its id (the snapshot's own when
+    `keep_id` and it is free). BadSnapshot names the field that is wrong."""
+    row = _paper_row(snap)
+    with store.transaction():
+        paper_id = snap.get("id") if keep_id else None
+        if paper_id is not None and store.db.execute(
+            "SELECT 1 FROM papers WHERE id = ?", [paper_id]
+        ).fetchone():
+            paper_id = None
+        key = row.pop("citation_key")
+        row["citation_key"] = store.free_citation_key(key) or ""
+        if paper_id is not None:
+            row["id"] = paper_id
+        columns = ", ".join(row)
+        marks = ", ".join(f":{c}" for c in row)
+        cursor = store.db.execute(f"INSERT INTO papers ({columns}) VALUES ({marks})", row)
+        paper_id = int(cursor.lastrowid or 0)
+        if not row["citation_key"]:
+            fresh = unique_key(
+                base_key(row["title"], json.loads(row["authors"]), row["year"]),
+                store.citation_key_taken,
+            )
+            store.db.execute(
+                "UPDATE papers SET citation_key = ? WHERE id = ?", [fresh, paper_id]
+            )
+        for tag in _list(snap, "tags"):
+            store.db.execute(
+                "INSERT OR IGNORE INTO paper_tags(paper_id, tag) VALUES (?, ?)",
+                [paper_id, str(tag)],
+            )
+        history = _list(snap, "history") or [{"status": row["status"], "at": row["added"]}]
+        for change in history:
+            store.db.execute(
+                "INSERT INTO status_history (paper_id, status, changed) VALUES (?, ?, ?)",
+                [paper_id, _status(change.get("status")), _time(change.get("at"), "history")],
+            )
+        for note in _list(snap, "annotations"):
+            _restore_annotation(store, paper_id, note, keep_id)
+        for attachment in _list(snap, "attachments"):
+            kind = attachment.get("kind", "link")
+            path = Path(str(attachment.get("path", "")))
+            if store.folder is not None and kind == "copy" and path.is_relative_to(store.folder):
+                path = path.relative_to(store.folder)
+            elif kind == "copy":
+                # A copy kept by another library: point at it, do not claim it.
+                kind = "link"
+            store.db.execute(
+                "INSERT INTO attachments (paper_id, path, kind, added) VALUES (?, ?, ?, ?)",
+                [paper_id, str(path), kind,
+                 _time(attachment.get("added") or row["added"], "attachment")],
+            )
+        fulltext = snap.get("fulltext") or ""
+        if fulltext:
+            store.db.execute(
+                "INSERT INTO fulltext (paper_id, text) VALUES (?, ?)", [paper_id, str(fulltext)]
+            )
+        store.enqueue_index([paper_id])
+    return paper_id
+
+
+def _paper_row(snap: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(snap, dict):
+        raise BadSnapshot("a paper must be a JSON object")
+    title = " ".join(str(snap.get("title") or "").split())
+    if not title:
+        raise BadSnapshot("the paper has no title")
+    year = snap.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        raise BadSnapshot(f"year must be a number, not {year!r}")
+    extra = snap.get("extra") or {}
+    if not isinstance(extra, dict):
+        raise BadSnapshot("extra must be an object of field names and values")
+    now = utc_now().isoformat()
+    added = _time(snap.get("added") or now, "added")
+    return {
+        "title": title,
+        "title_key": title_key(title),
+        "authors": json.dumps([str(a) for a in _list(snap, "authors")], ensure_ascii=False),
+        "year": year,
+        "venue": _text(snap, "venue"),
+        "arxiv_id": _text(snap, "arxiv_id"),
+        "doi": _text(snap, "doi"),
+        "url": _text(snap, "url"),
+        "abstract": _text(snap, "abstract"),
+        "links": json.dumps([str(u) for u in _list(snap, "links")]),
+        "source": _text(snap, "source"),
+        "status": _status(snap.get("status", "unread")),
+        "note": _text(snap, "note"),
+        "added": added,
+        "modified": _time(snap.get("modified") or added, "modified"),
+        "entry_type": _text(snap, "entry_type"),
+        "citation_key": _text(snap, "citation_key"),
+        "extra": json.dumps({str(k): str(v) for k, v in extra.items()}, ensure_ascii=False),
+    }
+
+
+def _restore_annotation(store: PaperStore, paper_id: int, note: dict[str, Any],
+                        keep_id: bool) -> None:
+    if not isinstance(note, dict):
+        raise BadSnapshot("an annotation must be a JSON object")
+    colour = str(note.get("colour", "yellow"))
+    if colour not in HIGHLIGHT_COLOURS:
+        raise BadSnapshot(f"unknown highlight colour {colour!r}")
+    try:
+        start, end = int(note["start"]), int(note["end"])
+    except (KeyError, TypeError, ValueError):
+        raise BadSnapshot("an annotation needs numeric start and end offsets") from None
+    row = {
+        "paper_id": paper_id,
+        "start": start,
+        "end": end,
+        "quote": str(note.get("quote", "")),
+        "colour": colour,
+        "comment": str(note.get("comment", "")),
+        "anchored": 1 if note.get("anchored", True) else 0,
+        "created": _time(note.get("created") or utc_now().isoformat(), "annotation"),
+        "modified": _time(note.get("modified") or note.get("created") or utc_now().isoformat(),
+                          "annotation"),
+    }
+    wanted = note.get("id") if keep_id else None
+    if wanted is not None and not store.db.execute(
+        "SELECT 1 FROM annotations WHERE id = ?", [wanted]
+    ).fetchone():
+        row["id"] = wanted
+    columns = ", ".join(row)
+    marks = ", ".join(f":{c}" for c in row)
+    store.db.execute(f"INSERT INTO annotations ({columns}) VALUES ({marks})", row)
+
+
+def _list(snap: dict[str, Any], key: str) -> list[Any]:
+    value = snap.get(key) or []
+    if not isinstance(value, list):
+        raise BadSnapshot(f"{key} must be a list")
+    return value
+
+
+def _text(snap: dict[str, Any], key: str) -> str:
+    value = snap.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BadSnapshot(f"{key} must be text, not {value!r}")
+    return value
+
+
+def _status(value: object) -> str:
+    try:
+        return Status.parse(str(value)).value
+    except ValueError as exc:
+        raise BadSnapshot(str(exc)) from None
+
+
+def _time(value: object, what: str) -> str:
+    try:
+        return datetime.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise BadSnapshot(f"{what}: {value!r} is not an ISO 8601 time") from None
