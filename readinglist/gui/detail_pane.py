@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -95,6 +96,14 @@ class DetailPane(QStackedWidget):
         self.links.setWordWrap(True)
         for widget in (self.title, self.authors, self.meta, self.links):
             layout.addWidget(widget)
+        self.fetch_button = QPushButton("Fetch details")
+        self.fetch_button.setToolTip("Fill empty fields from arXiv or Crossref "
+                                     "(nothing you wrote is overwritten)")
+        self.fetch_button.clicked.connect(self.fetch_details)
+        fetch_row = QHBoxLayout()
+        fetch_row.addWidget(self.fetch_button)
+        fetch_row.addStretch(1)
+        layout.addLayout(fetch_row)
 
         status_row = QHBoxLayout()
         status_row.addWidget(QLabel("Status"))
@@ -203,7 +212,11 @@ class DetailPane(QStackedWidget):
             ]
             self.meta.setText("  ·  ".join(p for p in parts if p))
             self.links.setText(_links_html(paper))
-            self.links.setVisible(bool(paper.links or paper.url))
+            self.links.setVisible(bool(paper.links or paper.url or paper.attachments))
+            # Offered where a lookup can add something: an id to look up, details missing.
+            self.fetch_button.setVisible(bool(paper.arxiv_id or paper.doi) and not (
+                paper.authors and paper.abstract and paper.year))
+            self.fetch_button.setEnabled(True)
             self.status_buttons[paper.status].setChecked(True)
             self._show_timeline(paper.id)
             self.tags_edit.setText(", ".join(paper.tags))
@@ -243,6 +256,26 @@ class DetailPane(QStackedWidget):
             show(work())
         else:
             self.runner.run(work, on_success=show, on_failure=lambda _msg: show([]))
+
+    def fetch_details(self) -> None:
+        """Complete the shown paper from arXiv or Crossref, off the GUI thread."""
+        if self.paper is None or self.runner is None:
+            return
+        paper_id = self.paper.id
+        self.fetch_button.setEnabled(False)
+
+        def done(result: tuple[Paper, str]) -> None:
+            self.errorOccurred.emit(f"Fetch details: {result[1]}")
+            self.paperChanged.emit(paper_id)
+            if self.paper is not None and self.paper.id == paper_id:
+                self.show_paper(paper_id)
+
+        def failed(message: str) -> None:
+            self.fetch_button.setEnabled(True)
+            self.errorOccurred.emit(f"Fetch details failed: {message}")
+
+        self.runner.run(lambda: self.library.fetch_details(paper_id), on_success=done,
+                        on_failure=failed)
 
     def similar_ids(self) -> list[int]:
         return [
@@ -352,9 +385,14 @@ def _utf16_offset(text: str, index: int) -> int:
 def _links_html(paper: Paper) -> str:
     urls = ([paper.url] if paper.url else []) + [u for u in paper.links if u != paper.url]
     safe = [u for u in urls if u.lower().startswith(("http://", "https://"))]
-    return "  ".join(
+    links = [
         f'<a href="{html.escape(u, quote=True)}">{html.escape(_short_url(u))}</a>' for u in safe
-    )
+    ]
+    for attachment in paper.attachments:  # opened by the desktop's PDF viewer
+        name = Path(attachment.path).name
+        target = QUrl.fromLocalFile(attachment.path).toString()
+        links.append(f'<a href="{html.escape(target, quote=True)}">📄 {html.escape(name)}</a>')
+    return "  ".join(links)
 
 
 def _short_url(url: str) -> str:

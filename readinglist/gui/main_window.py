@@ -19,17 +19,22 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -40,6 +45,8 @@ from PySide6.QtWidgets import (
 from ..domain import ImportReport, QueryError, SearchResults
 from ..service import Library
 from .detail_pane import DetailPane
+from .duplicates_dialog import DuplicatesDialog
+from .export_dialog import ExportDialog
 from .first_run import FirstRunPage
 from .paper_table_model import (
     COL_ADDED,
@@ -56,6 +63,7 @@ from .plain_text import message_box
 from .sidebar import Filter, Sidebar
 from .tasks import Task, TaskRunner
 from .title_delegate import TitleDelegate
+from .transfer import Transfer
 
 SEARCH_DELAY_MS = 150
 SEARCH_HELP = (
@@ -82,7 +90,9 @@ class MainWindow(QMainWindow):
         self._shown_query = ""  # the query whose results the table shows
         self._closed = False
         self._index_task: Task | None = None
-        self.last_import: ImportReport | None = None
+        self.transfer = Transfer(self, library, self.runner, self.reload)
+        self.undo_stack = QUndoStack(self)
+        self._duplicates: DuplicatesDialog | None = None
         self.setWindowTitle(f"Readinglist — {library.folder}")
         self.setAcceptDrops(True)
 
@@ -178,7 +188,7 @@ class MainWindow(QMainWindow):
 
         self.first_run = FirstRunPage()
         self.first_run.loadSampleRequested.connect(self.load_sample)
-        self.first_run.importRequested.connect(self.choose_import)
+        self.first_run.importRequested.connect(self.transfer.choose_files)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self.first_run)
@@ -193,15 +203,43 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.import_action = self._action(
-            file_menu, "&Import…", self.choose_import, QKeySequence("Ctrl+I")
+            file_menu, "&Import files…", self.transfer.choose_files, QKeySequence("Ctrl+I")
         )
-        self._action(file_menu, "Load &sample papers", self.load_sample)
+        folder_action = self._action(file_menu, "Import a &folder of PDFs…",
+                                     self.transfer.choose_folder)
+        add_action = self._action(file_menu, "&Add by arXiv id or DOI…",
+                                  self.transfer.ask_identifiers, QKeySequence("Ctrl+Shift+A"))
+        sample_action = self._action(file_menu, "Load &sample papers", self.load_sample)
+        self.transfer.busy_actions = [self.import_action, folder_action, add_action,
+                                      sample_action]
+        copy_action = QAction("&Copy imported PDFs into the library", self, checkable=True)
+        copy_action.setChecked(self.transfer.copy_pdfs)
+        copy_action.setToolTip("Off: PDFs are linked where they are")
+        copy_action.toggled.connect(self.transfer.set_copy_pdfs)
+        file_menu.addAction(copy_action)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Export…", self.open_export, QKeySequence("Ctrl+E"))
         file_menu.addSeparator()
         self.reindex_action = self._action(file_menu, "&Rebuild search index", self.build_index)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit_menu = self.menuBar().addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addActions([undo, redo])
+        edit_menu.addSeparator()
         self._action(edit_menu, "&Find", self.focus_search, QKeySequence.StandardKey.Find)
+        paste = QAction("&Paste arXiv ids or DOIs", self)
+        paste.setShortcut(QKeySequence.StandardKey.Paste)
+        # Only in the table: text fields keep their own paste.
+        paste.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        paste.triggered.connect(self.paste_identifiers)
+        self.table.addAction(paste)
+        edit_menu.addAction(paste)
+        tools_menu = self.menuBar().addMenu("&Tools")
+        self._action(tools_menu, "Find &duplicates…", self.open_duplicates)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&Search syntax", self.show_search_help)
 
@@ -420,78 +458,47 @@ class MainWindow(QMainWindow):
 
     # -- importing -------------------------------------------------------------------------
 
-    def choose_import(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self,
-            "Import papers",
-            str(Path.home()),
-            "Daily Papers pages (*.txt);;All files (*)",
-        )
-        if paths:
-            self.import_files([Path(p) for p in paths])
+    def import_files(self, paths: list[Path]) -> None:
+        self.transfer.import_paths(paths)
+
+    @property
+    def last_import(self) -> ImportReport | None:
+        return self.transfer.last_import
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.ids[r] for r in rows if r < len(self.model.ids)]
+
+    def view_label(self) -> str:
+        """What the table shows, in words: 'search “lora”', 'tag llm', 'all papers'."""
+        if self._shown_query:
+            return f"search “{self._shown_query}”"
+        kind, value = self.sidebar.current_filter
+        return "all papers" if kind == "all" else f"{kind} {value}"
 
     def load_sample(self) -> None:
-        self._run_import(
-            "Loading the sample papers…",
-            lambda progress, cancelled: [
-                ("sample", self.library.import_sample(progress, cancelled), "")
-            ],
-        )
+        self.transfer.import_sample()
 
-    def import_files(self, paths: list[Path]) -> None:
-        def work(progress: Any, cancelled: Any) -> list[tuple[str, ImportReport | None, str]]:
-            out: list[tuple[str, ImportReport | None, str]] = []
-            for path in paths:
-                try:
-                    out.append(
-                        (path.name, self.library.import_file(path, None, progress, cancelled), "")
-                    )
-                except Exception as exc:  # one bad file must not stop the others
-                    out.append((path.name, None, str(exc)))
-            return out
+    def open_export(self) -> None:
+        dialog = ExportDialog(self.library, self.selected_ids(), list(self.model.ids),
+                              self.view_label(), self, runner=self.runner)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exportFinished.connect(
+            lambda ok, msg: ok and self.statusBar().showMessage(msg, 8000))
+        dialog.open()
 
-        self._run_import(f"Importing {len(paths)} file(s)…", work)
+    def open_duplicates(self) -> None:
+        if self._duplicates is None:
+            self._duplicates = DuplicatesDialog(self.library, self.undo_stack, self,
+                                                runner=self.runner)
+            self._duplicates.libraryChanged.connect(self.reload)
+        self._duplicates.open()
 
-    def _run_import(self, label: str, work: Any) -> None:
-        dialog = QProgressDialog(label, "Cancel", 0, 0, self)
-        dialog.setWindowTitle("Import")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        task = self.runner.run(
-            work,
-            on_success=lambda reports: self._import_done(dialog, reports),
-            on_failure=lambda msg: self._import_failed(dialog, msg),
-            on_progress=lambda done, total: (dialog.setMaximum(total), dialog.setValue(done)),
-            with_progress=True,
-        )
-        dialog.canceled.connect(task.cancel)
-        self.import_action.setEnabled(False)
-
-    def _import_done(self, dialog: QProgressDialog, reports: list) -> None:
-        dialog.reset()
-        if self._closed:
-            return
-        self.import_action.setEnabled(True)
-        self.reload()
-        lines, details = [], []
-        for name, report, error in reports:
-            if report is None:
-                lines.append(f"{name}: could not be imported: {error}")
-                continue
-            self.last_import = report
-            lines.append(f"{name}: {report.summary()}")
-            details += [f"failed: {p}" for p in report.failed]
-            details += [f"warning: {p}" for p in report.warnings]
-            details += [f"already present (#{i}): {t}" for i, t in report.duplicates]
-        self.statusBar().showMessage("; ".join(lines), 15000)
-        if details or any(r is None for _, r, _ in reports):
-            message_box(self, QMessageBox.Icon.Information, "Import finished",
-                        "\n".join(lines), "\n".join(details)).open()
-
-    def _import_failed(self, dialog: QProgressDialog, message: str) -> None:
-        dialog.reset()
-        self.import_action.setEnabled(True)
-        message_box(self, QMessageBox.Icon.Warning, "Import failed", message).open()
+    def paste_identifiers(self) -> None:
+        text = QApplication.clipboard().text()
+        if not self.transfer.paste(text):
+            self.statusBar().showMessage(
+                "Nothing to add: paste arXiv ids, arXiv URLs or DOIs, one per line", 8000)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
@@ -585,6 +592,7 @@ class MainWindow(QMainWindow):
             return
         self.library.remove_index_listener(self._listener)
         self._closed = True
+        self.transfer.closed = True
         self._index_poll.stop()
         self._search_timer.stop()
         settings = QSettings()
