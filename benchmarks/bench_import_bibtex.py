@@ -83,6 +83,9 @@ def run_once(bib: Path) -> dict:
         parsed = importers.parse_path(bib)
         t_parse = time.perf_counter() - t0
         with Library.open(Path(folder) / "lib", build_index=True) as library:
+            # As the app runs: the import returns once the database has the papers, and
+            # a worker thread brings the search index up to date after it.
+            library.index_in_background()
             t1 = time.perf_counter()
             report = library.import_files([bib])
             t_import = time.perf_counter() - t1
@@ -93,8 +96,8 @@ def run_once(bib: Path) -> dict:
         return {
             "entries_parsed": len(parsed.records),
             "parse_only_s": round(t_parse, 2),
-            "import_files_s": round(t_import, 2),  # parse + database + index
-            "index_wait_s": round(t_index, 2),
+            "import_files_s": round(t_import, 2),  # parse + database (one transaction)
+            "then_index_s": round(t_index, 2),  # the worker indexing the new papers
             "added": len(report.added),
             "failed": len(report.failed),
             "search_hits_llm": hits,

@@ -5,15 +5,18 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 class Status(enum.StrEnum):
-    """Read status of a paper."""
+    """Read status of a paper: an inbox, a queue, reading, and three ways to be done."""
 
-    UNREAD = "unread"
+    UNREAD = "unread"  # the inbox: not looked at yet
+    QUEUED = "queued"  # to read, at a position in the reading queue
     READING = "reading"
     READ = "read"
+    SKIMMED = "skimmed"
+    ABANDONED = "abandoned"
 
     @classmethod
     def parse(cls, value: str | Status) -> Status:
@@ -28,7 +31,51 @@ class Status(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"unread": "To read", "reading": "Reading", "read": "Read"}[self.value]
+        return _STATUS_LABELS[self.value]
+
+    @property
+    def done(self) -> bool:
+        """Read or skimmed: the paper counts as finished (abandoned does not)."""
+        return self in (Status.READ, Status.SKIMMED)
+
+
+_STATUS_LABELS = {
+    "unread": "Inbox", "queued": "Queued", "reading": "Reading", "read": "Read",
+    "skimmed": "Skimmed", "abandoned": "Abandoned",
+}
+
+
+class Priority(enum.StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+    @classmethod
+    def parse(cls, value: str | Priority) -> Priority:
+        if isinstance(value, Priority):
+            return value
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            choices = ", ".join(p.value for p in cls)
+            raise ValueError(f"unknown priority {value!r}; choose one of: {choices}") from None
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+def check_rating(value: object) -> int | None:
+    """A rating is 1 to 5 stars, or None for no rating; ValueError otherwise."""
+    if value is None or value == "" or value == 0:
+        return None
+    try:
+        rating = int(str(value))
+    except ValueError:
+        raise ValueError(f"a rating is a number from 1 to 5, not {value!r}") from None
+    if not 1 <= rating <= 5:
+        raise ValueError(f"a rating is a number from 1 to 5, not {value!r}")
+    return rating
 
 
 @dataclass(frozen=True)
@@ -43,10 +90,19 @@ class ReadingDates:
 
     added: datetime | None
     started: datetime | None  # first time it was set to reading
-    finished: datetime | None  # last time it was set to read, if it is read now
+    finished: datetime | None  # last time it was set to read or skimmed, if it is now
+    queued: datetime | None = None  # when it last entered the queue, if it is queued now
+    time_in_queue: timedelta | None = None  # all the time it spent queued (till now)
 
     def to_dict(self) -> dict:
-        return {k: (v.isoformat() if v else None) for k, v in self.__dict__.items()}
+        return {
+            "added": self.added.isoformat() if self.added else None,
+            "started": self.started.isoformat() if self.started else None,
+            "finished": self.finished.isoformat() if self.finished else None,
+            "queued": self.queued.isoformat() if self.queued else None,
+            "time_in_queue_days": (round(self.time_in_queue.total_seconds() / 86400, 2)
+                                   if self.time_in_queue is not None else None),
+        }
 
 
 HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "pink", "purple")
@@ -127,6 +183,13 @@ class Paper:
     citation_key: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
     attachments: tuple[Attachment, ...] = ()
+    priority: Priority = Priority.NORMAL
+    rating: int | None = None  # 1-5 stars
+    queue_position: int | None = None  # 1 = next to read; only while queued
+    started: datetime | None = None  # first set to reading (from the status history)
+    finished: datetime | None = None  # last set to read or skimmed, while it is so
+    note_created: datetime | None = None
+    note_modified: datetime | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready representation (used by the CLI's --json output)."""
@@ -152,6 +215,13 @@ class Paper:
             "citation_key": self.citation_key,
             "extra": dict(self.extra),
             "attachments": [a.to_dict() for a in self.attachments],
+            "priority": self.priority.value,
+            "rating": self.rating,
+            "queue_position": self.queue_position,
+            "started": self.started.isoformat() if self.started else None,
+            "finished": self.finished.isoformat() if self.finished else None,
+            "note_created": self.note_created.isoformat() if self.note_created else None,
+            "note_modified": self.note_modified.isoformat() if self.note_modified else None,
         }
 
 
@@ -176,6 +246,8 @@ class PaperRecord:
     extra: dict[str, str] = field(default_factory=dict)  # other fields, lower-case names
     note: str = ""  # a note the file carried (RIS N1, CSL note, CSV note column)
     status: str = ""  # a read status the file carried ("" leaves the default)
+    priority: str = ""  # low | normal | high ("" leaves the default)
+    rating: int | None = None  # 1-5
     files: list[str] = field(default_factory=list)  # absolute paths of files to attach
     fulltext: str = ""  # text extracted from an attached PDF, for search
     attach_mode: str = "copy"  # how `files` are attached: "copy" or "link"

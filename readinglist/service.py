@@ -29,6 +29,7 @@ from .domain import (
     Paper,
     PaperNotFound,
     PaperRecord,
+    Priority,
     QueryError,
     ReadingDates,
     ReadinglistError,
@@ -37,6 +38,7 @@ from .domain import (
     Segment,
     Status,
     StatusChange,
+    check_rating,
 )
 from .duplicates import SIMILAR_TITLES, DuplicatePair, DuplicateRow, find_pairs
 from .exporters import readinglist_json
@@ -45,6 +47,7 @@ from .importing import ImportRun, check_year, normalize
 from .indexing import IndexSync
 from .locations import default_library_path, sample_page_path
 from .merging import plan_fill
+from .reading_dates import derive_dates
 from .search.index import SearchIndex
 from .search.schema import field_text
 from .store.merge_papers import merge_into
@@ -468,7 +471,13 @@ class Library:
         self._after_write()
 
     def set_status(self, paper_id: int, status: Status | str) -> Paper:
-        return self.update(paper_id, status=Status.parse(status).value)
+        """Change the read status (recorded in the history). Queued papers join the end
+        of the reading queue."""
+        try:
+            value = Status.parse(status).value
+        except ValueError as exc:
+            raise ReadinglistError(str(exc)) from None
+        return self.update(paper_id, status=value)
 
     def history(self, paper_id: int) -> list[StatusChange]:
         """Every status change of a paper with its time, oldest first (the timeline)."""
@@ -476,15 +485,63 @@ class Library:
         return [StatusChange(Status.parse(status), datetime.fromisoformat(at))
                 for status, at in self.store.status_history(paper_id)]
 
-    def reading_dates(self, paper_id: int) -> ReadingDates:
-        """When a paper was added, first started and (if read) finished, from its history."""
+    def reading_dates(self, paper_id: int, now: datetime | None = None) -> ReadingDates:
+        """When a paper was added, first started, finished (read or skimmed, if it is so
+        now) and last queued, and how long it spent in the queue, from its history."""
         paper = self.get(paper_id)
-        changes = self.history(paper_id)
-        started = next((c.at for c in changes if c.status is Status.READING), None)
-        finished = None
-        if paper.status is Status.READ:
-            finished = next((c.at for c in reversed(changes) if c.status is Status.READ), None)
-        return ReadingDates(paper.added, started, finished)
+        return derive_dates(paper, self.history(paper_id), now or utc_now())
+
+    def set_priority(self, paper_id: int, priority: Priority | str) -> Paper:
+        try:
+            value = Priority.parse(priority).value
+        except ValueError as exc:
+            raise ReadinglistError(str(exc)) from None
+        return self.update(paper_id, priority=value)
+
+    def set_rating(self, paper_id: int, rating: int | None) -> Paper:
+        """1 to 5 stars; None (or 0) removes the rating."""
+        try:
+            value = check_rating(rating)
+        except ValueError as exc:
+            raise ReadinglistError(str(exc)) from None
+        return self.update(paper_id, rating=value)
+
+    # -- the reading queue ---------------------------------------------------------------
+
+    def queue_ids(self) -> list[int]:
+        """The reading queue: queued papers, next to read first."""
+        return self.store.queue_ids()
+
+    def queue(self) -> list[Paper]:
+        return self.get_many(self.queue_ids())
+
+    def move_in_queue(self, paper_id: int, index: int) -> list[int]:
+        """Move a queued paper to `index` (0 = next); returns the new queue order."""
+        with self._write_lock:
+            self.store.move_in_queue(paper_id, index)
+        self._after_write()
+        return self.queue_ids()
+
+    def move_up(self, paper_id: int) -> list[int]:
+        return self.move_in_queue(paper_id, max(0, self._queue_index(paper_id) - 1))
+
+    def move_down(self, paper_id: int) -> list[int]:
+        return self.move_in_queue(paper_id, self._queue_index(paper_id) + 1)
+
+    def move_to_top(self, paper_id: int) -> list[int]:
+        return self.move_in_queue(paper_id, 0)
+
+    def _queue_index(self, paper_id: int) -> int:
+        ids = self.queue_ids()
+        if paper_id not in ids:
+            raise ReadinglistError(f"paper {paper_id} is not in the reading queue")
+        return ids.index(paper_id)
+
+    def read_next(self) -> Paper | None:
+        """Start the first paper of the queue: it becomes 'reading' (None if the queue is
+        empty)."""
+        ids = self.queue_ids()
+        return self.set_status(ids[0], Status.READING) if ids else None
 
     def set_note(self, paper_id: int, text: str) -> Paper:
         return self.update(paper_id, note=text)

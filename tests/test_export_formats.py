@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
 import bibtexparser
@@ -22,17 +21,8 @@ from bibtexparser.middlewares.names import (
 )
 from pylatexenc.latex2text import LatexNodes2Text
 
-from readinglist.domain import Annotation, Attachment, Paper, Status, StatusChange
+from readinglist.domain import Annotation, Attachment, Paper, Priority, Status, StatusChange
 from readinglist.exporters import FORMATS, ExportContext, bibtex, csljson, csv_table, markdown
-
-
-@dataclass(frozen=True)
-class RatedPaper(Paper):
-    """A Paper with the priority and rating the domain will gain."""
-
-    priority: str = "normal"
-    rating: int | None = None
-
 
 ADDED = datetime(2026, 11, 2, 9, 30)
 
@@ -96,9 +86,9 @@ PROCEEDINGS = Paper(
     citation_key="he2016deep",
     extra={"pages": "770--778", "address": "Las Vegas"},
 )
-RATED = RatedPaper(id=50, title="iPhone Usage in 3D Scenes", authors=("Ana Silva",),
-                   year=2022, priority="high", rating=4, status=Status.UNREAD,
-                   note="Line one\r\nline two")
+RATED = Paper(id=50, title="iPhone Usage in 3D Scenes", authors=("Ana Silva",),
+              year=2022, priority=Priority.HIGH, rating=4, status=Status.UNREAD,
+              note="Line one\r\nline two")
 
 PAPERS = [SPECIAL, *ATTENTION, CLAIMS_A, DUPLICATE_KEY, ARXIV_ONLY, PROCEEDINGS, RATED]
 HISTORY = {
@@ -203,7 +193,7 @@ def test_bibtex_readinglist_state_fields() -> None:
     assert rated["readinglist-rating"] == "4"
     assert rated["title"] == "{iPhone} Usage in {3D} Scenes"
     # A default priority and no rating write nothing.
-    plain = parsed(bibtex.export([RatedPaper(id=1, title="T", citation_key="t")]))["t"]
+    plain = parsed(bibtex.export([Paper(id=1, title="T", citation_key="t")]))["t"]
     assert not {"priority", "ranking", "readinglist-priority", "readinglist-rating"} & set(plain)
 
 
@@ -317,7 +307,7 @@ def test_csv_rereads_to_the_same_columns_and_values() -> None:
         "abstract": SPECIAL.abstract,
         "tags": "nlp; peft & adapters",
         "status": "read",
-        "priority": "",
+        "priority": "normal",
         "rating": "",
         "note": SPECIAL.note,  # several lines, one cell
         "added": "2026-11-02T09:30:00",
@@ -339,7 +329,7 @@ def test_markdown_outline_and_grouping() -> None:
     text = md(PAPERS)
     assert text.startswith("# Reading list\n\nExported 2026-11-06 · 9 papers\n")
     headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
-    assert headings == ["To read (7)", "Reading (1)", "Read (1)"]  # Status order, present ones
+    assert headings == ["Inbox (7)", "Reading (1)", "Read (1)"]  # Status order, present ones
     # Each paper under its status.
     assert text.index("## Reading (1)") < text.index("### Scaling Laws") < text.index("## Read (1)")
     empty = md([], title="Summer papers")

@@ -283,7 +283,7 @@ def test_sidebar_shows_counts_of_the_current_search(qtbot, window, seeded_librar
     search(qtbot, window, "soups")
     counts = sidebar_counts(window)
     assert counts["All papers"] == "2"
-    assert counts["Read"] == "1" and counts["To read"] == "1"
+    assert counts["Read"] == "1" and counts["Inbox"] == "1"
     assert counts["ensembles"] == "1"
     window.search_box.clear()
     qtbot.waitUntil(lambda: sidebar_counts(window).get("All papers") == "68", timeout=5000)

@@ -244,7 +244,7 @@ def test_status_sort_groups_papers_by_status_with_id_tie_break(store):
 
 def test_sort_keys_cover_what_the_store_offers(store):
     assert set(SORT_KEYS) == {"title", "authors", "year", "status", "added", "modified",
-                              "tags", "id"}
+                              "tags", "id", "priority", "rating", "finished", "queue"}
 
 
 def test_sort_ids_reorders_only_the_given_ids(store, sortable):
@@ -293,11 +293,12 @@ def test_empty_identifiers_never_match(store):
 
 
 def test_status_counts_include_every_status(store):
-    assert store.status_counts() == {"unread": 0, "reading": 0, "read": 0}
+    none = {"unread": 0, "queued": 0, "reading": 0, "read": 0, "skimmed": 0, "abandoned": 0}
+    assert store.status_counts() == none
     ids = [add(store, f"P{n}") for n in range(4)]
     store.update_fields(ids[0], {"status": "read"})
     store.update_fields(ids[1], {"status": Status.READING})
-    assert store.status_counts() == {"unread": 2, "reading": 1, "read": 1}
+    assert store.status_counts() == {**none, "unread": 2, "reading": 1, "read": 1}
 
 
 # -- schema and migrations ------------------------------------------------------------

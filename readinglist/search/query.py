@@ -45,13 +45,18 @@ FIELD_ALIASES: dict[str, str] = {
     "annotation": "annotation",
     "annotations": "annotation",
     "highlight": "annotation",
+    "priority": "priority",
+    "rating": "rating",
+    "read": "read",
+    "finished": "read",
+    "started": "started",
     "fulltext": "fulltext",
     "text": "fulltext",
     "pdf": "fulltext",
 }
 USER_FIELDS = ("title", "author", "abstract", "note", "annotation", "tag", "status", "year",
                "venue",
-               "arxiv", "doi", "added", "fulltext")
+               "arxiv", "doi", "added", "fulltext", "priority", "rating", "read", "started")
 
 # Prefix queries shorter than this would expand to a large part of the vocabulary.
 MIN_PREFIX = 2

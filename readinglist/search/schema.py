@@ -25,7 +25,7 @@ from whoosh.support.charset import accent_map
 from ..domain import Paper
 
 # Bump when the schema or analyzers change: an index with another version is rebuilt.
-INDEX_SCHEMA_VERSION = 6
+INDEX_SCHEMA_VERSION = 7
 
 # Words, with inner dots and apostrophes kept ("FLUX.1"). Names split on hyphens.
 _TOKEN_PATTERN = r"\w+(?:[.']\w+)*"
@@ -114,6 +114,10 @@ def build_schema() -> Schema:
         arxiv=ID(analyzer=IDAnalyzer(lowercase=True)),
         doi=ID(analyzer=IDAnalyzer(lowercase=True)),
         added=DATETIME,
+        priority=ID(analyzer=IDAnalyzer(lowercase=True)),
+        rating=NUMERIC(int, signed=True),
+        read=DATETIME,  # when it was finished (read or skimmed)
+        started=DATETIME,
     )
 
 
@@ -137,6 +141,13 @@ def paper_document(paper: Paper, fulltext: str = "") -> dict:
         doc["year"] = paper.year
     if paper.added is not None:
         doc["added"] = paper.added.replace(tzinfo=None)
+    doc["priority"] = paper.priority.value
+    if paper.rating is not None:
+        doc["rating"] = paper.rating
+    if paper.finished is not None:
+        doc["read"] = paper.finished.replace(tzinfo=None)
+    if paper.started is not None:
+        doc["started"] = paper.started.replace(tzinfo=None)
     return {k: v for k, v in doc.items() if v not in ("", None)}
 
 

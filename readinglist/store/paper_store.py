@@ -25,8 +25,10 @@ from ..domain import (
     Paper,
     PaperNotFound,
     PaperRecord,
+    Priority,
     ReadinglistError,
     Status,
+    check_rating,
 )
 from ..textutil import title_key
 from .schema import MIGRATION_NAMES, SCHEMA_VERSION, migrations
@@ -34,7 +36,7 @@ from .schema import MIGRATION_NAMES, SCHEMA_VERSION, migrations
 # Columns a caller may change with update_fields(); everything else is managed here.
 EDITABLE_FIELDS = (
     "title", "authors", "year", "venue", "arxiv_id", "doi", "url", "abstract", "links",
-    "source", "status", "note", "entry_type", "citation_key", "extra",
+    "source", "status", "note", "entry_type", "citation_key", "extra", "priority", "rating",
 )
 _JSON_FIELDS = {"authors": list, "links": list, "extra": dict}
 # Sort keys offered to the GUI and CLI, mapped to SQL expressions (never user text).
@@ -44,6 +46,10 @@ SORT_KEYS: dict[str, str] = {
     "year": "papers.year",
     "status": "papers.status",
     "added": "papers.added",
+    "priority": "CASE papers.priority WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END",
+    "rating": "papers.rating",
+    "finished": "papers.finished",
+    "queue": "papers.queue_position",
     "modified": "papers.modified",
     # Tags compare without case everywhere, so they sort without it too.
     "tags": "(SELECT group_concat(tag, ', ') FROM paper_tags WHERE paper_id = papers.id)"
@@ -135,6 +141,9 @@ class PaperStore:
         now = now or utc_now()
         stamp = now.isoformat()
         status = Status.parse(record.status).value if record.status else Status.UNREAD.value
+        priority = Priority.parse(record.priority).value if record.priority else "normal"
+        rating = check_rating(record.rating)
+        note_stamp = stamp if record.note else None
         with self.transaction():
             key = self.free_citation_key(record.citation_key) or unique_key(
                 base_key(record.title, record.authors, record.year), self.citation_key_taken
@@ -142,20 +151,22 @@ class PaperStore:
             cursor = self.db.execute(
                 """INSERT INTO papers (title, title_key, authors, year, venue, arxiv_id, doi,
                        url, abstract, links, source, status, note, added, modified,
-                       entry_type, citation_key, extra)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       entry_type, citation_key, extra, priority, rating, note_created,
+                       note_modified)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     record.title, title_key(record.title), json.dumps(record.authors),
                     record.year, record.venue, record.arxiv_id, record.doi, record.url,
                     record.abstract, json.dumps(record.links), record.source, status,
                     record.note, stamp, stamp, record.entry_type, key,
-                    json.dumps(record.extra, ensure_ascii=False),
+                    json.dumps(record.extra, ensure_ascii=False), priority, rating,
+                    note_stamp, note_stamp,
                 ],
             )
             paper_id = int(cursor.lastrowid or 0)
             self._record_status(paper_id, Status.UNREAD.value, stamp)
             if status != Status.UNREAD.value:
-                self._record_status(paper_id, status, stamp)
+                self._status_changed(paper_id, Status.UNREAD.value, status, stamp)
             self._write_tags(paper_id, record.tags)
             if record.fulltext:
                 self.set_fulltext(paper_id, record.fulltext)
@@ -243,6 +254,10 @@ class PaperStore:
                 values[key] = json.dumps(kind(values[key]), ensure_ascii=False)
         if "status" in values:
             values["status"] = Status.parse(values["status"]).value
+        if "priority" in values:
+            values["priority"] = Priority.parse(values["priority"]).value
+        if "rating" in values:
+            values["rating"] = check_rating(values["rating"])
         values["modified"] = utc_now().isoformat()
         # Column names come from EDITABLE_FIELDS (checked above), values are parameters.
         assignments = ", ".join(f"{column} = :{column}" for column in values)
@@ -250,14 +265,17 @@ class PaperStore:
             self._require(paper_id)
             if "citation_key" in values:
                 values["citation_key"] = self._check_key_change(paper_id, values["citation_key"])
-            if "status" in values:
-                current = self.db.execute(
-                    "SELECT status FROM papers WHERE id = ?", [paper_id]).fetchone()[0]
-                if current != values["status"]:
-                    self._record_status(paper_id, values["status"], values["modified"])
+            current, note = self.db.execute(
+                "SELECT status, note FROM papers WHERE id = ?", [paper_id]).fetchone()
             self.db.execute(
                 f"UPDATE papers SET {assignments} WHERE id = :_id", {**values, "_id": paper_id}
             )
+            if "status" in values and current != values["status"]:
+                self._status_changed(paper_id, current, values["status"], values["modified"])
+            if "note" in values and values["note"] != note:
+                self.db.execute(
+                    "UPDATE papers SET note_modified = ?, note_created = coalesce(note_created, ?)"
+                    " WHERE id = ?", [values["modified"], values["modified"], paper_id])
             self.enqueue_index([paper_id])
 
     def _check_key_change(self, paper_id: int, key: str) -> str:
@@ -271,6 +289,43 @@ class PaperStore:
         if other:
             raise ReadinglistError(f"citation key {cleaned!r} is already used by paper {other[0]}")
         return cleaned
+
+    def _status_changed(self, paper_id: int, old: str, new: str, stamp: str) -> None:
+        """Record a status change and keep what derives from it: the queue position,
+        the dates started and finished."""
+        self._record_status(paper_id, new, stamp)
+        if new == Status.QUEUED.value and old != new:
+            self.db.execute(
+                "UPDATE papers SET queue_position = (SELECT coalesce(max(queue_position), 0) + 1"
+                " FROM papers) WHERE id = ?", [paper_id])
+        elif new != Status.QUEUED.value:
+            self.db.execute("UPDATE papers SET queue_position = NULL WHERE id = ?", [paper_id])
+        if new == Status.READING.value:
+            self.db.execute("UPDATE papers SET started = coalesce(started, ?) WHERE id = ?",
+                            [stamp, paper_id])
+        finished = stamp if Status(new).done else None
+        self.db.execute("UPDATE papers SET finished = ? WHERE id = ?", [finished, paper_id])
+
+    # -- the reading queue -------------------------------------------------------------
+
+    def queue_ids(self) -> list[int]:
+        """Queued papers, next to read first."""
+        return [r[0] for r in self._q(
+            "SELECT id FROM papers WHERE queue_position IS NOT NULL "
+            "ORDER BY queue_position, id")]
+
+    def move_in_queue(self, paper_id: int, index: int) -> None:
+        """Put a queued paper at `index` (0 = next), renumbering the queue 1..n."""
+        with self.transaction():
+            ids = self.queue_ids()
+            if paper_id not in ids:
+                raise ReadinglistError(f"paper {paper_id} is not in the reading queue")
+            ids.remove(paper_id)
+            ids.insert(max(0, min(index, len(ids))), paper_id)
+            self.db.conn.executemany(
+                "UPDATE papers SET queue_position = ? WHERE id = ?",
+                [(n, i) for n, i in enumerate(ids, start=1)])
+            self.enqueue_index([paper_id])
 
     def _record_status(self, paper_id: int, status: str, stamp: str) -> None:
         self.db.execute(
@@ -676,4 +731,15 @@ def _paper_from_row(
         citation_key=row["citation_key"],
         extra=json.loads(row["extra"] or "{}"),
         attachments=attachments,
+        priority=Priority.parse(row["priority"]),
+        rating=row["rating"],
+        queue_position=row["queue_position"],
+        started=_time(row["started"]),
+        finished=_time(row["finished"]),
+        note_created=_time(row["note_created"]),
+        note_modified=_time(row["note_modified"]),
     )
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

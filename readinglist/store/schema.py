@@ -168,4 +168,33 @@ def m004_bibliography(db: Database) -> None:
     )
 
 
+@_migration
+def m005_reading_workflow(db: Database) -> None:
+    # The statuses queued, skimmed and abandoned need no change: status is free text.
+    db.execute("ALTER TABLE papers ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal'")
+    db.execute("ALTER TABLE papers ADD COLUMN rating INTEGER")  # 1-5, NULL: not rated
+    db.execute("ALTER TABLE papers ADD COLUMN queue_position INTEGER")  # only while queued
+    # Caches of what the status history says, kept in the same transaction as each
+    # status change, so search and sorting can use them ("read:2026-11").
+    db.execute("ALTER TABLE papers ADD COLUMN started TEXT")
+    db.execute("ALTER TABLE papers ADD COLUMN finished TEXT")
+    db.execute("ALTER TABLE papers ADD COLUMN note_created TEXT")
+    db.execute("ALTER TABLE papers ADD COLUMN note_modified TEXT")
+    db.execute(
+        "UPDATE papers SET started = (SELECT min(changed) FROM status_history h "
+        "WHERE h.paper_id = papers.id AND h.status = 'reading')"
+    )
+    db.execute(
+        "UPDATE papers SET finished = (SELECT max(changed) FROM status_history h "
+        "WHERE h.paper_id = papers.id AND h.status = papers.status) "
+        "WHERE status IN ('read', 'skimmed')"
+    )
+    # The best earlier libraries knew of a note's times.
+    db.execute("UPDATE papers SET note_created = modified, note_modified = modified "
+               "WHERE note != ''")
+    db.execute("CREATE INDEX idx_papers_queue ON papers(queue_position) "
+               "WHERE queue_position IS NOT NULL")
+    db.execute("CREATE INDEX idx_papers_finished ON papers(finished)")
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)

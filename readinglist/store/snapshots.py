@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..citation_keys import base_key, unique_key
-from ..domain import HIGHLIGHT_COLOURS, ReadinglistError, Status
+from ..domain import HIGHLIGHT_COLOURS, Priority, ReadinglistError, Status, check_rating
 from ..textutil import title_key
 from .paper_store import PaperStore, utc_now
 
@@ -55,6 +55,14 @@ def restore(store: PaperStore, snap: dict[str, Any], keep_id: bool = True) -> in
             "SELECT 1 FROM papers WHERE id = ?", [paper_id]
         ).fetchone():
             paper_id = None
+        if row["status"] != Status.QUEUED.value:
+            row["queue_position"] = None
+        elif row["queue_position"] is None or store.db.execute(
+            "SELECT 1 FROM papers WHERE queue_position = ?", [row["queue_position"]]
+        ).fetchone():
+            # Its place is taken (importing into a library with a queue): join at the end.
+            row["queue_position"] = store.db.execute(
+                "SELECT coalesce(max(queue_position), 0) + 1 FROM papers").fetchone()[0]
         key = row.pop("citation_key")
         row["citation_key"] = store.free_citation_key(key) or ""
         if paper_id is not None:
@@ -139,6 +147,13 @@ def _paper_row(snap: dict[str, Any]) -> dict[str, Any]:
         "entry_type": _text(snap, "entry_type"),
         "citation_key": _text(snap, "citation_key"),
         "extra": json.dumps({str(k): str(v) for k, v in extra.items()}, ensure_ascii=False),
+        "priority": _checked(Priority.parse, snap.get("priority") or "normal").value,
+        "rating": _checked(check_rating, snap.get("rating")),
+        "queue_position": _position(snap.get("queue_position")),
+        "started": _optional_time(snap.get("started"), "started"),
+        "finished": _optional_time(snap.get("finished"), "finished"),
+        "note_created": _optional_time(snap.get("note_created"), "note_created"),
+        "note_modified": _optional_time(snap.get("note_modified"), "note_modified"),
     }
 
 
@@ -189,6 +204,25 @@ def _text(snap: dict[str, Any], key: str) -> str:
     if not isinstance(value, str):
         raise BadSnapshot(f"{key} must be text, not {value!r}")
     return value
+
+
+def _checked(check: Any, value: Any) -> Any:
+    try:
+        return check(value)
+    except ValueError as exc:
+        raise BadSnapshot(str(exc)) from None
+
+
+def _position(value: object) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise BadSnapshot(f"queue_position must be a number from 1, not {value!r}")
+    return value
+
+
+def _optional_time(value: object, what: str) -> str | None:
+    return _time(value, what) if value else None
 
 
 def _status(value: object) -> str:
