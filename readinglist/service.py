@@ -85,6 +85,9 @@ class TableRow:
     status: Status
     tags: tuple[str, ...]
     added: str
+    priority: Priority = Priority.NORMAL
+    rating: int | None = None
+    queue_position: int | None = None
 
 
 class Library:
@@ -171,6 +174,19 @@ class Library:
         papers = self.store.get_papers(ids)
         return [papers[i] for i in ids if i in papers]
 
+    def find_paper(self, reference: str) -> int | None:
+        """The id of the paper a reference names: "28" or "#28", an arXiv id or URL, or
+        a DOI (as written in notes). None when the library has no such paper."""
+        text = reference.strip()
+        if text.lstrip("#").isdigit():
+            paper_id = int(text.lstrip("#"))
+            return paper_id if self.store.paper_exists(paper_id) else None
+        identifier = lookup.parse_identifier(text)
+        if identifier is None:
+            return None
+        column = "arxiv_id" if identifier.kind == "arxiv" else "doi"
+        return self.store.id_by(column, identifier.value)
+
     def list(
         self,
         status: Status | str | None = None,
@@ -200,8 +216,9 @@ class Library:
         return {
             paper_id: TableRow(paper_id, title, tuple(json.loads(authors or "[]")), year,
                                Status.parse(status), tuple(tags.split("\x1f")) if tags else (),
-                               added[:10])
-            for paper_id, title, authors, year, status, added, tags in self.store.table_rows(ids)
+                               added[:10], Priority.parse(priority), rating, position)
+            for paper_id, title, authors, year, status, added, tags, priority, rating, position
+            in self.store.table_rows(ids)
         }
 
     def count(self) -> int:

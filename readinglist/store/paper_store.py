@@ -401,6 +401,13 @@ class PaperStore:
                 return int(paper_id)
         return None
 
+    def id_by(self, column: str, value: str) -> int | None:
+        """The first paper whose arxiv_id, doi or citation_key is `value`."""
+        if column not in ("arxiv_id", "doi", "citation_key"):
+            raise ValueError(f"cannot look papers up by {column!r}")
+        rows = self._q(f"SELECT id FROM papers WHERE {column} = ? ORDER BY id LIMIT 1", [value])
+        return int(rows[0][0]) if rows else None
+
     def paper_exists(self, paper_id: int) -> bool:
         return bool(self._q("SELECT 1 FROM papers WHERE id = ?", [paper_id]))
 
@@ -536,12 +543,14 @@ class PaperStore:
         return {"status": status, "tag": tags, "year": years}
 
     def table_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
-        """(id, title, authors JSON, year, status, added, tags) for the table: only the
-        columns it shows (no abstract, note or highlights), in one query."""
+        """(id, title, authors JSON, year, status, added, tags, priority, rating, queue
+        position) for the table: only the columns it shows (no abstract, note or
+        highlights), in one query."""
         return self._q(
             "SELECT id, title, authors, year, status, added, "
-            "(SELECT group_concat(tag, char(31)) FROM "
-            "  (SELECT tag FROM paper_tags WHERE paper_id = papers.id ORDER BY tag COLLATE NOCASE))"
+            "(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM paper_tags"
+            "  WHERE paper_id = papers.id ORDER BY tag COLLATE NOCASE)),"
+            " priority, rating, queue_position"
             " FROM papers WHERE id IN (SELECT value FROM json_each(?))",
             [json.dumps(list(ids))],
         )
