@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import importers
-from .domain import ImportReport, Paper, ReadinglistError, Status
+from .domain import ImportReport, Paper, Priority, ReadinglistError, Status
 from .exporters import FORMATS as _EXPORTERS
 from .locations import ENV_LIBRARY, default_library_path, demo_library_path
 from .service import Library
@@ -123,6 +123,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("status", "set the read status")
     p.add_argument("id", type=int)
     p.add_argument("status", choices=[s.value for s in Status])
+
+    p = add("priority", "set the priority")
+    p.add_argument("id", type=int)
+    p.add_argument("priority", choices=[p.value for p in Priority])
+
+    p = add("rate", "rate a paper from 1 to 5 stars (0 removes the rating)")
+    p.add_argument("id", type=int)
+    p.add_argument("stars", type=int, choices=range(6), metavar="0-5")
+
+    p = add("queue", "show the reading queue, or move a paper in it")
+    p.add_argument("id", type=int, nargs="?", help="a queued paper to move")
+    p.add_argument("where", nargs="?", metavar="up|down|top|N",
+                   help="move it up, down, to the top, or to position N (1 = next)")
+    p.add_argument("--json", action="store_true")
+
+    add("next", "start reading the first paper of the queue")
 
     p = add("note", "set the note (Markdown) from TEXT, or from stdin when TEXT is - or absent")
     p.add_argument("id", type=int)
@@ -399,17 +415,22 @@ def cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         ("arXiv", paper.arxiv_id),
         ("DOI", paper.doi),
         ("URL", paper.url),
-        ("Status", paper.status.value),
+        ("Status", paper.status.value + (f" (#{paper.queue_position} in the queue)"
+                                         if paper.queue_position else "")),
+        ("Priority", paper.priority.value if paper.priority is not Priority.NORMAL else ""),
+        ("Rating", "★" * paper.rating + "☆" * (5 - paper.rating) if paper.rating else ""),
         ("Tags", ", ".join(paper.tags)),
         ("Added", paper.added.isoformat() if paper.added else ""),
+        ("Started", paper.started.isoformat() if paper.started else ""),
+        ("Finished", paper.finished.isoformat() if paper.finished else ""),
         ("Source", paper.source),
     ]
     print(f"#{paper.id}", file=out)
     for label, value in rows:
         if value:
-            print(f"{label + ':':9}{value}", file=out)
+            print(f"{label + ':':10}{value}", file=out)
     for link in paper.links:
-        print(f"{'Link:':9}{link}", file=out)
+        print(f"{'Link:':10}{link}", file=out)
     if paper.abstract:
         print(f"\n{paper.abstract}", file=out)
     print("\nTimeline:", file=out)
@@ -446,6 +467,48 @@ def cmd_tag(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_status(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper = library.set_status(args.id, args.status)
     print(f"#{paper.id} status: {paper.status.value}", file=out)
+    return 0
+
+
+def cmd_priority(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    paper = library.set_priority(args.id, args.priority)
+    print(f"#{paper.id} priority: {paper.priority.value}", file=out)
+    return 0
+
+
+def cmd_rate(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    paper = library.set_rating(args.id, args.stars or None)
+    print(f"#{paper.id} rating: {paper.rating or 'none'}", file=out)
+    return 0
+
+
+def cmd_queue(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.id is not None:
+        where = (args.where or "").lower()
+        moves = {"up": library.move_up, "down": library.move_down, "top": library.move_to_top}
+        if where in moves:
+            moves[where](args.id)
+        elif where.isdigit() and int(where) >= 1:
+            library.move_in_queue(args.id, int(where) - 1)
+        else:
+            raise ReadinglistError("say where to move it: up, down, top or a position (1 = next)")
+    papers = library.queue()
+    if args.json:
+        _dump([p.to_dict() for p in papers], out)
+        return 0
+    for position, paper in enumerate(papers, start=1):
+        flag = {"high": " !", "low": " ↓"}.get(paper.priority.value, "")
+        print(f"{position:>3}. #{paper.id:<5}{paper.title}{flag}", file=out)
+    print(f"{len(papers)} paper(s) in the queue", file=out)
+    return 0
+
+
+def cmd_next(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    paper = library.read_next()
+    if paper is None:
+        print("the reading queue is empty", file=out)
+        return 0
+    print(f"now reading #{paper.id}: {paper.title}", file=out)
     return 0
 
 
@@ -529,6 +592,10 @@ COMMANDS = {
     "tag": cmd_tag,
     "status": cmd_status,
     "note": cmd_note,
+    "priority": cmd_priority,
+    "rate": cmd_rate,
+    "queue": cmd_queue,
+    "next": cmd_next,
     "delete": cmd_delete,
     "reindex": cmd_reindex,
     "info": cmd_info,

@@ -226,7 +226,7 @@ def test_show_text_contains_title(seeded: Path) -> None:
     out = ok(run("show", str(MODEL_SOUPS), library=seeded))
     assert out.startswith(f"#{MODEL_SOUPS}\n")
     assert "Model soups: averaging weights of multiple fine-tuned models" in out
-    assert "Status:  unread" in out
+    assert "Status:   unread" in out
 
 
 def test_show_json(seeded: Path) -> None:
@@ -421,3 +421,78 @@ def test_similar_lists_papers_like_this_one(seeded: Path) -> None:
     ids = [paper["id"] for paper in data]
     assert len(ids) == 3 and 24 not in ids
     assert 65 in ids  # the other LoRA papers come first
+
+
+# -- issue 4: formats in and out; issue 5: the reading workflow ------------------------------
+
+
+def test_export_writes_a_file_and_import_reads_it_back(seeded: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "soups.bib"
+    ok(run("tag", str(MODEL_SOUPS), "+soup", library=seeded))
+    result = run("export", "--format", "bibtex", "--tag", "soup", "-o", out_file,
+                 library=seeded)
+    ok(result)
+    assert "exported 1 paper(s)" in result.stderr
+    text = out_file.read_text(encoding="utf-8")
+    assert text.count("@") == 1 and "Model soups" in text and "soup" in text
+    fresh = tmp_path / "fresh"
+    out = ok(run("import", out_file, library=fresh))
+    assert "1 added" in out
+    assert [p["tags"] for p in run_json("list", library=fresh)] == [["soup"]]
+
+
+def test_export_to_stdout_by_query(seeded: Path) -> None:
+    data = json.loads(ok(run("export", "--format", "csljson", "--query",
+                             'title:"model soups"', library=seeded)))
+    assert [item["title"][:11] for item in data] == ["Model soups"]
+
+
+def test_import_reports_merges_and_bad_entries_by_line(seeded: Path, tmp_path: Path) -> None:
+    bib = tmp_path / "mixed.bib"
+    bib.write_text(
+        "@article{soups, title={Model soups: averaging weights of multiple fine-tuned models "
+        "improves accuracy without increasing inference time}, author={Wortsman, Mitchell},"
+        " year=2022}\n\n@article{broken, year=2020}\n", encoding="utf-8")
+    out = ok(run("import", bib, library=seeded))
+    assert "0 added, 1 merged into existing papers" in out
+    assert f"merged into #{MODEL_SOUPS} (authors, year" in out
+    assert "mixed.bib:3" in out and "broken" in out
+
+
+def test_add_offline_adds_the_identifier_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    # Nothing listens on port 9 (discard): the lookup fails like it does offline.
+    env = {**cli_env(tmp_path / "xdg-data"), "READINGLIST_ARXIV_API": "http://127.0.0.1:9"}
+    result = run("add", "arXiv:1706.03762", library=folder, env=env)
+    ok(result)
+    assert "#1: arXiv:1706.03762" in result.stdout and "later" in result.stdout
+
+
+def test_duplicates_and_merge(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    ok(run("import", "--sample", library=folder))
+    csv_file = tmp_path / "dupe.csv"
+    csv_file.write_text("title,doi\nModel soups: averaging weights of multiple fine-tuned models "
+                        "improves accuracy without increasing inference times,10.1/x\n",
+                        encoding="utf-8")
+    ok(run("import", csv_file, library=folder))
+    pairs = run_json("duplicates", library=folder)
+    assert {(p["keep"], p["other"]) for p in pairs} >= {(MODEL_SOUPS, SEED_COUNT + 1)}
+    ok(run("merge", str(MODEL_SOUPS), str(SEED_COUNT + 1), library=folder))
+    assert run_json("show", str(MODEL_SOUPS), library=folder)["doi"] == "10.1/x"
+    assert run_json("info", library=folder)["papers"] == SEED_COUNT
+
+
+def test_queue_priority_rating_and_next(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    ok(run("import", "--sample", library=folder))
+    for paper_id in ("3", "5", "9"):
+        ok(run("status", paper_id, "queued", library=folder))
+    ok(run("queue", "9", "top", library=folder))
+    assert [p["id"] for p in run_json("queue", library=folder)] == [9, 3, 5]
+    ok(run("priority", "9", "high", library=folder))
+    ok(run("rate", "9", "4", library=folder))
+    assert "now reading #9" in ok(run("next", library=folder))
+    assert search_ids(folder, "priority:high rating:>=4 status:reading") == [9]
+    assert [p["id"] for p in run_json("queue", library=folder)] == [3, 5]
+    assert run("queue", "7", "up", library=folder).returncode == 1  # not queued
