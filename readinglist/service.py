@@ -17,17 +17,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import exporters, importers, lookup
+from . import lookup
 from .anchoring import reanchor
 from .domain import (
     HIGHLIGHT_COLOURS,
     Annotation,
-    EntryProblem,
     ImportFailed,
-    ImportReport,
     IndexState,
     Paper,
-    PaperNotFound,
     PaperRecord,
     Priority,
     QueryError,
@@ -40,20 +37,15 @@ from .domain import (
     StatusChange,
     check_rating,
 )
-from .duplicates import SIMILAR_TITLES, DuplicatePair, DuplicateRow, find_pairs
-from .exporters import readinglist_json
-from .importers.base import ParseResult
-from .importing import ImportRun, check_year, normalize
+from .importing import check_year, normalize
 from .indexing import IndexSync
-from .locations import default_library_path, sample_page_path
-from .merging import plan_fill
+from .locations import default_library_path
 from .reading_dates import derive_dates
 from .search.index import SearchIndex
 from .search.schema import field_text
-from .store.merge_papers import merge_into
 from .store.paper_store import SORT_KEYS, PaperStore, clean_tag, utc_now
-from .store.snapshots import restore, snapshots
 from .textutil import extract_links, normalize_arxiv_id, normalize_doi
+from .transfer import MergeUndo, TransferMixin
 
 DB_FILE = "library.sqlite"
 INDEX_DIR = "index"
@@ -63,15 +55,6 @@ SNIPPET_FIELDS = ("annotation", "abstract", "note", "title")
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
-
-
-@dataclass(frozen=True)
-class MergeUndo:
-    """Everything needed to undo a merge: the papers as they were before it."""
-
-    keep: int
-    others: tuple[int, ...]
-    before: tuple[dict[str, Any], ...]
 
 
 @dataclass(frozen=True)
@@ -90,7 +73,7 @@ class TableRow:
     queue_position: int | None = None
 
 
-class Library:
+class Library(TransferMixin):
     """A reading-list library in one folder: ``library.sqlite`` plus the ``index/`` folder.
 
     >>> lib = Library.open("~/papers")        # created on first use
@@ -591,275 +574,6 @@ class Library:
         self._after_write()
         return self.get(paper_id)
 
-    # -- importing -----------------------------------------------------------------------
-
-    def import_files(
-        self,
-        paths: Sequence[str | Path],
-        fmt: str | None = None,
-        *,
-        encoding: str | None = None,
-        attach: str = "copy",
-        fetch: bool = True,
-        progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
-    ) -> ImportReport:
-        """Import files and folders (of PDFs) in one transaction.
-
-        The format is detected per file unless `fmt` is given. Entries that cannot be read
-        are reported and the rest imported; a file that cannot be read at all is reported
-        as failed. Identifiers (arXiv ids, DOIs) are looked up when `fetch`. PDFs are
-        copied into the library folder, or linked where they are (`attach="link"`).
-        A cancel or an error leaves the library as it was.
-        """
-        if attach not in ("copy", "link"):
-            raise ReadinglistError(f"attach is 'copy' or 'link', not {attach!r}")
-        parsed = ParseResult()
-        unreadable: list[str] = []
-        for number, raw in enumerate(paths, start=1):
-            path = Path(raw).expanduser()
-            if cancelled and cancelled():
-                return ImportReport(cancelled=True)
-            try:
-                result = importers.parse_path(
-                    path, fmt, encoding=encoding, attach_mode=attach,
-                    progress=_scaled(progress, number - 1, len(paths)), cancelled=cancelled,
-                )
-            except ImportFailed as exc:
-                unreadable.append(str(exc))
-                continue
-            for record in result.records:
-                record.attach_mode = attach
-            if result.needs_lookup and fetch:
-                self._look_up(result, progress, cancelled)
-            parsed.extend(result)
-        if cancelled and cancelled():
-            return ImportReport(cancelled=True)
-        report = self._write_import(parsed, progress, cancelled)
-        report.unreadable = unreadable
-        return report
-
-    def import_file(
-        self,
-        path: str | Path,
-        fmt: str | None = None,
-        progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
-    ) -> ImportReport:
-        """Import one file; ImportFailed if it cannot be read at all."""
-        path = Path(path).expanduser()
-        parsed = importers.parse_path(path, fmt, progress=progress, cancelled=cancelled)
-        if parsed.needs_lookup:
-            self._look_up(parsed, progress, cancelled)
-        return self._write_import(parsed, progress, cancelled)
-
-    def import_sample(self, progress: Progress | None = None,
-                      cancelled: Cancelled | None = None) -> ImportReport:
-        """Import the Daily Papers page shipped with the app (68 papers)."""
-        return self.import_file(sample_page_path(), "dailypapers", progress, cancelled)
-
-    def import_records(
-        self,
-        records: Sequence[PaperRecord],
-        progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
-    ) -> ImportReport:
-        """Import records made by a script (see PaperRecord), like a file's entries."""
-        return self._write_import(ParseResult(records=list(records)), progress, cancelled)
-
-    def _write_import(self, parsed: ParseResult, progress: Progress | None,
-                      cancelled: Cancelled | None) -> ImportReport:
-        with self._write_lock:
-            report = ImportRun(self.store, progress, cancelled).run(parsed)
-        if report.added or report.merged:
-            if self.sync.background:
-                self.sync.notify()  # the worker indexes them; the library is usable now
-            else:
-                self.sync.sync_after_bulk_write()
-        return report
-
-    def _look_up(self, parsed: ParseResult, progress: Progress | None,
-                 cancelled: Cancelled | None) -> None:
-        """Replace identifier-only records by what arXiv or Crossref say about them.
-        Offline, the records stay minimal (the id alone) and one warning says so."""
-        offline = 0
-        for n, record in enumerate(parsed.records):
-            if cancelled and cancelled():
-                return
-            identifier = lookup.parse_identifier(
-                f"arXiv:{record.arxiv_id}" if record.arxiv_id else record.doi)
-            if identifier is None:
-                continue
-            if offline:  # one failed connection is enough to know
-                offline += 1
-                continue
-            try:
-                fetched = lookup.fetch(identifier)
-            except lookup.LookupFailed as exc:
-                if exc.offline:
-                    offline += 1
-                else:
-                    parsed.warnings.append(EntryProblem(
-                        record.source, record.line, f"{exc}; added with the identifier alone"))
-                continue
-            fetched.line, fetched.tags = record.line, record.tags
-            parsed.records[n] = fetched
-            if progress:
-                progress(n + 1, len(parsed.records))
-        if offline:
-            source = parsed.records[0].source if parsed.records else ""
-            parsed.warnings.append(EntryProblem(
-                source, None, f"no network: {offline} paper(s) added with their identifier "
-                "alone; complete them later with 'readinglist fetch' or the Fetch details "
-                "button"))
-
-    def add_identifier(self, text: str, fetch: bool = True) -> tuple[Paper, str]:
-        """Add a paper by arXiv id, arXiv URL or DOI, with its details fetched from arXiv
-        or Crossref. Offline, a minimal entry (the id alone) is added and the message
-        says so. A paper already in the library is completed, not added twice."""
-        identifier = lookup.parse_identifier(text)
-        if identifier is None:
-            raise ReadinglistError(f"not an arXiv id, arXiv URL or DOI: {text.strip()!r}")
-        message = ""
-        record = lookup.minimal_record(identifier)
-        if fetch:
-            try:
-                record = lookup.fetch(identifier)
-            except lookup.LookupFailed as exc:
-                message = f"{exc}; added {identifier.value} alone, to be completed later"
-        report = self.import_records([record])
-        if report.failed:
-            raise ReadinglistError(str(report.failed[0]))
-        if report.added:
-            paper_id = report.added[0][0]
-        elif report.merged:
-            paper_id = report.merged[0][0]
-            filled = ", ".join(report.merged[0][2])
-            message = message or f"already in the library; filled in: {filled}"
-        else:
-            paper_id = report.duplicates[0][0]
-            message = message or "already in the library"
-        return self.get(paper_id), message
-
-    def fetch_details(self, paper_id: int) -> tuple[Paper, str]:
-        """Complete a paper from arXiv or Crossref (empty fields filled, nothing
-        overwritten, a placeholder title replaced). LookupFailed when that fails."""
-        paper = self.get(paper_id)
-        identifier = lookup.parse_identifier(
-            f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else paper.doi)
-        if identifier is None:
-            raise ReadinglistError(f"paper {paper_id} has no arXiv id or DOI to look up")
-        record = lookup.fetch(identifier)
-        existing = self.get(paper_id)
-        plan = plan_fill(existing, record, bool(self.store.fulltexts([paper_id])))
-        with self._write_lock, self.store.transaction():
-            if plan.fields:
-                self.store.update_fields(paper_id, plan.fields)
-            if plan.tags:
-                self.store.set_tags(paper_id, [*existing.tags, *plan.tags])
-        self._after_write()
-        filled = plan.filled()
-        return self.get(paper_id), (f"filled in: {', '.join(filled)}" if filled
-                                    else "nothing new")
-
-    def attach_file(self, paper_id: int, path: str | Path, attach: str = "copy") -> Paper:
-        """Attach a file to a paper; a PDF's text is extracted and indexed."""
-        source = Path(path).expanduser()
-        if not source.is_file():
-            raise ReadinglistError(f"{source}: no such file")
-        record = PaperRecord(title=self.get(paper_id).title, files=[str(source.resolve())],
-                             attach_mode=attach)
-        if importers.is_pdf(source):
-            parsed = importers.parse_path(source, "pdf", attach_mode=attach)
-            if parsed.records:
-                record.fulltext = parsed.records[0].fulltext
-        with self._write_lock:
-            run = ImportRun(self.store)
-            with self.store.transaction():
-                run.attach(paper_id, record)
-                if record.fulltext and not self.store.fulltexts([paper_id]):
-                    self.store.set_fulltext(paper_id, record.fulltext)
-        self._after_write()
-        return self.get(paper_id)
-
-    # -- duplicates ----------------------------------------------------------------------
-
-    def find_duplicates(self, threshold: float = SIMILAR_TITLES) -> list[DuplicatePair]:
-        """Likely duplicates already in the library, strongest first."""
-        rows = [DuplicateRow(i, t, json.loads(a or "[]"), y, d, x)
-                for i, t, a, y, d, x in self.store.duplicate_rows()]
-        return find_pairs(rows, threshold)
-
-    def merge_papers(self, keep: int, others: Sequence[int]) -> MergeUndo:
-        """Merge `others` into `keep` in one step: empty fields filled, tags added, notes
-        kept one after the other, highlights, history and attachments moved; the others
-        are deleted. Returns what undo_merge() needs to put everything back."""
-        others = [o for o in dict.fromkeys(others) if o != keep]
-        if not others:
-            raise ReadinglistError("choose at least one other paper to merge")
-        with self._write_lock, self.store.transaction():
-            undo = MergeUndo(keep, tuple(others),
-                             tuple(snapshots(self.store, [keep, *others])))
-            if len(undo.before) != len(others) + 1:
-                missing = {keep, *others} - {s["id"] for s in undo.before}
-                raise PaperNotFound(min(missing))
-            for other_id in others:
-                merge_into(self.store, keep, other_id)
-        self._after_write()
-        return undo
-
-    def undo_merge(self, undo: MergeUndo) -> None:
-        """Put the papers of a merge back exactly as they were (ids included)."""
-        with self._write_lock, self.store.transaction():
-            for paper_id in (undo.keep, *undo.others):
-                if self.store.paper_exists(paper_id):
-                    self.store.delete_paper(paper_id)
-            for snap in undo.before:
-                restore(self.store, snap, keep_id=True)
-        self._after_write()
-
-    # -- exporting -----------------------------------------------------------------------
-
-    def select_ids(self, query: str | None = None, tag: str | None = None,
-                   status: Status | str | None = None) -> list[int]:
-        """Ids of the papers a query, tag or status selects (all papers if none given),
-        in the order they are listed (search rank for a query)."""
-        if query and query.strip():
-            if not self.index.is_open or self.sync.rebuilding:
-                raise QueryError(self.index_state().message)
-            ids = self.index.matching_ids(self.index.parse(query))
-            ranked = [h.paper_id for h in self.search(query, limit=None, snippets=False).hits]
-            ids = ranked or list(ids)
-            if tag or status:
-                allowed = set(self.store.list_ids(status=status, tag=tag))
-                ids = [i for i in ids if i in allowed]
-            return ids
-        return self.store.list_ids(status=status, tag=tag, sort="id")
-
-    def export(self, fmt: str, ids: Sequence[int] | None = None) -> str:
-        """The papers (all if `ids` is None) in an export format: bibtex, csljson, json,
-        csv or markdown (see README for what each keeps)."""
-        if ids is None:
-            ids = self.store.list_ids(sort="id")
-        if fmt == "json":
-            return readinglist_json.dump(snapshots(self.store, list(ids)), utc_now())
-        if fmt not in exporters.FORMATS:
-            names = ", ".join(sorted({*exporters.FORMATS, "json"}))
-            raise ReadinglistError(f"unknown export format {fmt!r}; formats: {names}")
-        papers = self.store.get_papers(list(ids))
-        history = {paper_id: self.history(paper_id) for paper_id in papers}
-        context = exporters.ExportContext(history=history, generated=utc_now())
-        export_fn = exporters.FORMATS[fmt][0]
-        return export_fn([papers[i] for i in ids if i in papers], context)
-
-def _scaled(progress: Progress | None, index: int, count: int) -> Progress | None:
-    """Progress of one of `count` files, as progress over all of them (in thousandths)."""
-    if progress is None:
-        return None
-    return lambda done, total: progress(
-        int(1000 * (index + (done / total if total else 1)) / count), 1000)
-
-
 def _check_colour(colour: str) -> None:
     if colour not in HIGHLIGHT_COLOURS:
         raise ReadinglistError(
@@ -867,4 +581,4 @@ def _check_colour(colour: str) -> None:
         )
 
 
-__all__ = ["ImportFailed", "Library", "TableRow"]
+__all__ = ["ImportFailed", "Library", "MergeUndo", "TableRow"]
