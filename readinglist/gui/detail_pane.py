@@ -8,31 +8,32 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QCompleter,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
     QTextEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ..domain import Paper, ReadinglistError, Status
+from ..domain import Paper, Priority, ReadinglistError, Status
 from ..service import Library
+from .note_editor import NoteEditor
 from .plain_text import tooltip
 from .tasks import TaskRunner
 
-NOTE_SAVE_DELAY_MS = 600
 HIGHLIGHT = QColor("#fff3a3")
 
 
@@ -57,9 +58,6 @@ class DetailPane(QStackedWidget):
         self.runner = runner
         self.paper: Paper | None = None
         self._loading = False
-        self.unsaved_note = False  # the last save of the note failed
-        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_SAVE_DELAY_MS)
-        self._note_timer.timeout.connect(self.save_note)
 
         self.empty = QLabel("Select a paper to see its abstract, status, tags and note.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -119,6 +117,27 @@ class DetailPane(QStackedWidget):
         status_row.addStretch(1)
         self.status_group.buttonClicked.connect(self._status_clicked)
         layout.addLayout(status_row)
+
+        rate_row = QHBoxLayout()
+        rate_row.addWidget(QLabel("Rating"))
+        self.star_buttons: list[QToolButton] = []
+        for stars in range(1, 6):
+            star = QToolButton()
+            star.setObjectName("starButton")
+            star.setAutoRaise(True)
+            star.setToolTip(f"{stars} star{'s' if stars > 1 else ''} (click again to clear)")
+            star.clicked.connect(lambda _=False, n=stars: self._star_clicked(n))
+            self.star_buttons.append(star)
+            rate_row.addWidget(star)
+        rate_row.addSpacing(16)
+        rate_row.addWidget(QLabel("Priority"))
+        self.priority_box = QComboBox()
+        for priority in Priority:
+            self.priority_box.addItem(priority.label, priority.value)
+        self.priority_box.currentIndexChanged.connect(self._priority_chosen)
+        rate_row.addWidget(self.priority_box)
+        rate_row.addStretch(1)
+        layout.addLayout(rate_row)
         self.timeline = QLabel()
         self.timeline.setObjectName("paperMeta")
         self.timeline.setTextFormat(Qt.TextFormat.PlainText)
@@ -148,21 +167,14 @@ class DetailPane(QStackedWidget):
         abstract_layout.addWidget(self.abstract)
         splitter.addWidget(abstract_box)
 
-        note_box = QWidget()
-        note_layout = QVBoxLayout(note_box)
-        note_layout.setContentsMargins(0, 4, 0, 0)
-        note_header = QHBoxLayout()
-        note_header.addWidget(_section_label("Note"))
-        note_header.addStretch(1)
-        self.note_state = QLabel()
-        self.note_state.setObjectName("noteState")
-        note_header.addWidget(self.note_state)
-        note_layout.addLayout(note_header)
-        self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("Write a note in Markdown. It is saved as you type.")
-        self.note.textChanged.connect(self._note_edited)
-        note_layout.addWidget(self.note)
-        splitter.addWidget(note_box)
+        # The Markdown note with its preview; it saves itself (debounced, and on flush).
+        self.note_editor = NoteEditor(self.library)
+        self.note_editor.paperChanged.connect(self._note_saved)
+        self.note_editor.errorOccurred.connect(self.errorOccurred)
+        self.note_editor.openPaper.connect(self.openPaper)
+        splitter.addWidget(self.note_editor)
+        self.note = self.note_editor.editor
+        self.note_state = self.note_editor.state
 
         similar_box = QWidget()
         similar_layout = QVBoxLayout(similar_box)
@@ -178,7 +190,7 @@ class DetailPane(QStackedWidget):
         self.similar.itemClicked.connect(self._similar_chosen)
         similar_layout.addWidget(self.similar)
         splitter.addWidget(similar_box)
-        splitter.setSizes([300, 150, 110])
+        splitter.setSizes([220, 260, 110])
         layout.addWidget(splitter, 1)
         return page
 
@@ -189,12 +201,14 @@ class DetailPane(QStackedWidget):
         self.flush()
         if paper_id is None:
             self.paper = None
+            self.note_editor.set_paper(None)
             self.setCurrentIndex(0)
             return
         try:
             paper = self.library.get(paper_id)
         except ReadinglistError:
             self.paper = None
+            self.note_editor.set_paper(None)
             self.setCurrentIndex(0)
             return
         self._loading = True
@@ -218,13 +232,14 @@ class DetailPane(QStackedWidget):
                 paper.authors and paper.abstract and paper.year))
             self.fetch_button.setEnabled(True)
             self.status_buttons[paper.status].setChecked(True)
+            self._show_rating(paper.rating)
+            self.priority_box.setCurrentIndex(self.priority_box.findData(paper.priority.value))
             self._show_timeline(paper.id)
             self.tags_edit.setText(", ".join(paper.tags))
             self._completer.model().setStringList(sorted(self.library.tag_counts()))  # type: ignore[attr-defined]
             self.abstract.setPlainText(paper.abstract or "No abstract.")
             self.set_highlights(highlights)
-            self.note.setPlainText(paper.note)
-            self.note_state.setText("")
+            self.note_editor.set_paper(paper)
         finally:
             self._loading = False
         self.setCurrentIndex(1)
@@ -290,11 +305,19 @@ class DetailPane(QStackedWidget):
             self.openPaper.emit(int(paper_id))
 
     def _show_timeline(self, paper_id: int) -> None:
-        """Added / started / finished, with every status change in the tooltip."""
+        """Added / queued / started / finished and the time spent in the queue, with
+        every status change in the tooltip."""
         dates = self.library.reading_dates(paper_id)
         parts = [f"{label} {when:%Y-%m-%d}" for label, when in
-                 (("Added", dates.added), ("started", dates.started),
-                  ("finished", dates.finished)) if when]
+                 (("Added", dates.added), ("queued", dates.queued),
+                  ("started", dates.started), ("finished", dates.finished)) if when]
+        if dates.time_in_queue is not None:
+            days = dates.time_in_queue.total_seconds() / 86400
+            parts.append(f"{days:.0f} day{'s' if round(days) != 1 else ''} in the queue"
+                         if days >= 1 else "less than a day in the queue")
+        position = self.paper.queue_position if self.paper is not None else None
+        if position:
+            parts.insert(0, f"#{position} in the queue")
         self.timeline.setText(" · ".join(parts))
         self.timeline.setToolTip(tooltip("\n".join(
             f"{c.at:%Y-%m-%d %H:%M}  {c.status.label}" for c in self.library.history(paper_id))))
@@ -330,6 +353,27 @@ class DetailPane(QStackedWidget):
         ):
             self._show_timeline(self.paper.id)
 
+    def _show_rating(self, rating: int | None) -> None:
+        for n, star in enumerate(self.star_buttons, start=1):
+            star.setText("★" if rating and n <= rating else "☆")
+            star.setProperty("lit", bool(rating and n <= rating))
+            star.style().unpolish(star)
+            star.style().polish(star)
+
+    def _star_clicked(self, stars: int) -> None:
+        if self.paper is None or self._loading:
+            return
+        rating = None if self.paper.rating == stars else stars  # the same star again clears
+        if self._save(lambda pid: self.library.set_rating(pid, rating)):
+            self._show_rating(rating)
+
+    def _priority_chosen(self, index: int) -> None:
+        if self.paper is None or self._loading:
+            return
+        value = self.priority_box.itemData(index)
+        if value != self.paper.priority.value:
+            self._save(lambda pid: self.library.set_priority(pid, value))
+
     def save_tags(self) -> None:
         if self.paper is None or self._loading:
             return
@@ -339,27 +383,24 @@ class DetailPane(QStackedWidget):
             if self.paper is not None:
                 self.tags_edit.setText(", ".join(self.paper.tags))
 
-    def _note_edited(self) -> None:
-        if self._loading or self.paper is None:
-            return
-        self.note_state.setText("Editing…")
-        self._note_timer.start()
+    @property
+    def unsaved_note(self) -> bool:
+        """The last save of the note failed (its text is kept in the editor)."""
+        return self.note_editor.unsaved
 
-    def save_note(self) -> None:
-        self._note_timer.stop()
-        if self.paper is None:
-            return
-        text = self.note.toPlainText()
-        saved = text == self.paper.note or self._save(lambda pid: self.library.set_note(pid, text))
-        self.note_state.setText("Saved" if saved else "Not saved")
-        self.unsaved_note = not saved
+    def focus_note(self) -> None:
+        self.note_editor.focus_editor()
+
+    def _note_saved(self, paper_id: int) -> None:
+        if self.paper is not None and self.paper.id == paper_id:
+            self.paper = self.library.get(paper_id)
+        self.paperChanged.emit(paper_id)
 
     def flush(self) -> None:
         """Save whatever is still pending (called before switching papers and on quit)."""
+        self.note_editor.flush()
         if self.paper is None:
             return
-        if self._note_timer.isActive() or self.note.toPlainText() != self.paper.note:
-            self.save_note()
         if self.tags_edit.isModified():
             self.save_tags()
             self.tags_edit.setModified(False)

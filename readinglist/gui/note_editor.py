@@ -1,0 +1,589 @@
+"""The note editor of the detail pane: a paper's Markdown note with a rendered preview.
+
+The note is saved by itself: after a short pause in typing, at once by `flush()` (before
+another paper is shown and when the window closes), and there is no Save button. A save
+that fails keeps the text in the editor (`unsaved` says so) and is tried again on the
+next edit or flush; the text of a paper left while unsaved is kept, shown again when the
+paper comes back, and saved with the next successful save.
+
+In the preview, references to other papers of the library (#28, paper:28, arXiv ids,
+DOIs) are links; clicking one emits `openPaper(id)`.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QFont,
+    QFontDatabase,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import Paper, PaperNotFound
+from ..note_links import find_references, is_web_url, paper_id_from_url, render_markdown
+from ..service import Library
+from .plain_text import tooltip
+
+NOTE_SAVE_DELAY_MS = 600
+PREVIEW_DELAY_MS = 150  # the preview follows typing closely; rendering takes ~1 ms
+HEADER_REFRESH_MS = 30_000  # "edited 5 min ago" moves on while the paper is shown
+MODE_SETTING = "notes/mode"
+# Wider than this, Split shows editor and preview side by side; narrower, one above the
+# other (each half would be too narrow for a line of text).
+SIDE_BY_SIDE_WIDTH = 640
+
+PLACEHOLDER = (
+    "Write a note in Markdown: # Heading, *emphasis*, **bold**, - lists, `code`.\n"
+    "Link other papers of the library by id (#28 or paper:28), arXiv id (arXiv:2203.05482) "
+    "or DOI; in the preview they open the paper.\n"
+    "The note is saved as you type."
+)
+
+# The preview is a QTextDocument: Qt's subset of HTML and CSS. Headings take size keywords
+# (steps relative to the text); Qt's own h1 is xx-large, too loud for a note.
+PREVIEW_CSS = """
+h1 { font-size: x-large; font-weight: 600; margin-top: 6px; margin-bottom: 4px; }
+h2 { font-size: large; font-weight: 600; margin-top: 6px; margin-bottom: 4px; }
+h3, h4, h5, h6 { font-size: medium; font-weight: 600; margin-top: 4px; margin-bottom: 2px; }
+p { margin-top: 0px; margin-bottom: 6px; }
+code { font-family: monospace; background-color: #f0f2f5; color: #24292f; }
+pre { font-family: monospace; background-color: #f6f8fa; margin-top: 2px; margin-bottom: 6px; }
+blockquote { color: #57606a; margin-left: 12px; }
+a { color: #1f6feb; text-decoration: none; }
+a.paper { color: #1a5fcc; font-weight: 600; }
+th { font-weight: 600; background-color: #f6f8fa; }
+table { margin-bottom: 6px; }
+"""
+TABLE_TAG = '<table border="1" cellspacing="0" cellpadding="3" style="border-color: #d0d7de">'
+EMPTY_PREVIEW = (
+    '<p style="color:#8a94a3">The rendered note appears here. References to papers of the '
+    "library (#28, arXiv:2203.05482) become links.</p>"
+)
+# The editor's own look (compact mode buttons); kept with the widget it belongs to.
+EDITOR_QSS = """
+QPushButton#noteMode { padding: 1px 9px; border-radius: 0px; }
+QPushButton#noteMode[first="true"] { border-top-left-radius: 4px; border-bottom-left-radius: 4px; }
+QPushButton#noteMode[last="true"] { border-top-right-radius: 4px; border-bottom-right-radius: 4px; }
+QPlainTextEdit#noteEditor, QTextBrowser#notePreview {
+    border: 1px solid #e1e4e8; background: #ffffff; }
+QLabel#noteDates { color: #6a7380; }
+"""
+
+
+class NoteMode(enum.StrEnum):
+    EDIT = "edit"
+    SPLIT = "split"
+    PREVIEW = "preview"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+# Split by default: it is the nearest thing here to Obsidian's Live Preview and Zettlr's
+# inline rendering, which show the rendered note while you type, so paper links are one
+# click away without leaving the editor. The user's choice is remembered.
+DEFAULT_MODE = NoteMode.SPLIT
+
+
+def _local(moment: datetime) -> datetime:
+    """The store keeps UTC; a naive time is taken as UTC too."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone()
+
+
+def relative_time(moment: datetime, now: datetime | None = None) -> str:
+    """ "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", or the date."""
+    now = now or datetime.now(UTC)
+    seconds = (_local(now) - _local(moment)).total_seconds()
+    if seconds < 60:  # a clock a little ahead counts as now
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    days = (_local(now).date() - _local(moment).date()).days
+    if days <= 1:
+        return "yesterday"
+    if days < 7:
+        return f"{days} days ago"
+    return f"on {_local(moment):%Y-%m-%d}"
+
+
+def note_times(created: datetime | None, modified: datetime | None,
+               now: datetime | None = None) -> str:
+    """The header line: "Created 2026-11-02 · edited 5 min ago" ("" for no note yet)."""
+    parts = []
+    if created is not None:
+        parts.append(f"Created {_local(created):%Y-%m-%d}")
+    if modified is not None:
+        edited = f"edited {relative_time(modified, now)}"
+        parts.append(edited if parts else edited.capitalize())
+    return " · ".join(parts)
+
+
+class MarkdownHighlighter(QSyntaxHighlighter):
+    """Light Markdown colouring for the editor: headings, emphasis, code, links, paper
+    references. Only as much as helps reading the source; the preview shows the rest."""
+
+    IN_FENCE = 1  # block state: inside a ``` fenced code block
+
+    _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+    _HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$).*")
+    _QUOTE = re.compile(r"^\s{0,3}>.*")
+    _LIST = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?=\s)")
+    _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+    _EMPHASIS = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)"
+                           r"|(?<![_\w])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![_\w])")
+    _CODE = re.compile(r"`[^`\n]+`")
+    _LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+
+        def fmt(colour: str = "", bold: bool = False, italic: bool = False,
+                background: str = "") -> QTextCharFormat:
+            f = QTextCharFormat()
+            if colour:
+                f.setForeground(QColor(colour))
+            if bold:
+                f.setFontWeight(QFont.Weight.Bold)
+            if italic:
+                f.setFontItalic(True)
+            if background:
+                f.setBackground(QColor(background))
+            return f
+
+        self.heading = fmt("#1f2937", bold=True)
+        self.quote = fmt("#57606a", italic=True)
+        self.marker = fmt("#8a94a3")
+        self.strong = fmt(bold=True)
+        self.emphasis = fmt(italic=True)
+        self.code = fmt("#24292f", background="#f0f2f5")
+        self.link = fmt("#1f6feb")
+        self.reference = fmt("#1a5fcc", bold=True)
+
+    def highlightBlock(self, text: str) -> None:
+        fence = self._FENCE.match(text)
+        if self.previousBlockState() == self.IN_FENCE:
+            self._set(text, 0, len(text), self.code)
+            self.setCurrentBlockState(-1 if fence else self.IN_FENCE)
+            return
+        if fence:
+            self._set(text, 0, len(text), self.code)
+            self.setCurrentBlockState(self.IN_FENCE)
+            return
+        self.setCurrentBlockState(-1)
+        if self._HEADING.match(text):
+            self._set(text, 0, len(text), self.heading)
+        elif self._QUOTE.match(text):
+            self._set(text, 0, len(text), self.quote)
+        if match := self._LIST.match(text):
+            self._set(text, match.start(), match.end(), self.marker)
+        for pattern, style in ((self._STRONG, self.strong), (self._EMPHASIS, self.emphasis),
+                               (self._LINK, self.link)):
+            for match in pattern.finditer(text):
+                self._set(text, match.start(), match.end(), style)
+        for ref in find_references(text):
+            self._set(text, ref.start, ref.end, self.reference)
+        for match in self._CODE.finditer(text):  # last: code shows as code, refs or not
+            self._set(text, match.start(), match.end(), self.code)
+
+    def _set(self, text: str, start: int, end: int, style: QTextCharFormat) -> None:
+        # Qt counts UTF-16 units, Python code points (an emoji is two units).
+        offset = _utf16_len(text[:start])
+        self.setFormat(offset, _utf16_len(text[start:end]), style)
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class _FittingLabel(QLabel):
+    """A label that shows the longest of its texts that fits (the last one elided), so a
+    narrow pane shortens "Created 2026-11-02 · edited 5 min ago" to "Edited 5 min ago"
+    instead of growing wider."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._variants: list[str] = []
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_variants(self, variants: list[str]) -> None:
+        self._variants = variants
+        self._fit()
+
+    def full_text(self) -> str:
+        return self._variants[0] if self._variants else ""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self.full_text()) + 4, hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        metrics = self.fontMetrics()
+        width = self.contentsRect().width()
+        for text in self._variants:
+            if metrics.horizontalAdvance(text) <= width:
+                self.setText(text)
+                return
+        last = self._variants[-1] if self._variants else ""
+        self.setText(metrics.elidedText(last, Qt.TextElideMode.ElideRight, width))
+
+
+class NoteEditor(QWidget):
+    """A paper's note: Markdown source and rendered preview (Edit / Split / Preview).
+
+    Emits `paperChanged(id)` after each save, `openPaper(id)` when a link to a paper of the
+    library is clicked, `errorOccurred(message)` when a save fails.
+    """
+
+    paperChanged = Signal(int)
+    openPaper = Signal(int)
+    errorOccurred = Signal(str)
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.paper: Paper | None = None
+        self._loading = False
+        self._failed = False  # the last save of the shown note failed
+        self._kept: dict[int, str] = {}  # unsaved texts of papers no longer shown
+        self._preview_stale = True
+        self.setObjectName("noteEditorPane")
+        self.setStyleSheet(EDITOR_QSS)
+
+        self._save_timer = QTimer(self, singleShot=True, interval=NOTE_SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save)
+        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.render_preview)
+        self._header_timer = QTimer(self, interval=HEADER_REFRESH_MS)
+        self._header_timer.timeout.connect(self._show_times)
+
+        self._build()
+        self.set_mode(_saved_mode(), remember=False)
+        self.set_paper(None)
+
+    # -- building --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(4)
+
+        header = QHBoxLayout()
+        header.setSpacing(8)
+        title = QLabel("Note")
+        title.setObjectName("sectionLabel")
+        header.addWidget(title)
+        self.times = _FittingLabel()
+        self.times.setObjectName("noteDates")
+        header.addWidget(self.times, 1)
+        self.state = QLabel()
+        self.state.setObjectName("noteState")
+        self.state.setTextFormat(Qt.TextFormat.PlainText)
+        header.addWidget(self.state)
+
+        self.mode_group = QButtonGroup(self)
+        self.mode_buttons: dict[NoteMode, QPushButton] = {}
+        buttons = QHBoxLayout()
+        buttons.setSpacing(0)
+        hints = {
+            NoteMode.EDIT: "Only the Markdown source",
+            NoteMode.SPLIT: "Source and rendered note together",
+            NoteMode.PREVIEW: "Only the rendered note (links to papers open them)",
+        }
+        for index, mode in enumerate(NoteMode):
+            button = QPushButton(mode.label)
+            button.setObjectName("noteMode")
+            button.setCheckable(True)
+            button.setToolTip(hints[mode])
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setProperty("first", index == 0)
+            button.setProperty("last", index == len(NoteMode) - 1)
+            button.clicked.connect(lambda _checked=False, m=mode: self.set_mode(m))
+            self.mode_group.addButton(button)
+            self.mode_buttons[mode] = button
+            buttons.addWidget(button)
+        header.addLayout(buttons)
+        layout.addLayout(header)
+
+        self.editor = QPlainTextEdit()
+        self.editor.setObjectName("noteEditor")
+        self.editor.setPlaceholderText(PLACEHOLDER)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(max(self.font().pointSizeF() - 0.5, 8.0))
+        self.editor.setFont(font)
+        self.editor.setTabStopDistance(4 * self.editor.fontMetrics().horizontalAdvance(" "))
+        self.highlighter = MarkdownHighlighter(self.editor.document())
+        self.editor.textChanged.connect(self._text_changed)
+
+        self.preview = QTextBrowser()
+        self.preview.setObjectName("notePreview")
+        self.preview.setOpenLinks(False)  # every click goes through _link_clicked
+        self.preview.setOpenExternalLinks(False)
+        self.preview.document().setDefaultStyleSheet(PREVIEW_CSS)
+        self.preview.document().setDocumentMargin(8)
+        self.preview.anchorClicked.connect(self._link_clicked)
+        self.preview.highlighted.connect(self._link_hovered)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.editor)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setSizes([1, 1])
+        layout.addWidget(self.splitter, 1)
+
+        # Reflex saves are harmless and reassuring; the note is saved anyway.
+        save = QShortcut(QKeySequence.StandardKey.Save, self)
+        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save.activated.connect(self.flush)
+
+    # -- modes -----------------------------------------------------------------------
+
+    @property
+    def mode(self) -> NoteMode:
+        return self._mode
+
+    def set_mode(self, mode: NoteMode | str, remember: bool = True) -> None:
+        """Edit, Split or Preview; remembered for the next start unless `remember` is
+        False."""
+        self._mode = NoteMode(mode)
+        self.mode_buttons[self._mode].setChecked(True)
+        self.editor.setVisible(self._mode != NoteMode.PREVIEW)
+        self.preview.setVisible(self._mode != NoteMode.EDIT)
+        if self._mode != NoteMode.EDIT and self._preview_stale:
+            self.render_preview()
+        if remember:
+            QSettings().setValue(MODE_SETTING, self._mode.value)
+
+    def focus_editor(self) -> None:
+        """Put the cursor at the end of the note, ready to type (from Preview to Split)."""
+        if self._mode == NoteMode.PREVIEW:
+            self.set_mode(NoteMode.SPLIT, remember=False)
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        wide = event.size().width() >= SIDE_BY_SIDE_WIDTH
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.splitter.orientation() != orientation:
+            self.splitter.setOrientation(orientation)
+            self.splitter.setSizes([1, 1])  # halves
+
+    # -- showing ---------------------------------------------------------------------
+
+    def set_paper(self, paper: Paper | None) -> None:
+        """Show `paper`'s note (None: nothing). The note shown so far is saved first;
+        loading the new one does not count as an edit."""
+        previous = self.paper
+        self.flush()
+        if previous is not None and self._failed and (paper is None or paper.id != previous.id):
+            # Its save failed: keep the text to show again and save later.
+            self._kept[previous.id] = self.editor.toPlainText()
+            self._failed = False
+        known = self.paper  # after the flush: with the note as saved
+        if paper is not None and known is not None and paper.id == known.id and (
+            self._failed or not _changed_elsewhere(known, paper)
+        ):
+            # The same note again (the pane refreshed): keep cursor, scroll and undo, and
+            # never go back to an older text (a caller may hold the paper from before the
+            # flush).
+            if _stamp(paper) >= _stamp(known):
+                self.paper = paper
+            self._show_times()
+            return
+        self.paper = paper
+        kept = self._kept.pop(paper.id, None) if paper is not None else None
+        self._loading = True
+        try:
+            self.editor.setPlainText(kept if kept is not None else (paper.note if paper else ""))
+        finally:
+            self._loading = False
+        self.editor.setEnabled(paper is not None)
+        self._failed = kept is not None
+        self.state.setText("Not saved" if kept is not None else "")
+        if kept is not None:
+            self._save_timer.start()  # try again
+        self._show_times()
+        if paper is None:
+            self._header_timer.stop()
+        else:
+            self._header_timer.start()
+        self._preview_stale = True
+        if self._mode != NoteMode.EDIT:
+            self.render_preview()
+
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def _show_times(self) -> None:
+        paper = self.paper
+        if paper is None:
+            self.times.set_variants([])
+            self.times.setToolTip("")
+            return
+        self.times.set_variants([note_times(paper.note_created, paper.note_modified),
+                                 note_times(None, paper.note_modified)])
+        exact = [f"{label} {_local(when):%Y-%m-%d %H:%M}" for label, when in
+                 (("Created", paper.note_created), ("Last edited", paper.note_modified))
+                 if when is not None]
+        self.times.setToolTip(tooltip("\n".join(exact)))
+
+    def render_preview(self) -> None:
+        """Render the note into the preview (skipped while it is hidden)."""
+        self._preview_timer.stop()
+        if self._mode == NoteMode.EDIT:
+            self._preview_stale = True
+            return
+        text = self.editor.toPlainText()
+        html = self.preview_html() if text.strip() else EMPTY_PREVIEW
+        scroll = self.preview.verticalScrollBar()
+        position = scroll.value()
+        self.preview.setHtml(html)
+        scroll.setValue(position)  # typing at the end must not jump the preview to the top
+        self._preview_stale = False
+
+    def preview_html(self) -> str:
+        """The note as HTML for the preview."""
+        html = render_markdown(self.editor.toPlainText(), self._resolve)
+        # Qt draws table borders from attributes, not CSS. "<table>" cannot come from the
+        # note's text: render_markdown escapes that.
+        return html.replace("<table>", TABLE_TAG)
+
+    def _resolve(self, query: str) -> int | None:
+        try:
+            return self.library.find_paper(query)
+        except Exception:  # a preview never fails over a link; it just stays text
+            return None
+
+    def _link_clicked(self, url: QUrl) -> None:
+        target = url.toString()
+        paper_id = paper_id_from_url(target)
+        if paper_id is not None:
+            if self._resolve(f"#{paper_id}") is not None:
+                self.openPaper.emit(paper_id)
+            else:
+                self.errorOccurred.emit(f"There is no paper #{paper_id} in this library.")
+        elif is_web_url(target):
+            QDesktopServices.openUrl(url)
+        # Anything else cannot come from render_markdown: ignored.
+
+    def _link_hovered(self, url: QUrl) -> None:
+        """The title of a linked paper (or the address of a web link) as a tooltip."""
+        target = url.toString()
+        paper_id = paper_id_from_url(target)
+        text = target
+        if paper_id is not None:
+            try:
+                text = f"#{paper_id}: {self.library.get(paper_id).title}"
+            except Exception:
+                text = f"#{paper_id}"
+        self.preview.setToolTip(tooltip(text) if target else "")
+
+    # -- saving ----------------------------------------------------------------------
+
+    @property
+    def unsaved(self) -> bool:
+        """Some note text is not saved: the shown one's last save failed, or a paper was
+        left while its save failed."""
+        return self._failed or bool(self._kept)
+
+    def _text_changed(self) -> None:
+        if self._loading or self.paper is None:
+            return
+        self.state.setText("Editing…")
+        self._save_timer.start()
+        self._preview_stale = True
+        if self._mode != NoteMode.EDIT:
+            self._preview_timer.start()
+
+    def save(self) -> bool:
+        """Save the shown note now if it changed, and any kept unsaved ones. True if
+        nothing is left unsaved."""
+        self._save_timer.stop()
+        for paper_id, text in list(self._kept.items()):
+            if self._store(paper_id, text):
+                del self._kept[paper_id]
+        paper = self.paper
+        if paper is not None:
+            text = self.editor.toPlainText()
+            if text != paper.note or self._failed:
+                self._failed = not self._store(paper.id, text)
+                self.state.setText("Not saved" if self._failed else "Saved")
+                self._show_times()
+            elif self.state.text() == "Editing…":  # edited back to the saved text
+                self.state.setText("Saved")
+        return not self.unsaved
+
+    def flush(self) -> bool:
+        """Save whatever is still pending (called before switching papers and on quit).
+        True if nothing is left unsaved."""
+        if self._preview_timer.isActive():
+            self.render_preview()
+        return self.save()
+
+    def _store(self, paper_id: int, text: str) -> bool:
+        """Save one note through the library; False (and a message) if it failed."""
+        try:
+            paper = self.library.set_note(paper_id, text)
+        except PaperNotFound:
+            # Deleted meanwhile: there is nothing left to save the note into.
+            self.errorOccurred.emit(f"Note of paper #{paper_id} not saved: the paper was deleted")
+            return True
+        except Exception as exc:  # a locked or full disk too: say so, keep the text
+            self.errorOccurred.emit(f"Note not saved: {exc}")
+            return False
+        if self.paper is not None and self.paper.id == paper_id:
+            self.paper = paper
+        self.paperChanged.emit(paper_id)
+        return True
+
+
+def _stamp(paper: Paper) -> datetime:
+    return paper.note_modified or datetime.min.replace(tzinfo=UTC)
+
+
+def _changed_elsewhere(known: Paper, given: Paper) -> bool:
+    """`given` (the same paper) has a newer note than the one the editor knows: it was
+    changed elsewhere (the command line, a merge) and the editor should show it."""
+    return given.note != known.note and _stamp(given) > _stamp(known)
+
+
+def _saved_mode() -> NoteMode:
+    value = QSettings().value(MODE_SETTING, DEFAULT_MODE.value)
+    try:
+        return NoteMode(str(value))
+    except ValueError:
+        return DEFAULT_MODE
