@@ -17,6 +17,7 @@ from .domain import ImportReport, Paper, Priority, ReadinglistError, Status
 from .exporters import FORMATS as _EXPORTERS
 from .locations import ENV_LIBRARY, default_library_path, demo_library_path
 from .service import Library
+from .statistics import format_text
 
 PROG = "readinglist"
 
@@ -139,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     add("next", "start reading the first paper of the queue")
+
+    p = add("stats", "reading statistics: papers read per week and month, backlog over time, "
+            "time from added to read, top tags among read papers, streaks")
+    p.add_argument("--json", action="store_true", help="print the statistics as JSON")
 
     p = add("note", "set the note (Markdown) from TEXT, or from stdin when TEXT is - or absent")
     p.add_argument("id", type=int)
@@ -503,6 +508,15 @@ def cmd_queue(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_stats(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    stats = library.statistics()
+    if args.json:
+        _dump(stats.to_dict(), out)
+    else:
+        out.write(format_text(stats))
+    return 0
+
+
 def cmd_next(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper = library.read_next()
     if paper is None:
@@ -596,6 +610,7 @@ COMMANDS = {
     "rate": cmd_rate,
     "queue": cmd_queue,
     "next": cmd_next,
+    "stats": cmd_stats,
     "delete": cmd_delete,
     "reindex": cmd_reindex,
     "info": cmd_info,

@@ -43,6 +43,8 @@ from .locations import default_library_path
 from .reading_dates import derive_dates
 from .search.index import SearchIndex
 from .search.schema import field_text
+from .statistics import ReadingStats
+from .statistics import compute as compute_statistics
 from .store.paper_store import SORT_KEYS, PaperStore, clean_tag, utc_now
 from .textutil import extract_links, normalize_arxiv_id, normalize_doi
 from .transfer import MergeUndo, TransferMixin
@@ -490,6 +492,15 @@ class Library(TransferMixin):
         now) and last queued, and how long it spent in the queue, from its history."""
         paper = self.get(paper_id)
         return derive_dates(paper, self.history(paper_id), now or utc_now())
+
+    def statistics(self, now: datetime | None = None) -> ReadingStats:
+        """Reading statistics as of `now` (default: now); see readinglist.statistics."""
+        papers = self.list(sort="id")
+        histories = {
+            paper_id: [StatusChange(Status.parse(s), datetime.fromisoformat(at)) for s, at in rows]
+            for paper_id, rows in self.store.all_status_histories().items()
+        }
+        return compute_statistics(papers, histories, now or utc_now())
 
     def set_priority(self, paper_id: int, priority: Priority | str) -> Paper:
         try:

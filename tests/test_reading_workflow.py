@@ -229,3 +229,14 @@ def test_a_library_of_release_1_keeps_its_statuses_after_the_migration(tmp_path)
                 assert paper.started is not None
         counts = library.status_counts()
         assert counts["queued"] == counts["skimmed"] == counts["abandoned"] == 0
+
+
+def test_library_statistics_read_from_the_history(empty_library, tmp_path):
+    _import_backdated(empty_library, tmp_path)
+    stats = empty_library.statistics(now=at("2026-11-21T12:00:00"))
+    months = {p.label: (p.read, p.skimmed) for p in stats.per_month}
+    assert months["2026-11"] == (1, 1) and months["2026-10"] == (1, 0)
+    assert stats.totals.papers == 3 and stats.totals.backlog == 0
+    # Read on 11-03 (101) and 10-30 (102); skimmed on 11-20 (103), the day before `now`.
+    assert stats.streaks.current == 1
+    assert stats.time_to_read.count == 2  # read papers only, not the skimmed one

@@ -339,6 +339,15 @@ class PaperStore:
             "SELECT status, changed FROM status_history WHERE paper_id = ? "
             "ORDER BY changed, id", [paper_id])]
 
+    def all_status_histories(self) -> dict[int, list[tuple[str, str]]]:
+        """Every paper's status changes, oldest first, in one query (for statistics)."""
+        result: dict[int, list[tuple[str, str]]] = {}
+        for paper_id, status, changed in self._q(
+            "SELECT paper_id, status, changed FROM status_history ORDER BY paper_id, changed, id"
+        ):
+            result.setdefault(paper_id, []).append((status, changed))
+        return result
+
     def delete_paper(self, paper_id: int) -> None:
         with self.transaction():
             self._require(paper_id)
