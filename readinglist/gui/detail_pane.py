@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -30,11 +28,10 @@ from PySide6.QtWidgets import (
 
 from ..domain import Paper, Priority, ReadinglistError, Status
 from ..service import Library
+from .abstract_view import AbstractView
 from .note_editor import NoteEditor
 from .plain_text import tooltip
 from .tasks import TaskRunner
-
-HIGHLIGHT = QColor("#fff3a3")
 
 
 def _section_label(text: str) -> QLabel:
@@ -160,10 +157,11 @@ class DetailPane(QStackedWidget):
         abstract_layout = QVBoxLayout(abstract_box)
         abstract_layout.setContentsMargins(0, 4, 0, 0)
         abstract_layout.addWidget(_section_label("Abstract"))
-        self.abstract = QTextEdit()
-        self.abstract.setReadOnly(True)
-        self.abstract.setAcceptRichText(False)
-        self.abstract.setObjectName("abstract")
+        # The abstract, with search matches marked and the user's highlights drawn in
+        # place (select a passage to highlight it; see abstract_view.py).
+        self.abstract = AbstractView(self.library)
+        self.abstract.annotationsChanged.connect(self.paperChanged)
+        self.abstract.errorOccurred.connect(self.errorOccurred)
         abstract_layout.addWidget(self.abstract)
         splitter.addWidget(abstract_box)
 
@@ -202,6 +200,7 @@ class DetailPane(QStackedWidget):
         if paper_id is None:
             self.paper = None
             self.note_editor.set_paper(None)
+            self.abstract.set_paper(None)
             self.setCurrentIndex(0)
             return
         try:
@@ -209,6 +208,7 @@ class DetailPane(QStackedWidget):
         except ReadinglistError:
             self.paper = None
             self.note_editor.set_paper(None)
+            self.abstract.set_paper(None)
             self.setCurrentIndex(0)
             return
         self._loading = True
@@ -237,7 +237,7 @@ class DetailPane(QStackedWidget):
             self._show_timeline(paper.id)
             self.tags_edit.setText(", ".join(paper.tags))
             self._completer.model().setStringList(sorted(self.library.tag_counts()))  # type: ignore[attr-defined]
-            self.abstract.setPlainText(paper.abstract or "No abstract.")
+            self.abstract.set_paper(paper)
             self.set_highlights(highlights)
             self.note_editor.set_paper(paper)
         finally:
@@ -324,23 +324,11 @@ class DetailPane(QStackedWidget):
 
     def set_highlights(self, spans: Sequence[tuple[int, int]]) -> None:
         """Mark character ranges of the abstract (search matches) without touching its text."""
-        selections = []
-        text = self.abstract.toPlainText()
-        for start, end in spans:
-            cursor = QTextCursor(self.abstract.document())
-            cursor.setPosition(_utf16_offset(text, start))
-            cursor.setPosition(_utf16_offset(text, end), QTextCursor.MoveMode.KeepAnchor)
-            selection = QTextEdit.ExtraSelection()
-            fmt = QTextCharFormat()
-            fmt.setBackground(HIGHLIGHT)
-            selection.format = fmt  # type: ignore[attr-defined]
-            selection.cursor = cursor  # type: ignore[attr-defined]
-            selections.append(selection)
-        self.abstract.setExtraSelections(selections)
+        self.abstract.set_search_spans(spans)
 
     def highlighted_text(self) -> list[str]:
-        """The abstract passages currently highlighted (what the user sees marked)."""
-        return [s.cursor.selectedText() for s in self.abstract.extraSelections()]
+        """The abstract passages marked as search matches (what the user sees marked)."""
+        return self.abstract.search_highlighted_text()
 
     # -- saving ----------------------------------------------------------------------
 
@@ -416,11 +404,6 @@ class DetailPane(QStackedWidget):
             return False
         self.paperChanged.emit(paper_id)
         return True
-
-
-def _utf16_offset(text: str, index: int) -> int:
-    """Qt counts UTF-16 units, Python code points: an emoji before `index` is two units."""
-    return len(text[:index].encode("utf-16-le")) // 2
 
 
 def _links_html(paper: Paper) -> str:
