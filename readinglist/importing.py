@@ -9,12 +9,24 @@ removes the copies, so the library is left exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from .domain import EntryProblem, ImportReport, PaperRecord, ReadinglistError, Status
+from .domain import (
+    EntryProblem,
+    ImportReport,
+    Paper,
+    PaperRecord,
+    Priority,
+    ReadinglistError,
+    Status,
+    check_rating,
+)
 from .importers.base import ParseResult
 from .merging import plan_fill
 from .store.paper_store import PaperStore, clean_tag
@@ -24,6 +36,8 @@ from .textutil import extract_links, normalize_arxiv_id, normalize_doi
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 FILES_DIR = "files"  # attachment copies, inside the library folder
+_ARXIV_DOI_PREFIX = re.compile(r"^10\.48550/arxiv\.", re.IGNORECASE)
+_ARXIV_SOURCE = re.compile(r"^10\.48550/arxiv\.|arxiv\.org/(abs|pdf)/", re.IGNORECASE)
 
 
 class ImportCancelled(ReadinglistError):
@@ -51,6 +65,12 @@ def normalize(record: PaperRecord) -> None:
     record.year = check_year(record.year)
     record.doi = normalize_doi(record.doi)
     record.arxiv_id = normalize_arxiv_id(record.arxiv_id)
+    if not record.arxiv_id:
+        # arXiv's own DOIs (10.48550/arXiv.2401.12345) and arxiv.org URLs name the paper.
+        for text in (record.doi, record.url):
+            if _ARXIV_SOURCE.search(text):
+                record.arxiv_id = normalize_arxiv_id(_ARXIV_DOI_PREFIX.sub("", text))
+                break
     record.authors = [" ".join(a.split()) for a in record.authors if a.strip()]
     record.tags = [clean_tag(t) for t in record.tags if clean_tag(t)]
     if not record.links and record.abstract:
@@ -67,6 +87,7 @@ class ImportRun:
         self.cancelled = cancelled
         self.report = ImportReport()
         self._copies: list[Path] = []  # files copied so far, removed if the import fails
+        self._restored: set[int] = set()  # papers this run restored from Readinglist JSON
 
     def run(self, parsed: ParseResult) -> ImportReport:
         """Import everything parsed; on cancel the report says so and nothing changed."""
@@ -88,7 +109,7 @@ class ImportRun:
                     self._tick(done, total)
                 self._check_cancel()
         except BaseException as exc:
-            self._remove_copies()
+            self.remove_copies()
             if isinstance(exc, ImportCancelled):
                 return ImportReport(cancelled=True)
             raise
@@ -107,23 +128,45 @@ class ImportRun:
         self.report.failed.append(EntryProblem(record.source, record.line, name + reason))
 
     def _import_record(self, record: PaperRecord) -> None:
+        """One record, in a savepoint: whatever goes wrong with it is reported as its
+        failure and leaves no trace, and the import goes on."""
         try:
             normalize(record)
         except ReadinglistError as exc:
             self._fail(record, str(exc))
             return
-        if record.status:
-            try:
-                record.status = Status.parse(record.status).value
-            except ValueError as exc:
-                name = f"entry {record.key}: " if record.key else ""
-                self.report.warnings.append(EntryProblem(
-                    record.source, record.line, f"{name}{exc}; imported as unread"))
-                record.status = ""
+        self._check_workflow_fields(record)
         if not record.title:
             self._fail(record, "entry has no title")
             return
+        try:
+            with self.store.transaction():
+                self._add_or_merge(record)
+        except (ValueError, OSError, sqlite3.Error) as exc:
+            # A file that cannot be copied, a value the database refuses: this entry only.
+            self._fail(record, f"not imported: {exc}")
+
+    def _check_workflow_fields(self, record: PaperRecord) -> None:
+        """Unknown status, priority or rating values: warned about and left at defaults."""
+        name = f"entry {record.key}: " if record.key else ""
+        checks = (("status", Status.parse, ""), ("priority", Priority.parse, ""),
+                  ("rating", check_rating, None))
+        for field_name, check, default in checks:
+            value = getattr(record, field_name)
+            if value in ("", None):
+                continue
+            try:
+                checked = check(value)
+                setattr(record, field_name, getattr(checked, "value", checked))
+            except ValueError as exc:
+                self.report.warnings.append(EntryProblem(
+                    record.source, record.line, f"{name}{exc}; left at the default"))
+                setattr(record, field_name, default)
+
+    def _add_or_merge(self, record: PaperRecord) -> None:
         existing_id = self.store.find_duplicate(record)
+        if existing_id is not None and existing_id in self._restored:
+            existing_id = None  # JSON restores are exact: a kept duplicate stays two papers
         if existing_id is None:
             paper_id = self.store.insert_paper(record)
             self.attach(paper_id, record)
@@ -135,6 +178,17 @@ class ImportRun:
         existing = self.store.get_paper(existing_id)
         has_text = bool(self.store.fulltexts([existing_id]))
         plan = plan_fill(existing, record, has_text)
+        plan.files = [f for f in plan.files if not self._already_attached(existing, f)]
+        for field_name in ("doi", "arxiv_id"):
+            # An identifier another paper has: filling it in would make two papers claim it.
+            value = plan.fields.get(field_name)
+            other = self.store.id_by(field_name, value) if value else None
+            if other is not None and other != existing_id:
+                del plan.fields[field_name]
+                self.report.warnings.append(EntryProblem(
+                    record.source, record.line,
+                    f"{record.key + ': ' if record.key else ''}matches paper #{existing_id} "
+                    f"but its {field_name} {value} is paper #{other}'s; not filled in"))
         if not plan:
             self.report.duplicates.append((existing_id, existing.title))
             return
@@ -160,15 +214,21 @@ class ImportRun:
             self.report.failed.append(EntryProblem(source, None, f"{where}: {exc}"))
             return
         existing_id = self.store.find_duplicate(record) if record.title else None
-        if existing_id is not None:
-            self._merge(existing_id, record)
+        if existing_id is not None and existing_id not in self._restored:
+            try:
+                with self.store.transaction():
+                    self._merge(existing_id, record)
+            except (ValueError, OSError, sqlite3.Error) as exc:
+                self.report.failed.append(EntryProblem(source, None, f"{where}: {exc}"))
             return
         try:
             with self.store.transaction():  # a savepoint: a bad entry leaves no trace
                 paper_id = restore(self.store, snap, keep_id=True)
-        except BadSnapshot as exc:
+        except (BadSnapshot, ValueError, TypeError, AttributeError, OverflowError,
+                sqlite3.Error) as exc:
             self.report.failed.append(EntryProblem(source, None, f"{where}: {exc}"))
             return
+        self._restored.add(paper_id)
         self.report.added.append((paper_id, record.title))
 
     def attach(self, paper_id: int, record: PaperRecord, files: list[str] | None = None) -> None:
@@ -188,20 +248,47 @@ class ImportRun:
         assert self.store.folder is not None
         folder = self.store.folder / FILES_DIR
         folder.mkdir(exist_ok=True)
-        target = folder / f"{paper_id}-{source.name}"
+        # File systems allow 255 bytes a name: keep the start of long names, and the suffix.
+        stem = source.stem.encode("utf-8")[:150].decode("utf-8", "ignore")
+        name = stem + source.suffix[:20]
+        target = folder / f"{paper_id}-{name}"
         n = 1
         while target.exists():
             n += 1
-            target = folder / f"{paper_id}-{n}-{source.name}"
+            target = folder / f"{paper_id}-{n}-{name}"
+        self._copies.append(target)  # before copying: a copy that fails half way goes too
         shutil.copy2(source, target)
-        self._copies.append(target)
         return target
 
-    def _remove_copies(self) -> None:
+    @staticmethod
+    def _already_attached(paper: Paper, path: str) -> bool:
+        """The same file (same bytes) is attached already, as a copy or a link."""
+        source = Path(path)
+        if not source.is_file():
+            return False
+        for attachment in paper.attachments:
+            other = Path(attachment.path)
+            try:
+                if other.is_file() and other.stat().st_size == source.stat().st_size and (
+                        _digest(other) == _digest(source)):
+                    return True
+            except OSError:
+                continue
+        return False
+
+    def remove_copies(self) -> None:
         """Undo the file copies of a failed or cancelled import."""
         for path in self._copies:
             with contextlib.suppress(OSError):
                 os.remove(path)
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def record_from_snapshot(snap: dict, source: str) -> PaperRecord:
@@ -212,21 +299,27 @@ def record_from_snapshot(snap: dict, source: str) -> PaperRecord:
             raise ReadinglistError(f"{key} must be text, not {value!r}")
         return value or ""
 
+    def strings(key: str) -> list[str]:
+        value = snap.get(key) or []
+        if not isinstance(value, list):
+            raise ReadinglistError(f"{key} must be a list, not {value!r}")
+        return [str(v) for v in value]
+
     extra = snap.get("extra") or {}
     if not isinstance(extra, dict):
         raise ReadinglistError("extra must be an object")
     return PaperRecord(
         title=text("title"),
-        authors=[str(a) for a in snap.get("authors") or []],
+        authors=strings("authors"),
         year=snap.get("year"),
         venue=text("venue"),
         arxiv_id=text("arxiv_id"),
         doi=text("doi"),
         url=text("url"),
         abstract=text("abstract"),
-        links=[str(u) for u in snap.get("links") or []],
+        links=strings("links"),
         source=source,
-        tags=[str(t) for t in snap.get("tags") or []],
+        tags=strings("tags"),
         entry_type=text("entry_type"),
         citation_key=text("citation_key"),
         extra={str(k): str(v) for k, v in extra.items()},

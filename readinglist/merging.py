@@ -69,6 +69,10 @@ def plan_fill(existing: Paper, record: PaperRecord, has_fulltext: bool,
         mine, theirs = getattr(existing, name), getattr(record, name)
         if _empty(mine) and not _empty(theirs):
             plan.fields[name] = list(theirs) if isinstance(theirs, list | tuple) else theirs
+    if existing.rating is None and record.rating:
+        plan.fields["rating"] = record.rating
+    if existing.priority.value == "normal" and record.priority not in ("", "normal"):
+        plan.fields["priority"] = record.priority
     new_extra = {k: v for k, v in record.extra.items() if k not in existing.extra and v}
     if new_extra:
         plan.fields["extra"] = {**existing.extra, **new_extra}
@@ -106,5 +110,7 @@ def record_from_paper(paper: Paper, fulltext: str = "") -> PaperRecord:
         extra=dict(paper.extra),
         note=paper.note,
         status=paper.status.value,
+        priority=paper.priority.value,
+        rating=paper.rating,
         fulltext=fulltext,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +53,7 @@ class MergeUndo:
     keep: int
     others: tuple[int, ...]
     before: tuple[dict[str, Any], ...]
+    after: dict[str, Any] | None = None  # the kept paper right after the merge
 
 
 class TransferMixin:
@@ -230,10 +231,11 @@ class TransferMixin:
             f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else paper.doi)
         if identifier is None:
             raise ReadinglistError(f"paper {paper_id} has no arXiv id or DOI to look up")
-        record = lookup.fetch(identifier)
-        existing = self.get(paper_id)
-        plan = plan_fill(existing, record, bool(self.store.fulltexts([paper_id])))
+        record = lookup.fetch(identifier)  # the network: outside the lock
         with self._write_lock, self.store.transaction():
+            # Planned under the lock, on the paper as it is now (edits made meanwhile stay).
+            existing = self.get(paper_id)
+            plan = plan_fill(existing, record, bool(self.store.fulltexts([paper_id])))
             if plan.fields:
                 self.store.update_fields(paper_id, plan.fields)
             if plan.tags:
@@ -256,10 +258,14 @@ class TransferMixin:
                 record.fulltext = parsed.records[0].fulltext
         with self._write_lock:
             run = ImportRun(self.store)
-            with self.store.transaction():
-                run.attach(paper_id, record)
-                if record.fulltext and not self.store.fulltexts([paper_id]):
-                    self.store.set_fulltext(paper_id, record.fulltext)
+            try:
+                with self.store.transaction():
+                    run.attach(paper_id, record)
+                    if record.fulltext and not self.store.fulltexts([paper_id]):
+                        self.store.set_fulltext(paper_id, record.fulltext)
+            except BaseException:
+                run.remove_copies()  # the database has no trace of it: neither may files/
+                raise
         self._after_write()
         return self.get(paper_id)
 
@@ -286,17 +292,28 @@ class TransferMixin:
                 raise PaperNotFound(min(missing))
             for other_id in others:
                 merge_into(self.store, keep, other_id)
+            undo = replace(undo, after=snapshots(self.store, [keep])[0])
         self._after_write()
         return undo
 
     def undo_merge(self, undo: MergeUndo) -> None:
-        """Put the papers of a merge back exactly as they were (ids included)."""
+        """Put the papers of a merge back exactly as they were (ids included).
+
+        Refused (ReadinglistError, nothing changed) when the merged paper was edited
+        since, or was deleted: undoing would silently throw those edits away.
+        """
         with self._write_lock, self.store.transaction():
-            for paper_id in (undo.keep, *undo.others):
-                if self.store.paper_exists(paper_id):
-                    self.store.delete_paper(paper_id)
+            now = snapshots(self.store, [undo.keep])
+            if not now or (undo.after is not None and now[0] != undo.after):
+                raise ReadinglistError(
+                    f"paper #{undo.keep} changed after the merge; undoing it would lose "
+                    "those changes, so the merge stays")
+            for paper_id in undo.others:
+                if self.store.paper_exists(paper_id):  # ids are never reused: a bug if so
+                    raise ReadinglistError(f"paper #{paper_id} exists again; cannot undo")
+            self.store.delete_paper(undo.keep)
             for snap in undo.before:
-                restore(self.store, snap, keep_id=True)
+                restore(self.store, snap, keep_id=True, undoing=True)
         self._after_write()
 
     # -- exporting -----------------------------------------------------------------------

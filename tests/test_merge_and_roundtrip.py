@@ -242,3 +242,142 @@ def test_attachments_are_copied_into_the_library_folder(empty_library, tmp_path)
     link = empty_library.get(report.added[1][0]).attachments[0]
     assert link.kind == "link" and link.path == str(pdf.resolve())
     assert any("gone.pdf" in str(w) for w in report.warnings)
+
+
+# -- regressions from the review of issue 4/5 ------------------------------------------------
+
+
+def test_ids_of_deleted_papers_are_never_reused_so_undo_cannot_hit_a_new_paper(empty_library):
+    a = empty_library.add("Attention is all you need")
+    b = empty_library.add("Attention is all you need.", authors=["A. Vaswani"])
+    undo = empty_library.merge_papers(a.id, [b.id])
+    c = empty_library.add("A totally different paper")
+    assert c.id not in (a.id, b.id)
+    empty_library.undo_merge(undo)
+    assert sorted(p.title for p in empty_library.list()) == [
+        "A totally different paper", "Attention is all you need",
+        "Attention is all you need."]
+
+
+def test_undo_of_a_merge_is_refused_when_the_paper_changed_since(empty_library):
+    a = empty_library.add("Paper A")
+    b = empty_library.add("Paper A v2")
+    undo = empty_library.merge_papers(a.id, [b.id])
+    empty_library.set_note(a.id, "written after the merge")
+    with pytest.raises(ReadinglistError, match="changed after the merge"):
+        empty_library.undo_merge(undo)
+    assert empty_library.get(a.id).note == "written after the merge"
+    assert empty_library.count() == 1
+
+
+def test_merging_keeps_the_queue_dates_rating_and_priority_consistent(empty_library):
+    a = empty_library.add("Kept paper")
+    b = empty_library.add("Queued copy")
+    c = empty_library.add("Read copy")
+    empty_library.set_status(b.id, "queued")
+    empty_library.set_rating(b.id, 5)
+    empty_library.set_priority(b.id, "high")
+    empty_library.merge_papers(a.id, [b.id])
+    kept = empty_library.get(a.id)
+    assert kept.status.value == "queued" and empty_library.queue_ids() == [a.id]
+    assert (kept.rating, kept.priority.value) == (5, "high")
+    d = empty_library.add("Unread one")
+    empty_library.set_status(c.id, "reading")
+    empty_library.set_status(c.id, "read")
+    empty_library.merge_papers(d.id, [c.id])
+    merged = empty_library.get(d.id)
+    assert merged.status.value == "read"
+    assert merged.finished == empty_library.reading_dates(d.id).finished is not None
+    assert merged.started is not None
+
+
+def test_malformed_entries_in_a_json_file_fail_alone(empty_library, tmp_path):
+    good = {"id": 1, "title": "Good paper"}
+    bad = [
+        {"id": 2, "title": "Bad annotation id", "abstract": "abcdef",
+         "annotations": [{"id": "x", "start": 0, "end": 3}]},
+        {"id": 3, "title": "Bad history", "history": ["read"]},
+        {"id": 4, "title": "Bad attachment", "attachments": ["/tmp/a.pdf"]},
+        {"id": "seven", "title": "Bad id"},
+        {"id": 2**70, "title": "Huge id"},
+        {"id": 6, "title": "Existing X", "authors": "Jane Smith"},
+    ]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"format": "readinglist", "version": 1,
+                                "papers": [good, *bad]}), encoding="utf-8")
+    report = empty_library.import_file(path)
+    assert [t for _, t in report.added] == ["Good paper"]
+    assert len(report.failed) == len(bad), [str(p) for p in report.failed]
+
+
+def test_bad_workflow_values_in_a_record_are_warnings_not_failures(empty_library):
+    report = empty_library.import_records([
+        PaperRecord(title="One", priority="urgent"), PaperRecord(title="Two", rating=9),
+        PaperRecord(title="Three", status="done", rating=4)])
+    assert len(report.added) == 3 and len(report.warnings) == 3
+    assert empty_library.get(report.added[2][0]).rating == 4
+
+
+def test_a_pdf_with_a_very_long_name_is_copied(empty_library, tmp_path):
+    pdf = tmp_path / ("L" * 250 + ".pdf")
+    pdf.write_bytes(b"%PDF-1.4 long")
+    report = empty_library.import_records([PaperRecord(title="Long", files=[str(pdf)])])
+    [attachment] = empty_library.get(report.added[0][0]).attachments
+    assert Path(attachment.path).read_bytes() == b"%PDF-1.4 long"
+
+
+def test_json_round_trip_keeps_duplicates_the_user_kept(empty_library, tmp_path):
+    empty_library.add("Same title")
+    empty_library.add("Same title", note="the second copy's note")
+    path = tmp_path / "dupes.json"
+    path.write_text(empty_library.export("json"), encoding="utf-8")
+    with Library.open(tmp_path / "copy") as copy:
+        copy.import_file(path)
+        assert _export_without_stamp(copy) == _export_without_stamp(empty_library)
+
+
+def test_restored_papers_get_dates_from_their_history_and_normalised_ids(empty_library,
+                                                                       tmp_path):
+    paper = {"id": 1, "title": "Old export", "status": "read",
+             "doi": "https://doi.org/10.1000/ABC", "arxiv_id": "arXiv:2401.00001v2",
+             "tags": ["  ML  "],
+             "history": [{"status": "unread", "at": "2024-01-01T00:00:00+00:00"},
+                         {"status": "reading", "at": "2024-02-01T00:00:00+00:00"},
+                         {"status": "read", "at": "2024-03-01T00:00:00+00:00"}]}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({"format": "readinglist", "version": 1, "papers": [paper]}),
+                    encoding="utf-8")
+    empty_library.import_file(path)
+    restored = empty_library.get(1)
+    assert restored.started.month == 2 and restored.finished.month == 3
+    assert (restored.doi, restored.arxiv_id, restored.tags) == ("10.1000/abc", "2401.00001",
+                                                               ("ML",))
+    assert empty_library.search("read:2024").ids == [1]
+    assert empty_library.add_identifier("10.1000/ABC", fetch=False)[0].id == 1
+
+
+def test_importing_the_same_pdf_again_does_not_attach_it_twice(empty_library, tmp_path):
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.4 same bytes")
+    record = PaperRecord(title="With a file", files=[str(pdf)])
+    empty_library.import_records([record, PaperRecord(title="With a file", files=[str(pdf)])])
+    again = empty_library.import_records([PaperRecord(title="With a file", files=[str(pdf)])])
+    assert len(empty_library.list()[0].attachments) == 1
+    assert again.merged == [] and len(again.duplicates) == 1
+
+
+def test_an_identifier_of_another_paper_is_not_filled_in(empty_library):
+    one = empty_library.add("First", arxiv_id="2401.00001")
+    two = empty_library.add("Second", doi="10.1/one")
+    report = empty_library.import_records(
+        [PaperRecord(title="First", arxiv_id="2401.00001", doi="10.1/one")])
+    assert empty_library.get(one.id).doi == "" and empty_library.get(two.id).doi == "10.1/one"
+    assert any("is paper #" in str(w) for w in report.warnings)
+
+
+def test_arxiv_dois_and_urls_name_the_same_paper(empty_library):
+    empty_library.add("A paper", arxiv_id="2401.00001")
+    report = empty_library.import_records([
+        PaperRecord(title="Other title", doi="10.48550/arXiv.2401.00001"),
+        PaperRecord(title="Third title", url="https://arxiv.org/abs/2401.00001v2")])
+    assert report.added == []

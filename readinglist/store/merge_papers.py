@@ -7,7 +7,7 @@ back exactly.
 from __future__ import annotations
 
 from ..anchoring import reanchor
-from ..domain import Status
+from ..domain import Priority, Status
 from ..merging import plan_fill, record_from_paper
 from .paper_store import PaperStore
 
@@ -17,7 +17,8 @@ def merge_into(store: PaperStore, keep: int, other: int) -> None:
 
     Empty fields of `keep` are filled from `other`, tags are added, both notes are kept,
     and highlights, status history and attachments move over. The status stays `keep`'s
-    unless `keep` was never started and `other` was; the date added is the earlier one.
+    unless `keep` was never started and `other` was; the date added is the earlier one;
+    an empty rating and a normal priority are taken from `other`.
     """
     with store.transaction():
         kept = store.get_paper(keep)
@@ -37,7 +38,14 @@ def merge_into(store: PaperStore, keep: int, other: int) -> None:
             # Table names are ours, not user text.
             db.execute(f"UPDATE {table} SET paper_id = ? WHERE paper_id = ?", [keep, other])
         if kept.status is Status.UNREAD and gone.status is not Status.UNREAD:
-            db.execute("UPDATE papers SET status = ? WHERE id = ?", [gone.status.value, keep])
+            # Its history (moved above) already records that status: no new change.
+            db.execute("UPDATE papers SET status = ?, queue_position = ? WHERE id = ?",
+                       [gone.status.value, gone.queue_position, keep])
+        if kept.rating is None and gone.rating is not None:
+            db.execute("UPDATE papers SET rating = ? WHERE id = ?", [gone.rating, keep])
+        if kept.priority is Priority.NORMAL and gone.priority is not Priority.NORMAL:
+            db.execute("UPDATE papers SET priority = ? WHERE id = ?",
+                       [gone.priority.value, keep])
         if gone.added and kept.added and gone.added < kept.added:
             db.execute("UPDATE papers SET added = ? WHERE id = ?", [gone.added.isoformat(), keep])
         abstract = fields.get("abstract", kept.abstract)
@@ -49,4 +57,5 @@ def merge_into(store: PaperStore, keep: int, other: int) -> None:
                 db.execute("UPDATE annotations SET start = ?, end = ?, anchored = 1 WHERE id = ?",
                            [place[0], place[1], note.id])
         store.delete_paper(other)
+        store.refresh_status_caches(keep)
         store.enqueue_index([keep])

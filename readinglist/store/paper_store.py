@@ -149,13 +149,15 @@ class PaperStore:
                 base_key(record.title, record.authors, record.year), self.citation_key_taken
             )
             cursor = self.db.execute(
-                """INSERT INTO papers (title, title_key, authors, year, venue, arxiv_id, doi,
-                       url, abstract, links, source, status, note, added, modified,
+                """INSERT INTO papers (id, title, title_key, authors, year, venue, arxiv_id,
+                       doi, url, abstract, links, source, status, note, added, modified,
                        entry_type, citation_key, extra, priority, rating, note_created,
                        note_modified)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                           ?)""",
                 [
-                    record.title, title_key(record.title), json.dumps(record.authors),
+                    self.next_paper_id(), record.title, title_key(record.title),
+                    json.dumps(record.authors),
                     record.year, record.venue, record.arxiv_id, record.doi, record.url,
                     record.abstract, json.dumps(record.links), record.source, status,
                     record.note, stamp, stamp, record.entry_type, key,
@@ -306,6 +308,24 @@ class PaperStore:
         finished = stamp if Status(new).done else None
         self.db.execute("UPDATE papers SET finished = ? WHERE id = ?", [finished, paper_id])
 
+    def refresh_status_caches(self, paper_id: int) -> None:
+        """Make the dates started and finished and the queue place agree with the status
+        history again (after a restore or a merge moved history rows)."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE papers SET started = (SELECT min(changed) FROM status_history h "
+                "WHERE h.paper_id = papers.id AND h.status = 'reading'), "
+                "finished = CASE WHEN status IN ('read', 'skimmed') THEN (SELECT max(changed) "
+                "FROM status_history h WHERE h.paper_id = papers.id AND h.status = papers.status)"
+                " END WHERE id = ?", [paper_id])
+            self.db.execute(
+                "UPDATE papers SET queue_position = NULL WHERE id = ? AND status != 'queued'",
+                [paper_id])
+            self.db.execute(
+                "UPDATE papers SET queue_position = (SELECT coalesce(max(queue_position), 0) + 1"
+                " FROM papers) WHERE id = ? AND status = 'queued' AND queue_position IS NULL",
+                [paper_id])
+
     # -- the reading queue -------------------------------------------------------------
 
     def queue_ids(self) -> list[int]:
@@ -348,10 +368,27 @@ class PaperStore:
             result.setdefault(paper_id, []).append((status, changed))
         return result
 
+    def next_paper_id(self) -> int:
+        """The id for a new paper: never one a deleted paper had, so that anything still
+        naming a deleted paper (an undo, a note's #id link) cannot reach a new one."""
+        row = self.db.execute(
+            "SELECT max(coalesce((SELECT max(id) FROM papers), 0), "
+            "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'max_paper_id'), 0))"
+        ).fetchone()
+        return int(row[0]) + 1
+
+    def id_was_used(self, paper_id: int) -> bool:
+        """True when `paper_id` is, or was once, a paper's id in this library."""
+        return paper_id < self.next_paper_id()
+
     def delete_paper(self, paper_id: int) -> None:
         with self.transaction():
             self._require(paper_id)
             self.db.execute("DELETE FROM papers WHERE id = ?", [paper_id])
+            self.db.execute(
+                "INSERT INTO meta(key, value) VALUES ('max_paper_id', ?) ON CONFLICT(key) "
+                "DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)",
+                [paper_id])
             self.enqueue_index([paper_id])
 
     def set_tags(self, paper_id: int, tags: Iterable[str]) -> None:

@@ -15,8 +15,8 @@ from typing import Any
 
 from ..citation_keys import base_key, unique_key
 from ..domain import HIGHLIGHT_COLOURS, Priority, ReadinglistError, Status, check_rating
-from ..textutil import title_key
-from .paper_store import PaperStore, utc_now
+from ..textutil import normalize_arxiv_id, normalize_doi, title_key
+from .paper_store import PaperStore, clean_tag, utc_now
 
 
 class BadSnapshot(ReadinglistError):
@@ -45,16 +45,24 @@ def snapshots(store: PaperStore, ids: Sequence[int]) -> list[dict[str, Any]]:
     return result
 
 
-def restore(store: PaperStore, snap: dict[str, Any], keep_id: bool = True) -> int:
-    """Write a snapshot back as a paper; returns its id (the snapshot's own when
-    `keep_id` and it is free). BadSnapshot names the field that is wrong."""
+def restore(store: PaperStore, snap: dict[str, Any], keep_id: bool = True,
+            undoing: bool = False) -> int:
+    """Write a snapshot back as a paper; returns its id.
+
+    With `keep_id` the snapshot's own id is kept when it is free and was never used in
+    this library (a file from elsewhere must not take the id of a deleted paper here);
+    `undoing` (undo of a merge) may also take back the id the paper itself had.
+    BadSnapshot names the field that is wrong.
+    """
     row = _paper_row(snap)
     with store.transaction():
-        paper_id = snap.get("id") if keep_id else None
-        if paper_id is not None and store.db.execute(
-            "SELECT 1 FROM papers WHERE id = ?", [paper_id]
-        ).fetchone():
+        paper_id = _id(snap.get("id")) if keep_id else None
+        if paper_id is not None and (
+            store.paper_exists(paper_id) or (store.id_was_used(paper_id) and not undoing)
+        ):
             paper_id = None
+        if paper_id is None:
+            paper_id = store.next_paper_id()
         if row["status"] != Status.QUEUED.value:
             row["queue_position"] = None
         elif row["queue_position"] is None or store.db.execute(
@@ -65,8 +73,7 @@ def restore(store: PaperStore, snap: dict[str, Any], keep_id: bool = True) -> in
                 "SELECT coalesce(max(queue_position), 0) + 1 FROM papers").fetchone()[0]
         key = row.pop("citation_key")
         row["citation_key"] = store.free_citation_key(key) or ""
-        if paper_id is not None:
-            row["id"] = paper_id
+        row["id"] = paper_id
         columns = ", ".join(row)
         marks = ", ".join(f":{c}" for c in row)
         cursor = store.db.execute(f"INSERT INTO papers ({columns}) VALUES ({marks})", row)
@@ -80,12 +87,14 @@ def restore(store: PaperStore, snap: dict[str, Any], keep_id: bool = True) -> in
                 "UPDATE papers SET citation_key = ? WHERE id = ?", [fresh, paper_id]
             )
         for tag in _list(snap, "tags"):
-            store.db.execute(
-                "INSERT OR IGNORE INTO paper_tags(paper_id, tag) VALUES (?, ?)",
-                [paper_id, str(tag)],
-            )
+            if clean_tag(str(tag)):
+                store.db.execute(
+                    "INSERT OR IGNORE INTO paper_tags(paper_id, tag) VALUES (?, ?)",
+                    [paper_id, clean_tag(str(tag))],
+                )
         history = _list(snap, "history") or [{"status": row["status"], "at": row["added"]}]
         for change in history:
+            _object(change, "a history entry")
             store.db.execute(
                 "INSERT INTO status_history (paper_id, status, changed) VALUES (?, ?, ?)",
                 [paper_id, _status(change.get("status")), _time(change.get("at"), "history")],
@@ -93,7 +102,10 @@ def restore(store: PaperStore, snap: dict[str, Any], keep_id: bool = True) -> in
         for note in _list(snap, "annotations"):
             _restore_annotation(store, paper_id, note, keep_id)
         for attachment in _list(snap, "attachments"):
+            _object(attachment, "an attachment")
             kind = attachment.get("kind", "link")
+            if kind not in ("copy", "link"):
+                raise BadSnapshot(f"attachment kind is 'copy' or 'link', not {kind!r}")
             path = Path(str(attachment.get("path", "")))
             if store.folder is not None and kind == "copy" and path.is_relative_to(store.folder):
                 path = path.relative_to(store.folder)
@@ -110,6 +122,9 @@ def restore(store: PaperStore, snap: dict[str, Any], keep_id: bool = True) -> in
             store.db.execute(
                 "INSERT INTO fulltext (paper_id, text) VALUES (?, ?)", [paper_id, str(fulltext)]
             )
+        # Dates started and finished, and the queue place, follow the restored history
+        # (files from before these were kept have none).
+        store.refresh_status_caches(paper_id)
         store.enqueue_index([paper_id])
     return paper_id
 
@@ -117,8 +132,8 @@ def restore(store: PaperStore, snap: dict[str, Any], keep_id: bool = True) -> in
 def _paper_row(snap: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(snap, dict):
         raise BadSnapshot("a paper must be a JSON object")
-    title = " ".join(str(snap.get("title") or "").split())
-    if not title:
+    title = snap.get("title")
+    if not isinstance(title, str) or not title.strip():
         raise BadSnapshot("the paper has no title")
     year = snap.get("year")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
@@ -134,8 +149,8 @@ def _paper_row(snap: dict[str, Any]) -> dict[str, Any]:
         "authors": json.dumps([str(a) for a in _list(snap, "authors")], ensure_ascii=False),
         "year": year,
         "venue": _text(snap, "venue"),
-        "arxiv_id": _text(snap, "arxiv_id"),
-        "doi": _text(snap, "doi"),
+        "arxiv_id": normalize_arxiv_id(_text(snap, "arxiv_id")),
+        "doi": normalize_doi(_text(snap, "doi")),
         "url": _text(snap, "url"),
         "abstract": _text(snap, "abstract"),
         "links": json.dumps([str(u) for u in _list(snap, "links")]),
@@ -159,8 +174,7 @@ def _paper_row(snap: dict[str, Any]) -> dict[str, Any]:
 
 def _restore_annotation(store: PaperStore, paper_id: int, note: dict[str, Any],
                         keep_id: bool) -> None:
-    if not isinstance(note, dict):
-        raise BadSnapshot("an annotation must be a JSON object")
+    _object(note, "an annotation")
     colour = str(note.get("colour", "yellow"))
     if colour not in HIGHLIGHT_COLOURS:
         raise BadSnapshot(f"unknown highlight colour {colour!r}")
@@ -180,7 +194,7 @@ def _restore_annotation(store: PaperStore, paper_id: int, note: dict[str, Any],
         "modified": _time(note.get("modified") or note.get("created") or utc_now().isoformat(),
                           "annotation"),
     }
-    wanted = note.get("id") if keep_id else None
+    wanted = _id(note.get("id")) if keep_id else None
     if wanted is not None and not store.db.execute(
         "SELECT 1 FROM annotations WHERE id = ?", [wanted]
     ).fetchone():
@@ -188,6 +202,11 @@ def _restore_annotation(store: PaperStore, paper_id: int, note: dict[str, Any],
     columns = ", ".join(row)
     marks = ", ".join(f":{c}" for c in row)
     store.db.execute(f"INSERT INTO annotations ({columns}) VALUES ({marks})", row)
+
+
+def _object(value: object, what: str) -> None:
+    if not isinstance(value, dict):
+        raise BadSnapshot(f"{what} must be a JSON object, not {value!r}")
 
 
 def _list(snap: dict[str, Any], key: str) -> list[Any]:
@@ -211,6 +230,14 @@ def _checked(check: Any, value: Any) -> Any:
         return check(value)
     except ValueError as exc:
         raise BadSnapshot(str(exc)) from None
+
+
+def _id(value: object) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**62:
+        raise BadSnapshot(f"id must be a positive number, not {value!r}")
+    return value
 
 
 def _position(value: object) -> int | None:
