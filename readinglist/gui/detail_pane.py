@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QCompleter,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -100,17 +101,24 @@ class DetailPane(QStackedWidget):
         fetch_row.addStretch(1)
         layout.addLayout(fetch_row)
 
+        # Six statuses in two rows of three, so the pane stays narrow beside the table.
         status_row = QHBoxLayout()
-        status_row.addWidget(QLabel("Status"))
+        status_label = QLabel("Status")
+        status_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        status_row.addWidget(status_label)
+        status_grid = QGridLayout()
+        status_grid.setHorizontalSpacing(4)
+        status_grid.setVerticalSpacing(4)
         self.status_group = QButtonGroup(self)
         self.status_buttons: dict[Status, QPushButton] = {}
-        for status in Status:
+        for n, status in enumerate(Status):
             button = QPushButton(status.label)
             button.setCheckable(True)
             button.setObjectName(f"status_{status.value}")
             self.status_group.addButton(button)
             self.status_buttons[status] = button
-            status_row.addWidget(button)
+            status_grid.addWidget(button, n // 3, n % 3)
+        status_row.addLayout(status_grid)
         status_row.addStretch(1)
         self.status_group.buttonClicked.connect(self._status_clicked)
         layout.addLayout(status_row)

@@ -1,7 +1,8 @@
 """The main window: search box, sidebar, paper table and detail pane.
 
 It talks only to the Library; searches, imports and index builds run on the task runner
-so typing and scrolling never wait for them.
+so typing and scrolling never wait for them. Status, rating and reading-queue changes
+made here (triage keys, queue moves, "read next") are commands on the undo stack.
 """
 
 from __future__ import annotations
@@ -34,23 +35,30 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
     QTableView,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
-from ..domain import ImportReport, QueryError, SearchResults
+from ..domain import ImportReport, Paper, PaperNotFound, QueryError, SearchResults, Status
 from ..service import Library
+from .annotations_view import AnnotationsDialog
+from .dashboard import DashboardDialog
 from .detail_pane import DetailPane
 from .duplicates_dialog import DuplicatesDialog
 from .export_dialog import ExportDialog
 from .first_run import FirstRunPage
+from .key_help import KeyHelpOverlay
 from .paper_table_model import (
     COL_ADDED,
     COL_AUTHORS,
+    COL_PRIORITY,
+    COL_RATING,
     COL_STATUS,
     COL_TAGS,
     COL_TITLE,
@@ -58,12 +66,22 @@ from .paper_table_model import (
     COLUMNS,
     SNIPPET_PAGE,
     PaperTableModel,
+    format_rating,
 )
 from .plain_text import message_box
-from .sidebar import Filter, Sidebar
+from .sidebar import QUEUE, Filter, Sidebar
 from .tasks import Task, TaskRunner
 from .title_delegate import TitleDelegate
 from .transfer import Transfer
+from .triage import BANNER_TEXT, TriageController
+from .undo_commands import (
+    PaperCommand,
+    QueueMoveCommand,
+    RatingCommand,
+    ReadNextCommand,
+    StatusCommand,
+    short_title,
+)
 
 SEARCH_DELAY_MS = 150
 SEARCH_HELP = (
@@ -92,12 +110,18 @@ class MainWindow(QMainWindow):
         self._index_task: Task | None = None
         self.transfer = Transfer(self, library, self.runner, self.reload)
         self.undo_stack = QUndoStack(self)
+        self._undo_index = 0
+        self.undo_stack.indexChanged.connect(self._undo_index_changed)
         self._duplicates: DuplicatesDialog | None = None
+        self._annotations: AnnotationsDialog | None = None
+        self._key_help: KeyHelpOverlay | None = None
         self.setWindowTitle(f"Readinglist — {library.folder}")
         self.setAcceptDrops(True)
 
         self.model = PaperTableModel(library, self)
+        self.model.queueDrop.connect(self._queue_dropped)
         self._build_widgets()
+        self.triage = TriageController(self)
         self._build_actions()
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.run_search)
@@ -159,20 +183,45 @@ class MainWindow(QMainWindow):
         # The title takes the room that is left; the other columns keep their width.
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         for column, width in (
-            (COL_AUTHORS, 130),
-            (COL_YEAR, 48),
-            (COL_STATUS, 72),
-            (COL_TAGS, 110),
-            (COL_ADDED, 86),
+            (COL_AUTHORS, 120),
+            (COL_YEAR, 44),
+            (COL_STATUS, 74),
+            (COL_PRIORITY, 64),
+            (COL_RATING, 70),
+            (COL_TAGS, 90),
+            (COL_ADDED, 88),
         ):
             self.table.setColumnWidth(column, width)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Right-click on the header: choose the columns (the title always stays).
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         self.table.setItemDelegateForColumn(COL_TITLE, TitleDelegate(self.table))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_ADDED, Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        # Dragging rows reorders the reading queue; turned on in the queue view only.
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
+        self.table.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.table.setDropIndicatorShown(True)
+        rows = self.table.verticalHeader()
+        rows.setObjectName("queuePlaces")
+        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.triage_banner = QLabel(BANNER_TEXT)
+        self.triage_banner.setObjectName("triageBanner")
+        self.triage_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.triage_banner.setWordWrap(True)
+        self.triage_banner.setToolTip("Esc or Ctrl+T leaves triage mode")
+        self.triage_banner.hide()
+        self.table_area = QWidget()
+        table_layout = QVBoxLayout(self.table_area)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.setSpacing(0)
+        table_layout.addWidget(self.triage_banner)
+        table_layout.addWidget(self.table, 1)
 
         self.detail = DetailPane(self.library, self.runner)
+        self.detail.abstract.set_undo_stack(self.undo_stack)  # highlights undo with Ctrl+Z
         self.detail.openPaper.connect(self.open_paper)
         self.detail.paperChanged.connect(self._paper_edited)
         self.detail.errorOccurred.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
@@ -180,11 +229,11 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.table_area)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([170, 780, 440])
+        self.splitter.setSizes([170, 840, 430])
 
         self.first_run = FirstRunPage()
         self.first_run.loadSampleRequested.connect(self.load_sample)
@@ -238,10 +287,47 @@ class MainWindow(QMainWindow):
         paste.triggered.connect(self.paste_identifiers)
         self.table.addAction(paste)
         edit_menu.addAction(paste)
+        view_menu = self.menuBar().addMenu("&View")
+        self.triage_action = QAction("&Triage mode", self, checkable=True)
+        self.triage_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.triage_action.setToolTip(
+            "Triage mode (Ctrl+T): single keys set the status and rating of the current "
+            "paper and move on; ? lists them")
+        self.triage_action.toggled.connect(self._triage_toggled)
+        view_menu.addAction(self.triage_action)
+        self.addAction(self.triage_action)
+        view_menu.addSeparator()
+        self._action(view_menu, "&Annotations…", self.open_annotations)
+        self._action(view_menu, "Reading &statistics…", self.open_dashboard)
+        queue_menu = self.menuBar().addMenu("&Queue")
+        self.read_next_action = self._action(
+            queue_menu, "&Read next", self.read_next, QKeySequence("Ctrl+Shift+N"))
+        self.read_next_action.setToolTip(
+            "Read next (Ctrl+Shift+N): open the first paper of the queue and set it to Reading")
+        self._action(queue_menu, "&Show the queue", lambda: self.sidebar.select(QUEUE))
+        queue_menu.addSeparator()
+        self.move_up_action = self._action(queue_menu, "Move &up", lambda: self.move_queued(-1),
+                                           QKeySequence("Alt+Up"))
+        self.move_down_action = self._action(queue_menu, "Move &down",
+                                             lambda: self.move_queued(+1),
+                                             QKeySequence("Alt+Down"))
+        self.move_top_action = self._action(queue_menu, "Move to the &top",
+                                            lambda: self.move_queued(None),
+                                            QKeySequence("Alt+Home"))
         tools_menu = self.menuBar().addMenu("&Tools")
         self._action(tools_menu, "Find &duplicates…", self.open_duplicates)
         help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_key_help,
+                     QKeySequence(Qt.Key.Key_F1))
         self._action(help_menu, "&Search syntax", self.show_search_help)
+
+        reading_bar = QToolBar("Reading", self)
+        reading_bar.setObjectName("readingBar")
+        reading_bar.setMovable(False)
+        reading_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        reading_bar.addAction(self.read_next_action)
+        reading_bar.addAction(self.triage_action)
+        self.addToolBar(reading_bar)
 
     def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
         action = QAction(text, self)
@@ -270,9 +356,41 @@ class MainWindow(QMainWindow):
         else:
             self.sidebar.refresh(total or 0, facets["status"], facets["tag"], facets["year"])
 
+    def in_queue_view(self) -> bool:
+        return self.sidebar.current_filter == QUEUE
+
+    def _set_queue_order(self, on: bool) -> None:
+        """The queue view lists the queue in its own order: the headers do not sort it,
+        rows can be dragged, and the row header shows each paper's place."""
+        if on == (not self.table.isSortingEnabled()):
+            return
+        header = self.table.horizontalHeader()
+        if on:
+            self.table.setSortingEnabled(False)
+            header.setSortIndicatorShown(False)
+            header.setSectionsClickable(False)
+            self.table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+            self.table.verticalHeader().show()
+        else:
+            self.table.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
+            self.table.verticalHeader().hide()
+            header.setSectionsClickable(True)
+            header.setSortIndicatorShown(True)
+            self.table.setSortingEnabled(True)  # sorts the list shown; a new one follows
+
     def refresh_list(self) -> None:
+        queue_view = self.in_queue_view()
+        self._set_queue_order(queue_view)
         if self._query:
             self.run_search()
+            return
+        if queue_view:
+            ids = self.library.queue_ids()
+            self._show_ids(ids, queue=True)
+            if not ids:
+                self.statusBar().showMessage(
+                    "The reading queue is empty: queue papers with q in triage mode "
+                    "(Ctrl+T) or with the Queued status", 8000)
             return
         status, tag, year = self._filter_args(self.sidebar.current_filter)
         header = self.table.horizontalHeader()
@@ -308,6 +426,7 @@ class MainWindow(QMainWindow):
             return
         status, tag, year = self._filter_args(self.sidebar.current_filter)
         first_page = SNIPPET_PAGE
+        queue_view = self.in_queue_view()
 
         def work() -> tuple[SearchResults, list[int] | None]:
             # Every match (for the table and the facets), snippets only for the first page:
@@ -315,17 +434,20 @@ class MainWindow(QMainWindow):
             results = self.library.search(query, limit=None, facets=True,
                                           snippet_limit=first_page)
             filtered = status or tag or year is not None
-            allowed = self.library.list_ids(status, tag, year=year) if filtered else None
+            order = "queue" if queue_view else "added"
+            allowed = (self.library.list_ids(status, tag, order, year=year) if filtered
+                       else None)
             return results, allowed
 
         self.runner.run(
             work,
-            on_success=lambda r: self._search_done(generation, *r),
+            on_success=lambda r: self._search_done(generation, *r, queue_view=queue_view),
             on_failure=lambda msg: self._search_failed(generation, msg),
         )
 
     def _search_done(
-        self, generation: int, results: SearchResults, allowed: list[int] | None
+        self, generation: int, results: SearchResults, allowed: list[int] | None,
+        queue_view: bool = False,
     ) -> None:
         if generation != self._search_generation or self._closed:
             return  # the user has typed on since, or closed the window
@@ -333,6 +455,10 @@ class MainWindow(QMainWindow):
         if allowed is not None:
             keep = set(allowed)
             hits = [h for h in hits if h.paper_id in keep]
+        if queue_view and allowed is not None:
+            # Searching the queue keeps the queue's order (and rows stay draggable).
+            place = {paper_id: n for n, paper_id in enumerate(allowed)}
+            hits.sort(key=lambda h: place[h.paper_id])
         self.search_box.setProperty("error", False)
         self._restyle(self.search_box)
         self._show_match_count(len(hits), results.suggestion)
@@ -340,6 +466,10 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         refresh = results.query == self._shown_query  # the same search, run again
         self._shown_query = results.query
+        if queue_view:
+            self._show_ids([h.paper_id for h in hits], hits, results.query, queue=True)
+            self.searchFinished.emit(results.query)
+            return
         if not refresh:
             # Relevance order until the user clicks a column header.
             header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -374,9 +504,10 @@ class MainWindow(QMainWindow):
         widget.style().unpolish(widget)
         widget.style().polish(widget)
 
-    def _show_ids(self, ids: list[int], hits: Any = (), query: str = "") -> None:
+    def _show_ids(self, ids: list[int], hits: Any = (), query: str = "",
+                  queue: bool = False) -> None:
         current = self.current_paper_id()
-        self.model.set_ids(ids, hits, query)
+        self.model.set_ids(ids, hits, query, queue=queue)
         # Search results show a second line (where it matched); fixed heights either way.
         self.table.verticalHeader().setDefaultSectionSize(44 if hits else 26)
         self.count_label.setText(f"{len(ids)} of {self.library.count()} papers")
@@ -405,7 +536,8 @@ class MainWindow(QMainWindow):
     def _row_changed(self, current: Any, _previous: Any) -> None:
         self._show_detail(self.model.paper_id(current.row()) if current.isValid() else None)
 
-    def _show_detail(self, paper_id: int | None) -> None:
+    def _show_detail(self, paper_id: int | None, reload: bool = False) -> None:
+        """Show a paper in the detail pane; `reload` re-reads the one shown (changed)."""
         spans: list[tuple[int, int]] = []
         if paper_id is not None and self._query and self.model.hit(paper_id):
             try:
@@ -413,7 +545,7 @@ class MainWindow(QMainWindow):
             except QueryError:
                 spans = []
         same = paper_id is not None and self.detail.paper and self.detail.paper.id == paper_id
-        if same:
+        if same and not reload:
             self.detail.set_highlights(spans)  # the paper stays; the search changed
         else:
             self.detail.show_paper(paper_id, spans)
@@ -431,6 +563,8 @@ class MainWindow(QMainWindow):
         self._update_index_label()
         if not self._query or self._search_timer.isActive():
             return
+        if self.triage.active:
+            return  # the list stays put while the user works down it; redone on leaving
         focus = QApplication.focusWidget()
         if focus is not None and self.detail.isAncestorOf(focus):
             return  # the user is editing this paper: do not move the list under them
@@ -473,6 +607,8 @@ class MainWindow(QMainWindow):
         """What the table shows, in words: 'search “lora”', 'tag llm', 'all papers'."""
         if self._shown_query:
             return f"search “{self._shown_query}”"
+        if self.in_queue_view():
+            return "the reading queue"
         kind, value = self.sidebar.current_filter
         return "all papers" if kind == "all" else f"{kind} {value}"
 
@@ -509,6 +645,218 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.import_files(paths)
+
+    # -- status, rating and queue changes (undoable) ------------------------------------------
+
+    def current_paper(self) -> Paper | None:
+        paper_id = self.current_paper_id()
+        if paper_id is None:
+            return None
+        try:
+            return self.library.get(paper_id)
+        except PaperNotFound:
+            return None
+
+    def set_status(self, status: Status) -> bool:
+        """Give the current paper a status, as an undoable step. False if nothing changed."""
+        paper = self.current_paper()
+        if paper is None or paper.status is status:
+            return False
+        self.undo_stack.push(StatusCommand(self.library, paper, status,
+                                           self._paper_changed, self._command_failed))
+        self.statusBar().showMessage(
+            f"#{paper.id} {short_title(paper.title)} → {status.label}   (u or Ctrl+Z: undo)",
+            6000)
+        return True
+
+    def set_rating(self, rating: int | None) -> bool:
+        """Rate the current paper (None clears), as an undoable step."""
+        paper = self.current_paper()
+        if paper is None or paper.rating == rating:
+            return False
+        self.undo_stack.push(RatingCommand(self.library, paper, rating,
+                                           self._paper_changed, self._command_failed))
+        shown = format_rating(rating) or "no rating"
+        self.statusBar().showMessage(f"#{paper.id} {short_title(paper.title)}: {shown}", 6000)
+        return True
+
+    def _paper_changed(self, paper_id: int) -> None:
+        """A command changed a paper: repaint its row, the counts and the detail pane."""
+        if self._closed:
+            return
+        self.model.refresh_papers([paper_id])
+        if not self._query:
+            self._refresh_sidebar()
+        self._update_index_label()
+        if self.detail.paper is not None and self.detail.paper.id == paper_id:
+            self._show_detail(paper_id, reload=True)  # its status buttons, timeline
+
+    def _command_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def _undo_index_changed(self, index: int) -> None:
+        """After an undo, show the paper it changed: triage goes back to that paper."""
+        undone = index < self._undo_index
+        self._undo_index = index
+        if not undone:
+            return
+        command = self.undo_stack.command(index)
+        if isinstance(command, PaperCommand):
+            row = self.model.row_of(command.paper_id)
+            if row is not None:
+                self.select_row(row)
+            self.statusBar().showMessage(f"Undone: {command.text()}", 6000)
+
+    def move_current(self, step: int) -> None:
+        """Select the paper `step` rows down (up if negative), staying inside the list."""
+        count = self.model.rowCount()
+        if not count:
+            return
+        index = self.table.selectionModel().currentIndex()
+        row = index.row() + step if index.isValid() else 0
+        if 0 <= row < count:
+            self.select_row(row)
+        else:
+            self.statusBar().showMessage(
+                "End of the list" if row >= count else "Top of the list", 3000)
+
+    def move_queued(self, step: int | None) -> None:
+        """Move the current paper `step` places in the reading queue (None: to the top)."""
+        paper = self.current_paper()
+        if paper is None:
+            return
+        queue = self.library.queue_ids()
+        if paper.id not in queue:
+            self.statusBar().showMessage(
+                f"#{paper.id} is not in the reading queue (q in triage mode queues it)", 6000)
+            return
+        place = queue.index(paper.id)
+        target = 0 if step is None else place + step
+        if target == place or not 0 <= target < len(queue):
+            where = "first" if target <= place else "last"
+            self.statusBar().showMessage(f"#{paper.id} is already {where} in the queue", 4000)
+            return
+        self.undo_stack.push(QueueMoveCommand(self.library, [paper.id], target,
+                                              self._queue_changed, self._command_failed))
+
+    def _queue_dropped(self, paper_ids: list[int], row: int) -> None:
+        """Rows of the queue view were dropped before `row`: move those papers there."""
+        queue = self.library.queue_ids()
+        moving = [i for i in paper_ids if i in queue]
+        if not moving:
+            return
+        rest = [i for i in queue if i not in moving]
+        shown = self.model.ids
+        # Before the first queued paper shown from `row` on; else after the last one shown
+        # above it (a search may show only part of the queue).
+        after = next((i for i in shown[row:] if i in rest), None)
+        if after is not None:
+            index = rest.index(after)
+        else:
+            before = next((i for i in reversed(shown[:row]) if i in rest), None)
+            index = rest.index(before) + 1 if before is not None else len(rest)
+        if [*rest[:index], *moving, *rest[index:]] == queue:
+            return  # dropped where it was
+        self.undo_stack.push(QueueMoveCommand(self.library, moving, index,
+                                              self._queue_changed, self._command_failed))
+
+    def _queue_changed(self, paper_id: int) -> None:
+        if self._closed:
+            return
+        if self.in_queue_view():
+            self.refresh_list()  # the rows take their new order
+            row = self.model.row_of(paper_id)
+            if row is not None:
+                self.select_row(row)
+        else:
+            self.model.refresh_papers([paper_id])
+        queue = self.library.queue_ids()
+        if paper_id in queue:
+            self.statusBar().showMessage(
+                f"#{paper_id} is number {queue.index(paper_id) + 1} of {len(queue)} in the "
+                "queue", 5000)
+
+    def read_next(self) -> None:
+        """Start the first paper of the queue (it becomes Reading) and open it."""
+        queue = self.library.queue_ids()
+        if not queue:
+            self.statusBar().showMessage(
+                "The reading queue is empty: nothing to read next. Queue papers with q in "
+                "triage mode (Ctrl+T) or with the Queued status.", 8000)
+            return
+        paper = self.library.get(queue[0])
+        self.undo_stack.push(ReadNextCommand(self.library, paper, self._paper_changed,
+                                             self._command_failed))
+        self.open_paper(paper.id)
+        self.statusBar().showMessage(
+            f"Reading #{paper.id} {short_title(paper.title)}   ({len(queue) - 1} left in the "
+            "queue)", 8000)
+
+    # -- triage mode -------------------------------------------------------------------------
+
+    def set_triage(self, on: bool) -> None:
+        self.triage_action.setChecked(on)
+
+    def _triage_toggled(self, on: bool) -> None:
+        self.triage.set_active(on)
+        self.triage_banner.setVisible(on)
+        if not on:
+            # The list stood still during triage; now show what the view holds.
+            self.refresh_list()
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.statusBar().showMessage("Triage mode off", 3000)
+
+    def triage_status(self, status: Status) -> None:
+        """A triage status key: set the status, then go on to the next paper."""
+        if self.current_paper_id() is None:
+            return
+        self.set_status(status)
+        self.move_current(+1)
+
+    def triage_rating(self, rating: int | None) -> None:
+        self.set_rating(rating)
+
+    def focus_tags(self) -> None:
+        if self.detail.paper is None:
+            return
+        self.detail.tags_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.detail.tags_edit.end(False)
+
+    def focus_note(self) -> None:
+        if self.detail.paper is None:
+            return
+        focus = getattr(self.detail, "focus_note", None)
+        if callable(focus):
+            focus()
+        else:
+            self.detail.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_key_help(self) -> None:
+        if self._key_help is None:
+            self._key_help = KeyHelpOverlay(self)
+        self._key_help.open()
+
+    @property
+    def key_help(self) -> KeyHelpOverlay | None:
+        return self._key_help
+
+    # -- other views (loaded when first opened) -------------------------------------------
+
+    def open_annotations(self) -> None:
+        """The Annotations view: one window, kept up to date while it is open."""
+        if self._annotations is None:
+            self._annotations = AnnotationsDialog(self.library, self)
+            self._annotations.openPaper.connect(self.open_paper)
+            self.detail.abstract.annotationsChanged.connect(
+                lambda _id: self._annotations.refresh() if self._annotations else None)
+        self._annotations.refresh()
+        self._annotations.show()
+        self._annotations.raise_()
+
+    def open_dashboard(self) -> None:
+        dialog = DashboardDialog(self.library, self, runner=self.runner)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     # -- the search index -------------------------------------------------------------------
 
@@ -563,6 +911,27 @@ class MainWindow(QMainWindow):
         elif not busy:
             self._index_poll.stop()
 
+    # -- columns ---------------------------------------------------------------------------
+
+    def _column_menu(self, pos: Any) -> None:
+        menu = QMenu(self)
+        for column, (name, _key) in enumerate(COLUMNS):
+            if column == COL_TITLE:
+                continue
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(lambda on, c=column: self.show_column(c, on))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def show_column(self, column: int, shown: bool) -> None:
+        if column != COL_TITLE:
+            self.table.setColumnHidden(column, not shown)
+
+    def hidden_columns(self) -> list[str]:
+        return [name for column, (name, _key) in enumerate(COLUMNS)
+                if self.table.isColumnHidden(column)]
+
     # -- help, closing --------------------------------------------------------------------
 
     def show_search_help(self) -> None:
@@ -581,6 +950,10 @@ class MainWindow(QMainWindow):
         state = settings.value("main/splitter")
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
+        # By header name, so that a column added later is shown and a gone one ignored.
+        hidden = str(settings.value("main/hiddenColumns", "") or "").split("\x1f")
+        for column, (name, _key) in enumerate(COLUMNS):
+            self.show_column(column, name not in hidden)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.flush()  # no lost keystrokes
@@ -598,6 +971,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/splitter", self.splitter.saveState())
+        settings.setValue("main/hiddenColumns", "\x1f".join(self.hidden_columns()))
         if self._index_task is not None:
             self._index_task.cancel()
         self.runner.wait()

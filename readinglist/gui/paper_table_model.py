@@ -3,18 +3,31 @@
 Only ids are held for the whole list; rows are read from the library a page at a time
 when the view first draws them, and sorting is done by the library (SQL), so the table
 stays fast at 100,000 papers.
+
+In the reading queue's view the rows can be dragged to a new place: the model carries
+the dragged papers' ids in its own MIME type and, on a drop, emits `queueDrop(ids, row)`;
+the window turns that into an undoable queue move.
 """
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont
 
-from ..domain import ReadinglistError, SearchHit, Status
+from ..domain import Priority, ReadinglistError, SearchHit, Status
 from ..service import Library, TableRow
 from .plain_text import tooltip
 from .title_delegate import SnippetRole
@@ -29,16 +42,32 @@ COLUMNS: list[tuple[str, str | None]] = [
     ("Authors", "authors"),
     ("Year", "year"),
     ("Status", "status"),
+    ("Priority", "priority"),
+    ("Rating", "rating"),
     ("Tags", "tags"),
     ("Added", "added"),
 ]
-COL_TITLE, COL_AUTHORS, COL_YEAR, COL_STATUS, COL_TAGS, COL_ADDED = range(len(COLUMNS))
+(COL_TITLE, COL_AUTHORS, COL_YEAR, COL_STATUS, COL_PRIORITY, COL_RATING, COL_TAGS,
+ COL_ADDED) = range(len(COLUMNS))
+
+# The dragged rows of the queue view: a JSON list of paper ids.
+PAPER_IDS_MIME = "application/x-readinglist-paper-ids"
 
 _STATUS_COLOURS = {
     Status.UNREAD: QColor("#1f6feb"),
+    Status.QUEUED: QColor("#8250df"),
     Status.READING: QColor("#b35900"),
     Status.READ: QColor("#2da44e"),
+    Status.SKIMMED: QColor("#0f7b8a"),
+    Status.ABANDONED: QColor("#8a94a3"),
 }
+# High stands out; normal (the default) recedes, so that the column reads at a glance.
+_PRIORITY_COLOURS = {
+    Priority.HIGH: QColor("#cf222e"),
+    Priority.NORMAL: QColor("#a0a8b3"),
+    Priority.LOW: QColor("#57606a"),
+}
+RATING_COLOUR = QColor("#bf8700")
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -49,7 +78,28 @@ def format_authors(authors: Sequence[str], limit: int = 3) -> str:
     return ", ".join(authors)
 
 
+def format_rating(rating: int | None) -> str:
+    """★★★☆☆ for 3 of 5 stars; nothing when there is no rating."""
+    return "★" * rating + "☆" * (5 - rating) if rating else ""
+
+
+def ids_from_mime(data: QMimeData) -> list[int]:
+    """The paper ids a drag carries ([] if it carries none, or something else)."""
+    if not data.hasFormat(PAPER_IDS_MIME):
+        return []
+    try:
+        ids = json.loads(bytes(data.data(PAPER_IDS_MIME).data()).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return []
+    if not isinstance(ids, list):
+        return []
+    return [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+
+
 class PaperTableModel(QAbstractTableModel):
+    # Rows of the queue view were dropped before `row` (rowCount(): at the end).
+    queueDrop = Signal(list, int)
+
     def __init__(self, library: Library, parent: Any = None) -> None:
         super().__init__(parent)
         self.library = library
@@ -59,12 +109,18 @@ class PaperTableModel(QAbstractTableModel):
         self._query = ""
         self._snippet_pages: set[int] = set()
         self._pages: OrderedDict[int, dict[int, TableRow]] = OrderedDict()
+        # The queue view: rows can be dragged, the row header shows queue places.
+        self._queue_mode = False
+        self._queue_place: dict[int, int] = {}
+        self._bold: QFont | None = None
 
     # -- content ----------------------------------------------------------------------
 
-    def set_ids(self, ids: Sequence[int], hits: Sequence[SearchHit] = (), query: str = "") -> None:
+    def set_ids(self, ids: Sequence[int], hits: Sequence[SearchHit] = (), query: str = "",
+                queue: bool = False) -> None:
         """Show these papers in this order. For a search, `hits` are its matches and
-        `query` lets the snippets that hits lack be fetched when their rows are drawn."""
+        `query` lets the snippets that hits lack be fetched when their rows are drawn.
+        `queue`: this is the reading queue's view (rows can be dragged to reorder it)."""
         self.beginResetModel()
         self._ids = list(ids)
         self._row_of = {paper_id: row for row, paper_id in enumerate(self._ids)}
@@ -72,7 +128,23 @@ class PaperTableModel(QAbstractTableModel):
         self._query = query
         self._snippet_pages = set()
         self._pages.clear()
+        self._queue_mode = queue
+        self._read_queue_places()
         self.endResetModel()
+
+    @property
+    def queue_mode(self) -> bool:
+        return self._queue_mode
+
+    def _read_queue_places(self) -> None:
+        self._queue_place = (
+            {paper_id: n for n, paper_id in enumerate(self.library.queue_ids(), start=1)}
+            if self._queue_mode else {}
+        )
+
+    def queue_place(self, paper_id: int) -> int | None:
+        """1 for the next paper to read, in the queue view; None elsewhere."""
+        return self._queue_place.get(paper_id)
 
     @property
     def ids(self) -> list[int]:
@@ -98,6 +170,10 @@ class PaperTableModel(QAbstractTableModel):
             if page is not None:
                 page.update(self.library.table_rows([paper_id]))
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        if self._queue_mode and self._ids:
+            # A status change moves papers into or out of the queue: renumber the places.
+            self._read_queue_places()
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(self._ids) - 1)
 
     def _snippet_hit(self, row: int, paper_id: int) -> SearchHit | None:
         """The hit with its snippet, fetching snippets a page at a time as rows are drawn."""
@@ -145,6 +221,13 @@ class PaperTableModel(QAbstractTableModel):
         horizontal = orientation == Qt.Orientation.Horizontal
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
             return COLUMNS[section][0]
+        if not horizontal and 0 <= section < len(self._ids):
+            # The queue view numbers its rows by place in the queue (1 = read next).
+            place = self._queue_place.get(self._ids[section])
+            if role == Qt.ItemDataRole.DisplayRole:
+                return str(place) if place else ""
+            if role == Qt.ItemDataRole.ToolTipRole and place:
+                return f"Number {place} in the reading queue"
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -159,6 +242,7 @@ class PaperTableModel(QAbstractTableModel):
             Qt.ItemDataRole.ToolTipRole,
             Qt.ItemDataRole.ForegroundRole,
             Qt.ItemDataRole.TextAlignmentRole,
+            Qt.ItemDataRole.FontRole,
         ):
             return None
         row = self._row(index.row())
@@ -166,7 +250,18 @@ class PaperTableModel(QAbstractTableModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.ForegroundRole:
-            return _STATUS_COLOURS.get(row.status) if column == COL_STATUS else None
+            if column == COL_STATUS:
+                return _STATUS_COLOURS.get(row.status)
+            if column == COL_PRIORITY:
+                return _PRIORITY_COLOURS.get(row.priority)
+            return RATING_COLOUR if column == COL_RATING else None
+        if role == Qt.ItemDataRole.FontRole:
+            if column == COL_PRIORITY and row.priority is Priority.HIGH:
+                if self._bold is None:  # made on first use: a QFont needs the app
+                    self._bold = QFont()
+                    self._bold.setBold(True)
+                return self._bold
+            return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column == COL_YEAR:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -183,6 +278,10 @@ class PaperTableModel(QAbstractTableModel):
                 )
             if column == COL_AUTHORS:
                 return tooltip("\n".join(row.authors)) if row.authors else None
+            if column == COL_RATING:
+                return f"{row.rating} of 5 stars" if row.rating else "Not rated"
+            if column == COL_PRIORITY:
+                return f"{row.priority.label} priority"
             return None
         return self._display(row, column)
 
@@ -195,6 +294,10 @@ class PaperTableModel(QAbstractTableModel):
             return str(row.year) if row.year else ""
         if column == COL_STATUS:
             return row.status.label
+        if column == COL_PRIORITY:
+            return row.priority.label
+        if column == COL_RATING:
+            return format_rating(row.rating)
         if column == COL_TAGS:
             return ", ".join(row.tags)
         if column == COL_ADDED:
@@ -222,3 +325,48 @@ class PaperTableModel(QAbstractTableModel):
             ],
         )
         self.layoutChanged.emit()
+
+    # -- dragging rows in the queue view ------------------------------------------------
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            # Drops land between rows (on the root), never onto a row: rows are not
+            # containers, and a drop onto one would be ambiguous.
+            return Qt.ItemFlag.ItemIsDropEnabled if self._queue_mode else Qt.ItemFlag.NoItemFlags
+        flags = super().flags(index)  # enabled, selectable, never has children
+        if self._queue_mode:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        return flags
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [PAPER_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The ids of the papers in these rows (each once, in row order)."""
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        ids = [self._ids[r] for r in rows if 0 <= r < len(self._ids)]
+        data = QMimeData()
+        data.setData(PAPER_IDS_MIME, QByteArray(json.dumps(ids).encode("utf-8")))
+        return data
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                        parent: _Index) -> bool:
+        return (self._queue_mode and action == Qt.DropAction.MoveAction
+                and not parent.isValid() and bool(ids_from_mime(data)))
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: _Index) -> bool:
+        """A drop between rows (`row` = -1: after the last one) asks for a queue move."""
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        ids = [i for i in ids_from_mime(data) if i in self._row_of]
+        if not ids:
+            return False
+        self.queueDrop.emit(ids, row if 0 <= row <= len(self._ids) else len(self._ids))
+        # True, but the rows themselves are not touched here: the window moves the papers
+        # in the library and lists the queue again (removeRows stays unimplemented, so
+        # the view does not delete the dragged rows either).
+        return True

@@ -1,5 +1,6 @@
-"""The sidebar: the library's views (all papers, by status), its tags and years, with
-counts. During a search the counts are those of the search's matches (facets)."""
+"""The sidebar: the library's views (all papers, the inbox, the reading queue and the
+other statuses), its tags and years, with counts. During a search the counts are those of
+the search's matches (facets)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,22 @@ from ..domain import Status
 FilterRole = Qt.ItemDataRole.UserRole + 1
 # ("all", None) | ("status", value) | ("tag", name) | ("year", "2024")
 Filter = tuple[str, str | None]
+QUEUE: Filter = ("status", Status.QUEUED.value)  # listed in queue order, not sorted
+
+_VIEW_TIPS = {
+    Status.UNREAD: "New papers you have not looked at yet",
+    Status.QUEUED: "Papers to read, next first. Drag rows or press Alt+Up / Alt+Down / "
+                   "Alt+Home to reorder; Ctrl+Shift+N reads the next one",
+    Status.READING: "Papers you have started",
+    Status.READ: "Papers you have read",
+    Status.SKIMMED: "Papers you have skimmed",
+    Status.ABANDONED: "Papers you stopped reading",
+}
+
+
+def view_label(status: Status) -> str:
+    """The sidebar's name for a status view: the queue is a place, the others a state."""
+    return "Queue" if status is Status.QUEUED else status.label
 
 
 class Sidebar(QTreeWidget):
@@ -61,7 +78,8 @@ class Sidebar(QTreeWidget):
                 (self._library, "All papers", total, ("all", None))
             ]
             entries += [
-                (self._library, s.label, status_counts.get(s.value, 0), ("status", s.value))
+                (self._library, view_label(s), status_counts.get(s.value, 0),
+                 ("status", s.value))
                 for s in Status
             ]
             entries += [(self._tags, tag, n, ("tag", tag)) for tag, n in tag_counts.items()]
@@ -70,6 +88,8 @@ class Sidebar(QTreeWidget):
             for section, label, count, flt in entries:
                 item = QTreeWidgetItem(section, [label, str(count)])
                 item.setData(0, FilterRole, flt)
+                if flt[0] == "status" and flt[1]:
+                    item.setToolTip(0, _VIEW_TIPS[Status(flt[1])])
                 item.setTextAlignment(
                     1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                 )

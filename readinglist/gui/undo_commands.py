@@ -1,8 +1,9 @@
 """Undoable library changes for the main window's QUndoStack (Edit > Undo / Redo).
 
-A command holds what the library returned for undoing its change (a MergeUndo); the
-library does the work. A command whose change fails marks itself obsolete, so the stack
-drops it instead of offering to undo something that never happened.
+A command holds what it needs to undo its change (a MergeUndo, the previous status,
+rating or queue order); the library does the work. A command whose change fails marks
+itself obsolete, so the stack drops it instead of offering to undo something that never
+happened.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QUndoCommand
 
-from ..domain import ReadinglistError
+from ..domain import Paper, ReadinglistError, Status
 from ..service import Library, MergeUndo
 
 OnChange = Callable[[], None]
 OnError = Callable[[str], None]
+OnPaperChange = Callable[[int], None]  # called with the id of the paper that changed
 
 
 def merge_text(keep: int, others: Sequence[int]) -> str:
@@ -91,3 +93,184 @@ class MergeCommand(QUndoCommand):
     def _changed(self) -> None:
         if self.on_change is not None:
             self.on_change()
+
+
+def short_title(title: str, limit: int = 48) -> str:
+    """A title short enough for Edit > Undo and the status bar."""
+    title = " ".join(title.split())
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def rating_text(rating: int | None) -> str:
+    return f"{rating} star{'' if rating == 1 else 's'}" if rating else "no rating"
+
+
+def restore_queue_order(library: Library, order: Sequence[int]) -> None:
+    """Put the queue back in `order` (ids that are no longer queued are skipped), moving
+    only the papers that are out of place."""
+    queued = set(library.queue_ids())
+    wanted = [paper_id for paper_id in order if paper_id in queued]
+    current = library.queue_ids()
+    for index, paper_id in enumerate(wanted):
+        if index >= len(current) or current[index] != paper_id:
+            current = library.move_in_queue(paper_id, index)
+
+
+class PaperCommand(QUndoCommand):
+    """A change to one paper. Subclasses implement _apply() and _revert(); this class
+    turns a failure into a message and an obsolete command, and reports every change
+    with `on_change(paper_id)`."""
+
+    def __init__(
+        self,
+        library: Library,
+        paper_id: int,
+        text: str,
+        on_change: OnPaperChange | None = None,
+        on_error: OnError | None = None,
+        parent: QUndoCommand | None = None,
+    ) -> None:
+        super().__init__(text, parent)
+        self.library = library
+        self.paper_id = paper_id
+        self.on_change = on_change
+        self.on_error = on_error
+        self.error: str | None = None
+
+    def _apply(self) -> None:
+        raise NotImplementedError
+
+    def _revert(self) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        self._run(self._apply, "")
+
+    def undo(self) -> None:
+        self._run(self._revert, "undo ")
+
+    def _run(self, step: Callable[[], None], what: str) -> None:
+        if self.isObsolete():
+            return
+        try:
+            step()
+        except ReadinglistError as exc:  # the paper was deleted meanwhile, a locked disk
+            self.error = f"Could not {what}“{self.text()}”: {exc}"
+            self.setObsolete(True)
+            if self.on_error is not None:
+                self.on_error(self.error)
+            return
+        if self.on_change is not None:
+            self.on_change(self.paper_id)
+
+
+class StatusCommand(PaperCommand):
+    """Set a paper's status; undo gives it back its previous status and, if it was
+    queued, its place in the queue. (Undo is itself a status change, so the paper's
+    history records both: it tells what happened.)"""
+
+    def __init__(
+        self,
+        library: Library,
+        paper: Paper,
+        status: Status,
+        on_change: OnPaperChange | None = None,
+        on_error: OnError | None = None,
+        text: str | None = None,
+    ) -> None:
+        text = text or f"Set #{paper.id} to {status.label}: {short_title(paper.title)}"
+        super().__init__(library, paper.id, text, on_change, on_error)
+        self.status = status
+        self.before = paper.status
+        queue = library.queue_ids() if paper.status is Status.QUEUED else []
+        self.queue_index = queue.index(paper.id) if paper.id in queue else None
+
+    def _apply(self) -> None:
+        self.library.set_status(self.paper_id, self.status)
+
+    def _revert(self) -> None:
+        self.library.set_status(self.paper_id, self.before)
+        if self.queue_index is not None:  # back to where it was, not the end of the queue
+            self.library.move_in_queue(self.paper_id, self.queue_index)
+
+
+class ReadNextCommand(StatusCommand):
+    """"Read next": the first paper of the queue becomes 'reading' (library.read_next());
+    undo puts it back at the head of the queue."""
+
+    def __init__(
+        self,
+        library: Library,
+        paper: Paper,
+        on_change: OnPaperChange | None = None,
+        on_error: OnError | None = None,
+    ) -> None:
+        super().__init__(library, paper, Status.READING, on_change, on_error,
+                         text=f"Read next #{paper.id}: {short_title(paper.title)}")
+
+    def _apply(self) -> None:
+        queue = self.library.queue_ids()
+        if queue and queue[0] == self.paper_id:
+            self.library.read_next()
+        else:  # redone after the queue changed: it is this paper that was started
+            self.library.set_status(self.paper_id, Status.READING)
+
+
+class RatingCommand(PaperCommand):
+    """Rate a paper 1-5 (None clears); undo restores the previous rating."""
+
+    def __init__(
+        self,
+        library: Library,
+        paper: Paper,
+        rating: int | None,
+        on_change: OnPaperChange | None = None,
+        on_error: OnError | None = None,
+    ) -> None:
+        text = (f"Rate #{paper.id} {rating_text(rating)}" if rating
+                else f"Clear the rating of #{paper.id}")
+        super().__init__(library, paper.id, text, on_change, on_error)
+        self.rating = rating
+        self.before = paper.rating
+
+    def _apply(self) -> None:
+        self.library.set_rating(self.paper_id, self.rating)
+
+    def _revert(self) -> None:
+        self.library.set_rating(self.paper_id, self.before)
+
+
+class QueueMoveCommand(PaperCommand):
+    """Move queued papers to `index` in the reading queue (0 = next; counted in the queue
+    without them), together in the order given; undo restores the whole previous order,
+    captured before the move."""
+
+    def __init__(
+        self,
+        library: Library,
+        paper_ids: Sequence[int],
+        index: int,
+        on_change: OnPaperChange | None = None,
+        on_error: OnError | None = None,
+    ) -> None:
+        ids = list(dict.fromkeys(paper_ids))
+        if not ids:
+            raise ValueError("nothing to move")
+        which = f"#{ids[0]}" if len(ids) == 1 else f"{len(ids)} papers"
+        super().__init__(library, ids[0], f"Move {which} to position {index + 1} in the queue",
+                         on_change, on_error)
+        self.paper_ids = ids
+        self.index = index
+        self.before = library.queue_ids()
+
+    def _apply(self) -> None:
+        queue = self.library.queue_ids()
+        missing = [i for i in self.paper_ids if i not in queue]
+        if missing:
+            raise ReadinglistError(f"paper {missing[0]} is not in the reading queue")
+        rest = [i for i in queue if i not in self.paper_ids]
+        restore_queue_order(
+            self.library, [*rest[: self.index], *self.paper_ids, *rest[self.index :]])
+
+    def _revert(self) -> None:
+        restore_queue_order(self.library, self.before)
