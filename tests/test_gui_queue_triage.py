@@ -3,14 +3,13 @@ would: single keys in triage mode, Alt+arrows and drag and drop in the Queue vie
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 from PySide6.QtCore import QModelIndex, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from readinglist import Library, Status
 from readinglist.gui.app import make_app
+from readinglist.gui.dashboard import DashboardDialog
 from readinglist.gui.key_help import KEY_SECTIONS, markdown_table
 from readinglist.gui.main_window import MainWindow
 from readinglist.gui.paper_table_model import (
@@ -465,17 +464,20 @@ def test_queue_model_passes_qt_model_checks(qtmodeltester, seeded_library):
     assert model.queue_place(8) == 2
 
 
-# -- views loaded on demand ---------------------------------------------------------------
+# -- other views ---------------------------------------------------------------------------
 
 
-def test_missing_views_show_a_message_instead_of_crashing(qtbot, window, monkeypatch):
-    monkeypatch.setitem(sys.modules, "readinglist.gui.dashboard", None)
-    monkeypatch.setitem(sys.modules, "readinglist.gui.annotations_view", None)
-    window.open_dashboard()
+def test_the_annotations_view_and_the_dashboard_open_from_the_view_menu(qtbot, window):
+    window.library.add_annotation(28, 0, 10, "green", "opening words")
     window.open_annotations()
-    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
-    titles = sorted(b.windowTitle() for b in boxes)
-    assert titles == ["Annotations", "Reading statistics"]
-    assert all("not available" in b.text() for b in boxes)
-    for box in boxes:
-        box.close()
+    dialog = window._annotations
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.view.count_label.text() == "1 highlight"
+    # Highlighting in the detail pane refreshes the open view.
+    window.open_paper(28)
+    window.detail.abstract.setFocus()
+    window.library.add_annotation(28, 20, 30, "pink")
+    window.detail.abstract.annotationsChanged.emit(28)
+    assert dialog.view.count_label.text() == "2 highlights"
+    window.open_dashboard()
+    assert any(w.isVisible() for w in window.findChildren(DashboardDialog))
