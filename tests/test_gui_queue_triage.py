@@ -3,6 +3,8 @@ would: single keys in triage mode, Alt+arrows and drag and drop in the Queue vie
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtWidgets import QApplication
@@ -481,3 +483,13 @@ def test_the_annotations_view_and_the_dashboard_open_from_the_view_menu(qtbot, w
     assert dialog.view.count_label.text() == "2 highlights"
     window.open_dashboard()
     assert any(w.isVisible() for w in window.findChildren(DashboardDialog))
+
+
+def test_the_readme_lists_every_key_of_the_help_overlay():
+    from readinglist.gui.key_help import markdown_table
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in markdown_table().splitlines() if line.startswith("| `")]
+    assert len(rows) > 20
+    missing = [row for row in rows if row not in readme]
+    assert missing == [], "README.md's key table is out of date; paste markdown_table()"
