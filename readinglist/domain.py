@@ -6,6 +6,20 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
+
+_E = TypeVar("_E", bound=enum.StrEnum)
+
+
+def _parse_choice(cls: type[_E], value: object, what: str) -> _E:
+    """A member of `cls` from its value, case-insensitively; ValueError naming the choices."""
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(str(value).strip().lower())
+    except ValueError:
+        choices = ", ".join(member.value for member in cls)
+        raise ValueError(f"unknown {what} {value!r}; choose one of: {choices}") from None
 
 
 class Status(enum.StrEnum):
@@ -21,13 +35,7 @@ class Status(enum.StrEnum):
     @classmethod
     def parse(cls, value: str | Status) -> Status:
         """Accept a status value case-insensitively; raise ValueError naming the choices."""
-        if isinstance(value, Status):
-            return value
-        try:
-            return cls(str(value).strip().lower())
-        except ValueError:
-            choices = ", ".join(s.value for s in cls)
-            raise ValueError(f"unknown status {value!r}; choose one of: {choices}") from None
+        return _parse_choice(cls, value, "status")
 
     @property
     def label(self) -> str:
@@ -52,13 +60,7 @@ class Priority(enum.StrEnum):
 
     @classmethod
     def parse(cls, value: str | Priority) -> Priority:
-        if isinstance(value, Priority):
-            return value
-        try:
-            return cls(str(value).strip().lower())
-        except ValueError:
-            choices = ", ".join(p.value for p in cls)
-            raise ValueError(f"unknown priority {value!r}; choose one of: {choices}") from None
+        return _parse_choice(cls, value, "priority")
 
     @property
     def label(self) -> str:

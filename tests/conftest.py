@@ -57,3 +57,17 @@ def offline(monkeypatch):
     url = closed_port_url()
     monkeypatch.setenv("READINGLIST_ARXIV_API", url)
     monkeypatch.setenv("READINGLIST_CROSSREF_API", url)
+
+
+@pytest.fixture
+def isolated_settings(tmp_path, monkeypatch):
+    """Qt settings (window geometry, the note's Edit/Split/Preview choice, ...) written
+    to this test's own folder, starting empty: never the user's, never another test's."""
+    from PySide6.QtCore import QSettings
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config")
+    )
+    QSettings().clear()

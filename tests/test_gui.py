@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from readinglist import Library, Status
@@ -22,14 +22,7 @@ from readinglist.gui.title_delegate import SnippetRole
 MODEL_SOUPS = 28  # id of "Model soups: ..." in the seed page
 
 
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path, monkeypatch):
-    """Keep window geometry of tests out of the user's settings."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config")
-    )
+pytestmark = pytest.mark.usefixtures("isolated_settings")  # see conftest.py
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from pdf_factory import write_pdf
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -16,14 +16,7 @@ from readinglist.gui.app import make_app
 from readinglist.gui.main_window import MainWindow
 from readinglist.gui.paper_table_model import COL_TITLE
 
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config")
-    )
+pytestmark = pytest.mark.usefixtures("isolated_settings")  # see conftest.py
 
 
 @pytest.fixture

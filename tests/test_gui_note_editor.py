@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextDocument
 
 from readinglist import Library, ReadinglistError
@@ -15,15 +15,7 @@ MODEL_SOUPS = 28  # "Model soups: ..." in the seed page
 OTHER = 30
 
 
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path, monkeypatch):
-    """The remembered Edit/Split/Preview choice stays out of the user's settings."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config")
-    )
-    QSettings().remove("notes/mode")
+pytestmark = pytest.mark.usefixtures("isolated_settings")  # see conftest.py
 
 
 @pytest.fixture

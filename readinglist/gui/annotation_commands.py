@@ -9,7 +9,6 @@ library, which follows the highlight to every id it gets.
 
 from __future__ import annotations
 
-import sqlite3
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,8 +16,9 @@ from datetime import datetime
 
 from PySide6.QtGui import QUndoCommand
 
-from ..domain import Annotation, ReadinglistError
+from ..domain import Annotation
 from ..service import Library
+from .undo_commands import PaperCommand
 
 OnChange = Callable[[int], None]  # called with the paper id after each change
 OnError = Callable[[str], None]
@@ -85,37 +85,16 @@ def annotation_refs(library: Library) -> AnnotationRefs:
     return refs
 
 
-class _AnnotationCommand(QUndoCommand):
-    """What the three commands share: the library, callbacks, failing cleanly.
-
-    A change that fails (the paper was deleted meanwhile, the disk is full) makes the
-    command obsolete, so the stack drops it instead of keeping a step that does nothing.
-    """
+class _AnnotationCommand(PaperCommand):
+    """What the three commands share: the library, callbacks, failing cleanly (see
+    PaperCommand: a change that fails makes the command obsolete, so the stack drops it
+    instead of keeping a step that does nothing)."""
 
     def __init__(self, text: str, library: Library, paper_id: int,
                  on_change: OnChange | None, on_error: OnError | None,
                  parent: QUndoCommand | None) -> None:
-        super().__init__(text, parent)
-        self.library = library
-        self.paper_id = paper_id
+        super().__init__(library, paper_id, text, on_change, on_error, parent)
         self.refs = annotation_refs(library)
-        self.on_change = on_change
-        self.on_error = on_error
-        self.error: str | None = None
-
-    def _run(self, what: str, action: Callable[[], None]) -> None:
-        if self.isObsolete():
-            return
-        try:
-            action()
-        except (ReadinglistError, OSError, sqlite3.Error) as exc:  # a full disk too
-            self.error = f"Could not {what}: {exc}"
-            self.setObsolete(True)
-            if self.on_error is not None:
-                self.on_error(self.error)
-            return
-        if self.on_change is not None:
-            self.on_change(self.paper_id)
 
 
 class AddAnnotationCommand(_AnnotationCommand):
@@ -150,7 +129,7 @@ class AddAnnotationCommand(_AnnotationCommand):
                 self.refs.moved(self.ref, self.library.restore_annotation(self._removed))
                 self._removed = None
 
-        self._run("highlight the passage", add)
+        self._run(add, "highlight the passage")
 
     def undo(self) -> None:
         def remove() -> None:
@@ -158,7 +137,7 @@ class AddAnnotationCommand(_AnnotationCommand):
             self._removed = self.library.delete_annotation(self.ref.id)
             self.refs.gone(self.ref)
 
-        self._run("remove the highlight", remove)
+        self._run(remove, "remove the highlight")
 
 
 class EditAnnotationCommand(_AnnotationCommand):
@@ -180,10 +159,10 @@ class EditAnnotationCommand(_AnnotationCommand):
                     annotation.comment if comment is not None else None)
 
     def redo(self) -> None:
-        self._run("change the highlight", lambda: self._apply(*self.new))
+        self._run(lambda: self._apply(*self.new), "change the highlight")
 
     def undo(self) -> None:
-        self._run("undo the change to the highlight", lambda: self._apply(*self.old))
+        self._run(lambda: self._apply(*self.old), "undo the change to the highlight")
 
     def _apply(self, colour: str | None, comment: str | None) -> None:
         self.library.update_annotation(self.ref.id, colour=colour, comment=comment)
@@ -205,7 +184,7 @@ class DeleteAnnotationCommand(_AnnotationCommand):
             self._removed = self.library.delete_annotation(self.ref.id)
             self.refs.gone(self.ref)
 
-        self._run("delete the highlight", remove)
+        self._run(remove, "delete the highlight")
 
     def undo(self) -> None:
         def restore() -> None:
@@ -213,4 +192,4 @@ class DeleteAnnotationCommand(_AnnotationCommand):
             self.refs.moved(self.ref, self.library.restore_annotation(self._removed))
             self._removed = None
 
-        self._run("restore the highlight", restore)
+        self._run(restore, "restore the highlight")

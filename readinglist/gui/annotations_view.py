@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QObject,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from ..domain import HIGHLIGHT_COLOURS, Annotation
 from ..service import Library
 from .abstract_view import highlight_style, local_date, swatch_icon
+from .list_model import RowListModel
 from .plain_text import tooltip
 
 COLUMNS = ("Colour", "Passage", "Comment", "Paper", "Date")
@@ -56,8 +56,10 @@ class AnnotationRow:
     title: str
 
 
-class AnnotationTableModel(QAbstractTableModel):
+class AnnotationTableModel(RowListModel):
     """Highlights with their papers' titles; shown as plain text."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -67,18 +69,6 @@ class AnnotationTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

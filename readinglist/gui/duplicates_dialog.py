@@ -15,7 +15,6 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -45,6 +44,7 @@ from ..domain import Paper, ReadinglistError
 from ..duplicates import DuplicatePair
 from ..exporters import is_organisation, plain_author
 from ..service import Library, MergeUndo
+from .list_model import RowListModel
 from .plain_text import message_box, tooltip
 from .tasks import TaskRunner
 from .undo_commands import MergeCommand
@@ -165,8 +165,10 @@ class PairRow:
         return self.pair.keep if self.swapped else self.pair.other
 
 
-class DuplicatePairsModel(QAbstractTableModel):
+class DuplicatePairsModel(RowListModel):
     """Duplicate pairs, strongest first, with a check box each."""
+
+    columns = COLUMNS
 
     checkedChanged = Signal()
 
@@ -185,18 +187,6 @@ class DuplicatePairsModel(QAbstractTableModel):
         ]
         self.endResetModel()
         self.checkedChanged.emit()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -8,6 +8,7 @@ happened.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QUndoCommand
@@ -144,18 +145,19 @@ class PaperCommand(QUndoCommand):
         raise NotImplementedError
 
     def redo(self) -> None:
-        self._run(self._apply, "")
+        self._run(self._apply, f"“{self.text()}”")
 
     def undo(self) -> None:
-        self._run(self._revert, "undo ")
+        self._run(self._revert, f"undo “{self.text()}”")
 
     def _run(self, step: Callable[[], None], what: str) -> None:
+        """Do `step`; if it fails, say "Could not <what>: why" and drop the command."""
         if self.isObsolete():
             return
         try:
             step()
-        except ReadinglistError as exc:  # the paper was deleted meanwhile, a locked disk
-            self.error = f"Could not {what}“{self.text()}”: {exc}"
+        except (ReadinglistError, OSError, sqlite3.Error) as exc:  # deleted meanwhile, disk
+            self.error = f"Could not {what}: {exc}"
             self.setObsolete(True)
             if self.on_error is not None:
                 self.on_error(self.error)

@@ -26,6 +26,7 @@ from ..domain import EntryProblem, ImportFailed, PaperRecord
 from ..textutil import extract_links, normalize_arxiv_id, normalize_doi
 from .base import ParseResult
 from .ris import (
+    attach_file,
     classify_location,
     display_name,
     find_arxiv_id,
@@ -295,12 +296,7 @@ def _files(record: PaperRecord, value: str, line: int, source: str,
             if where != record.url and where not in record.links:
                 record.links.append(where)
         elif kind == "file":
-            if Path(where).is_file():
-                record.files.append(where)
-            else:
-                result.warnings.append(EntryProblem(
-                    source, line, f"attached file not found, not attached: {where}"
-                ))
+            attach_file(record, where, result, source, line)
         else:
             result.warnings.append(EntryProblem(
                 source, line, f"attached file cannot be located, not attached: {where}"

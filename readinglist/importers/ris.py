@@ -376,12 +376,7 @@ def _locations(record: PaperRecord, values: list[str], line: int, source: str,
         if kind == "web":
             web.append(where)
         elif kind == "file":
-            if Path(where).is_file():
-                record.files.append(where)
-            else:
-                result.warnings.append(EntryProblem(
-                    source, line, f"attached file not found, not attached: {where}"
-                ))
+            attach_file(record, where, result, source, line)
         elif kind == "unresolved":
             result.warnings.append(EntryProblem(
                 source, line, f"attached file cannot be located, not attached: {where}"
@@ -489,3 +484,13 @@ def classify_location(value: str, base_dir: Path | None = None) -> tuple[str, st
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def attach_file(record: PaperRecord, where: str, result: ParseResult, source: str,
+                line: int | None) -> None:
+    """Attach a local file named by an entry, or warn that it is not there."""
+    if Path(where).is_file():
+        record.files.append(where)
+    else:
+        result.warnings.append(EntryProblem(
+            source, line, f"attached file not found, not attached: {where}"))
