@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         for column, width in (
             (COL_AUTHORS, 120),
             (COL_YEAR, 44),
-            (COL_STATUS, 74),
+            (COL_STATUS, 86),
             (COL_PRIORITY, 64),
             (COL_RATING, 70),
             (COL_TAGS, 90),
