@@ -337,3 +337,16 @@ def test_detail_pane_shows_when_a_paper_was_started_and_finished(qtbot, window):
     text = window.detail.timeline.text()
     assert "started" in text and "finished" in text
     assert "Reading" in window.detail.timeline.toolTip()
+
+
+def test_a_hit_in_a_highlight_says_so_in_its_snippet(qtbot, window):
+    window.library.add_annotation(MODEL_SOUPS, 0, 16, "green", "zanzibarian remark")
+    window.library.wait_for_index()
+    search(qtbot, window, "zanzibarian")
+    assert window.model.ids == [MODEL_SOUPS]
+    segments = window.model.data(window.model.index(0, COL_TITLE), SnippetRole)
+    assert segments[0].text == "In your highlights: "
+    assert any(s.hit and s.text.lower() == "zanzibarian" for s in segments)
+    search(qtbot, window, "soups")  # a match in the abstract needs no label
+    first = window.model.data(window.model.index(0, COL_TITLE), SnippetRole)
+    assert not first[0].text.startswith("In your")

@@ -27,10 +27,17 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from ..domain import Priority, ReadinglistError, SearchHit, Status
+from ..domain import Priority, ReadinglistError, SearchHit, Segment, Status
 from ..service import Library, TableRow
 from .plain_text import tooltip
 from .title_delegate import SnippetRole
+
+# Shown before a snippet that does not come from the abstract.
+SNIPPET_LABELS = {
+    "annotation": "In your highlights: ",
+    "note": "In your note: ",
+    "fulltext": "In the PDF: ",
+}
 
 PAGE = 256
 SNIPPET_PAGE = 40  # snippets cost more than rows: fetch fewer at a time
@@ -236,7 +243,11 @@ class PaperTableModel(QAbstractTableModel):
         paper_id = self._ids[index.row()]
         if role == SnippetRole:
             hit = self._snippet_hit(index.row(), paper_id)
-            return hit.snippet if hit and index.column() == COL_TITLE else None
+            if not hit or index.column() != COL_TITLE or not hit.snippet:
+                return None
+            # Say where a match outside the abstract comes from: a highlight, the note...
+            label = SNIPPET_LABELS.get(hit.snippet_field)
+            return (Segment(label), *hit.snippet) if label else hit.snippet
         if role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ToolTipRole,
