@@ -17,6 +17,7 @@ from readinglist.gui.paper_table_model import (
     COL_TITLE,
     PaperTableModel,
 )
+from readinglist.gui.sidebar import FilterRole
 from readinglist.gui.title_delegate import SnippetRole
 
 MODEL_SOUPS = 28  # id of "Model soups: ..." in the seed page
@@ -48,6 +49,13 @@ def search(qtbot, win: MainWindow, text: str) -> None:
         win.searchFinished, timeout=5000, check_params_cb=lambda query: query == text
     ):
         qtbot.keyClicks(win.search_box, text)
+
+
+def sidebar_offers(win: MainWindow, flt: tuple[str, str | None]) -> bool:
+    tree = win.sidebar
+    items = [tree.topLevelItem(i).child(j) for i in range(tree.topLevelItemCount())
+             for j in range(tree.topLevelItem(i).childCount())]
+    return any(item.data(0, FilterRole) == flt for item in items)
 
 
 def select_paper(win: MainWindow, paper_id: int) -> None:
@@ -125,7 +133,9 @@ def test_tags_typed_in_the_detail_pane_are_saved_and_searchable(qtbot, window, s
     assert window.model.data(window.model.index(row, COL_TAGS)) == "ensembles, LLM"
     assert seeded_library.wait_for_index()
     assert seeded_library.search("tag:llm").ids == [MODEL_SOUPS]
-    # The sidebar now offers the tag, and choosing it filters the list.
+    # The sidebar now offers the tag (recounted once edits pause), and choosing it
+    # filters the list.
+    qtbot.waitUntil(lambda: sidebar_offers(window, ("tag", "LLM")), timeout=3000)
     window.sidebar.select(("tag", "LLM"))
     assert window.model.ids == [MODEL_SOUPS]
 

@@ -8,7 +8,7 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -34,6 +34,8 @@ from .note_editor import NoteEditor
 from .plain_text import tooltip
 from .tasks import TaskRunner
 
+SIMILAR_DELAY_MS = 250  # similar papers are looked up once selection stops moving
+
 
 def _section_label(text: str) -> QLabel:
     label = QLabel(text)
@@ -55,6 +57,9 @@ class DetailPane(QStackedWidget):
         self.library = library
         self.runner = runner
         self.paper: Paper | None = None
+        self._similar_for: int | None = None
+        self._similar_timer = QTimer(self, singleShot=True, interval=SIMILAR_DELAY_MS)
+        self._similar_timer.timeout.connect(self._load_similar)
         self._loading = False
 
         self.empty = QLabel("Select a paper to see its abstract, status, tags and note.")
@@ -251,14 +256,25 @@ class DetailPane(QStackedWidget):
         finally:
             self._loading = False
         self.setCurrentIndex(1)
-        self._load_similar(paper.id)
+        if self.paper_id_similar != paper.id:
+            self.similar.clear()
+            self.similar.addItem("Looking for similar papers…")
+            self._similar_timer.start()  # after a pause: j j j j asks once, not four times
 
-    def _load_similar(self, paper_id: int) -> None:
-        """Fill "Similar papers" (off the GUI thread when a runner is given)."""
-        self.similar.clear()
-        self.similar.addItem("Looking for similar papers…")
+    @property
+    def paper_id_similar(self) -> int | None:
+        """The paper whose similar papers the list shows (None while looking)."""
+        return self._similar_for
+
+    def _load_similar(self) -> None:
+        """Fill "Similar papers" for the shown paper (off the GUI thread with a runner)."""
+        if self.paper is None:
+            return
+        paper_id = self.paper.id
 
         def work() -> list[tuple[int, str]]:
+            if self.paper is None or self.paper.id != paper_id:
+                return []  # moved on while this waited in the pool: skip the search
             hits = self.library.more_like_this(paper_id, limit=6)
             papers = self.library.get_many([h.paper_id for h in hits])
             return [(p.id, p.title) for p in papers]
@@ -266,6 +282,7 @@ class DetailPane(QStackedWidget):
         def show(found: list[tuple[int, str]]) -> None:
             if self.paper is None or self.paper.id != paper_id:
                 return  # another paper is shown by now
+            self._similar_for = paper_id
             self.similar.clear()
             for other_id, title in found:
                 item = QListWidgetItem(title)

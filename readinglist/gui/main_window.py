@@ -84,6 +84,7 @@ from .undo_commands import (
 )
 
 SEARCH_DELAY_MS = 150
+SIDEBAR_DELAY_MS = 200  # counts are redone once edits pause
 SEARCH_HELP = (
     'Words must all match. Try: lora*  ·  "model soups"  ·  title:diffusion  ·  '
     "author:smith  ·  tag:llm  ·  status:reading  ·  year:2024  ·  a OR b  ·  -word"
@@ -123,6 +124,11 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.triage = TriageController(self)
         self._build_actions()
+        self._sidebar_timer = QTimer(self, singleShot=True, interval=SIDEBAR_DELAY_MS)
+        self._sidebar_timer.timeout.connect(self._recount)
+        self._detail_refresh: int | None = None
+        self._detail_timer = QTimer(self, singleShot=True, interval=0)
+        self._detail_timer.timeout.connect(self._refresh_detail_if_still_shown)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.run_search)
         self._index_poll = QTimer(self, interval=700)
@@ -521,13 +527,18 @@ class MainWindow(QMainWindow):
 
     def select_row(self, row: int) -> None:
         index = self.model.index(row, COL_TITLE)
-        self.table.selectionModel().setCurrentIndex(
+        selection = self.table.selectionModel()
+        unchanged = selection.currentIndex() == index
+        selection.setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.table.scrollTo(index)
-        self._show_detail(self.model.paper_id(row))
+        if unchanged:
+            # No currentChanged signal (the row's paper may still be new, after a reload);
+            # otherwise _row_changed has shown the paper already.
+            self._show_detail(self.model.paper_id(row))
 
     def current_paper_id(self) -> int | None:
         index = self.table.selectionModel().currentIndex()
@@ -553,7 +564,7 @@ class MainWindow(QMainWindow):
     def _paper_edited(self, paper_id: int) -> None:
         self.model.refresh_papers([paper_id])
         if not self._query:
-            self._refresh_sidebar()
+            self._sidebar_timer.start()  # one recount for a burst of edits (autosave, keys)
         self._update_index_label()
 
     def _index_changed(self, paper_ids: list[int]) -> None:
@@ -686,9 +697,22 @@ class MainWindow(QMainWindow):
             return
         self.model.refresh_papers([paper_id])
         if not self._query:
-            self._refresh_sidebar()
+            self._sidebar_timer.start()
         self._update_index_label()
         if self.detail.paper is not None and self.detail.paper.id == paper_id:
+            # Once control returns to the event loop: a triage key moves on to the next
+            # paper first, and then this paper needs no redrawing.
+            self._detail_refresh = paper_id
+            self._detail_timer.start()
+
+    def _recount(self) -> None:
+        if not self._closed and not self._query:  # a search shows its own facets
+            self._refresh_sidebar()
+
+    def _refresh_detail_if_still_shown(self) -> None:
+        paper_id, self._detail_refresh = self._detail_refresh, None
+        if paper_id is not None and self.detail.paper is not None and (
+                self.detail.paper.id == paper_id):
             self._show_detail(paper_id, reload=True)  # its status buttons, timeline
 
     def _command_failed(self, message: str) -> None:
@@ -968,6 +992,8 @@ class MainWindow(QMainWindow):
         self.transfer.closed = True
         self._index_poll.stop()
         self._search_timer.stop()
+        self._sidebar_timer.stop()
+        self._detail_timer.stop()
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/splitter", self.splitter.saveState())

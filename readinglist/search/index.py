@@ -110,7 +110,12 @@ class SearchIndex:
                 self._ix = None
 
     def doc_count(self) -> int:
-        return self._ix.doc_count() if self._ix is not None else 0
+        """Documents in the index as of the last commit (from the open searcher, which
+        every commit refreshes: opening a fresh reader per call costs ~20 ms)."""
+        if self._ix is None:
+            return 0
+        with self._search_lock:
+            return self._get_searcher().doc_count()
 
     # -- writing ----------------------------------------------------------------------
 
