@@ -344,6 +344,7 @@ def test_detail_pane_shows_when_a_paper_was_started_and_finished(qtbot, window):
     assert "started" not in window.detail.timeline.text()
     qtbot.mouseClick(window.detail.status_buttons[Status.READING], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(window.detail.status_buttons[Status.READ], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "finished" in window.detail.timeline.text(), timeout=2000)
     text = window.detail.timeline.text()
     assert "started" in text and "finished" in text
     assert "Reading" in window.detail.timeline.toolTip()
@@ -372,3 +373,18 @@ def test_the_qt_binding_does_not_drop_references_to_none(qtbot, window):
     for paper_id in list(range(1, 69)) * 2:
         select_paper(window, paper_id)
     assert sys.getrefcount(None) >= before - 50
+
+
+def test_status_and_rating_clicks_in_the_detail_pane_can_be_undone(qtbot, window,
+                                                                  seeded_library):
+    select_paper(window, MODEL_SOUPS)
+    qtbot.mouseClick(window.detail.status_buttons[Status.READ], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.detail.star_buttons[3], Qt.MouseButton.LeftButton)  # 4 stars
+    paper = seeded_library.get(MODEL_SOUPS)
+    assert (paper.status, paper.rating) == (Status.READ, 4)
+    window.undo_stack.undo()
+    assert seeded_library.get(MODEL_SOUPS).rating is None
+    window.undo_stack.undo()
+    assert seeded_library.get(MODEL_SOUPS).status is Status.UNREAD
+    qtbot.waitUntil(lambda: window.detail.status_buttons[Status.UNREAD].isChecked(),
+                    timeout=2000)

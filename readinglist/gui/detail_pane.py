@@ -5,7 +5,7 @@ a short pause in typing, and always before another paper is shown)."""
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
@@ -58,6 +58,10 @@ class DetailPane(QStackedWidget):
         self.runner = runner
         self.paper: Paper | None = None
         self._similar_for: int | None = None
+        # Set by the window so that status and rating clicks become undoable commands;
+        # without one (the pane on its own) they are saved directly.
+        self.status_handler: Callable[[int, Status], object] | None = None
+        self.rating_handler: Callable[[int, int | None], object] | None = None
         self._similar_timer = QTimer(self, singleShot=True, interval=SIMILAR_DELAY_MS)
         self._similar_timer.timeout.connect(self._load_similar)
         self._loading = False
@@ -361,9 +365,11 @@ class DetailPane(QStackedWidget):
         if self.paper is None or self._loading:
             return
         status = next(s for s, b in self.status_buttons.items() if b is button)
-        if status != self.paper.status and self._save(
-            lambda pid: self.library.set_status(pid, status)
-        ):
+        if status == self.paper.status:
+            return
+        if self.status_handler is not None:  # the window: an undoable step
+            self.status_handler(self.paper.id, status)
+        elif self._save(lambda pid: self.library.set_status(pid, status)):
             self._show_timeline(self.paper.id)
 
     def _show_rating(self, rating: int | None) -> None:
@@ -377,7 +383,9 @@ class DetailPane(QStackedWidget):
         if self.paper is None or self._loading:
             return
         rating = None if self.paper.rating == stars else stars  # the same star again clears
-        if self._save(lambda pid: self.library.set_rating(pid, rating)):
+        if self.rating_handler is not None:
+            self.rating_handler(self.paper.id, rating)
+        elif self._save(lambda pid: self.library.set_rating(pid, rating)):
             self._show_rating(rating)
 
     def _priority_chosen(self, index: int) -> None:

@@ -228,6 +228,9 @@ class MainWindow(QMainWindow):
 
         self.detail = DetailPane(self.library, self.runner)
         self.detail.abstract.set_undo_stack(self.undo_stack)  # highlights undo with Ctrl+Z
+        # Status and rating clicks in the pane are undoable steps too, like triage keys.
+        self.detail.status_handler = self.change_status
+        self.detail.rating_handler = self.change_rating
         self.detail.openPaper.connect(self.open_paper)
         self.detail.paperChanged.connect(self._paper_edited)
         self.detail.errorOccurred.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
@@ -670,7 +673,22 @@ class MainWindow(QMainWindow):
 
     def set_status(self, status: Status) -> bool:
         """Give the current paper a status, as an undoable step. False if nothing changed."""
-        paper = self.current_paper()
+        return self._push_status(self.current_paper(), status)
+
+    def change_status(self, paper_id: int, status: Status) -> bool:
+        """The detail pane's status buttons: the same undoable step, for its paper."""
+        return self._push_status(self._paper_or_none(paper_id), status)
+
+    def change_rating(self, paper_id: int, rating: int | None) -> bool:
+        return self._push_rating(self._paper_or_none(paper_id), rating)
+
+    def _paper_or_none(self, paper_id: int) -> Paper | None:
+        try:
+            return self.library.get(paper_id)
+        except PaperNotFound:
+            return None
+
+    def _push_status(self, paper: Paper | None, status: Status) -> bool:
         if paper is None or paper.status is status:
             return False
         self.undo_stack.push(StatusCommand(self.library, paper, status,
@@ -682,7 +700,9 @@ class MainWindow(QMainWindow):
 
     def set_rating(self, rating: int | None) -> bool:
         """Rate the current paper (None clears), as an undoable step."""
-        paper = self.current_paper()
+        return self._push_rating(self.current_paper(), rating)
+
+    def _push_rating(self, paper: Paper | None, rating: int | None) -> bool:
         if paper is None or paper.rating == rating:
             return False
         self.undo_stack.push(RatingCommand(self.library, paper, rating,
