@@ -490,8 +490,13 @@ class Library(TransferMixin):
     def reading_dates(self, paper_id: int, now: datetime | None = None) -> ReadingDates:
         """When a paper was added, first started, finished (read or skimmed, if it is so
         now) and last queued, and how long it spent in the queue, from its history."""
-        paper = self.get(paper_id)
-        return derive_dates(paper, self.history(paper_id), now or utc_now())
+        return self.timeline(self.get(paper_id), now)[0]
+
+    def timeline(self, paper: Paper, now: datetime | None = None
+                 ) -> tuple[ReadingDates, list[StatusChange]]:
+        """A paper's dates and its status changes, from one read of its history."""
+        changes = self.history(paper.id)
+        return derive_dates(paper, changes, now or utc_now()), changes
 
     def statistics(self, now: datetime | None = None) -> ReadingStats:
         """Reading statistics as of `now` (default: now); see readinglist.statistics."""

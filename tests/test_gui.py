@@ -388,3 +388,12 @@ def test_status_and_rating_clicks_in_the_detail_pane_can_be_undone(qtbot, window
     assert seeded_library.get(MODEL_SOUPS).status is Status.UNREAD
     qtbot.waitUntil(lambda: window.detail.status_buttons[Status.UNREAD].isChecked(),
                     timeout=2000)
+
+
+def test_the_tag_field_completes_from_the_library_tags(qtbot, window, seeded_library):
+    seeded_library.change_tags(3, add=["ensembles"])
+    select_paper(window, MODEL_SOUPS)
+    window.detail.tags_edit.setFocus()
+    qtbot.waitUntil(window.detail.tags_edit.hasFocus, timeout=2000)
+    completer = window.detail.tags_edit.completer()
+    assert "ensembles" in completer.model().stringList()

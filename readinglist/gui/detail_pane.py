@@ -8,7 +8,7 @@ import html
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -165,6 +165,7 @@ class DetailPane(QStackedWidget):
         self._completer = QCompleter([], self)
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.tags_edit.setCompleter(self._completer)
+        self.tags_edit.installEventFilter(self)  # the completer's tags are read on focus
         self.tags_edit.editingFinished.connect(self.save_tags)
         tag_row.addWidget(self.tags_edit, 1)
         layout.addLayout(tag_row)
@@ -253,7 +254,6 @@ class DetailPane(QStackedWidget):
             self.priority_box.setCurrentIndex(self.priority_box.findData(paper.priority.value))
             self._show_timeline(paper.id)
             self.tags_edit.setText(", ".join(paper.tags))
-            self._completer.model().setStringList(sorted(self.library.tag_counts()))  # type: ignore[attr-defined]
             self.abstract.set_paper(paper)
             self.set_highlights(highlights)
             self.note_editor.set_paper(paper)
@@ -336,7 +336,9 @@ class DetailPane(QStackedWidget):
     def _show_timeline(self, paper_id: int) -> None:
         """Added / queued / started / finished and the time spent in the queue, with
         every status change in the tooltip."""
-        dates = self.library.reading_dates(paper_id)
+        paper = self.paper if self.paper is not None and self.paper.id == paper_id else (
+            self.library.get(paper_id))
+        dates, changes = self.library.timeline(paper)
         parts = [f"{label} {when:%Y-%m-%d}" for label, when in
                  (("Added", dates.added), ("queued", dates.queued),
                   ("started", dates.started), ("finished", dates.finished)) if when]
@@ -349,7 +351,7 @@ class DetailPane(QStackedWidget):
             parts.insert(0, f"#{position} in the queue")
         self.timeline.setText(" · ".join(parts))
         self.timeline.setToolTip(tooltip("\n".join(
-            f"{c.at:%Y-%m-%d %H:%M}  {c.status.label}" for c in self.library.history(paper_id))))
+            f"{c.at:%Y-%m-%d %H:%M}  {c.status.label}" for c in changes)))
 
     def set_highlights(self, spans: Sequence[tuple[int, int]]) -> None:
         """Mark character ranges of the abstract (search matches) without touching its text."""
@@ -371,6 +373,13 @@ class DetailPane(QStackedWidget):
             self.status_handler(self.paper.id, status)
         elif self._save(lambda pid: self.library.set_status(pid, status)):
             self._show_timeline(self.paper.id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tags_edit and event.type() == QEvent.Type.FocusIn:
+            # The library's tags, fresh when the user starts typing (not on every switch).
+            self._completer.model().setStringList(  # type: ignore[attr-defined]
+                sorted(self.library.tag_counts()))
+        return super().eventFilter(watched, event)
 
     def _show_rating(self, rating: int | None) -> None:
         for n, star in enumerate(self.star_buttons, start=1):
