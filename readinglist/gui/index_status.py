@@ -1,0 +1,114 @@
+"""The search index as the main window shows it: a status-bar label with its state, and
+rebuilding it in the background (the list keeps working, only the search box waits).
+
+The library tells its listeners from the indexing thread that the index took in edits;
+a bridge signal carries that to the GUI thread, where the shown search may run again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMessageBox
+
+from .plain_text import message_box
+from .search_controller import SEARCH_PLACEHOLDER
+from .tasks import Task
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+POLL_MS = 700  # how often the label looks again while the index catches up
+
+
+class IndexBridge(QObject):
+    """Carries 'the index changed' from the indexing thread to the GUI thread."""
+
+    changed = Signal(list)
+
+
+class IndexStatus(QObject):
+    """The index state in `label`, the rebuild job, and the library's index listener."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.library = window.library
+        self.label = QLabel()
+        self._task: Task | None = None
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self.update_label)
+        self._bridge = IndexBridge(self)
+        self._bridge.changed.connect(self._changed)
+        self._listener = self._bridge.changed.emit
+
+    def listen(self) -> None:
+        """Start hearing about index changes (once the window is built: a change may be
+        reported on this thread, straight away)."""
+        self.library.add_index_listener(self._listener)
+
+    def stop(self) -> None:
+        """The window closes: no more listening, polling, or building."""
+        self.library.remove_index_listener(self._listener)
+        self._poll.stop()
+        if self._task is not None:
+            self._task.cancel()
+
+    def build(self) -> None:
+        """(Re)build the search index in the background; the list keeps working."""
+        if self._task is not None:
+            return
+        window = self._window
+        window.search_box.setEnabled(False)
+        window.reindex_action.setEnabled(False)
+        window.search_box.setPlaceholderText("Building the search index…")
+
+        def progress(done: int, total: int) -> None:
+            percent = int(100 * done / total) if total else 100
+            window.search_box.setPlaceholderText(f"Building the search index… {percent}%")
+            self.label.setText(f"Indexing {done}/{total}")
+
+        self._task = window.runner.run(
+            lambda p, c: self.library.reindex(p, c),
+            on_success=lambda _ok: self._built(),
+            on_failure=lambda msg: self._built(msg),
+            on_progress=progress,
+            with_progress=True,
+        )
+
+    def _built(self, error: str | None = None) -> None:
+        self._task = None
+        window = self._window
+        if window.closed:
+            return
+        window.search_box.setEnabled(True)
+        window.reindex_action.setEnabled(True)
+        window.search_box.setPlaceholderText(SEARCH_PLACEHOLDER)
+        if error:
+            message_box(window, QMessageBox.Icon.Warning, "Search index",
+                        f"The search index could not be built: {error}").open()
+        self.update_label()
+        if window.search.query:
+            window.search.run()
+
+    def _changed(self, _paper_ids: list[int]) -> None:
+        """The index caught up with edits: a shown search may now find other papers."""
+        if self._window.closed:
+            return
+        self.update_label()
+        self._window.search.index_changed()
+
+    def update_label(self) -> None:
+        """Show the index state; while it is catching up, look again shortly."""
+        if self._window.closed or self.library.closed:
+            # A task or index signal queued before closing must not restart the timer.
+            self._poll.stop()
+            return
+        state = self.library.index_state()
+        self.label.setText(state.message)
+        busy = not state.ready or state.pending > 0
+        if busy and not self._poll.isActive():
+            self._poll.start()
+        elif not busy:
+            self._poll.stop()
