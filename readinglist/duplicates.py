@@ -40,15 +40,21 @@ class DuplicatePair:
     score: float  # 1.0 for identical identifiers or titles
 
 
+def same_first_author(a: Sequence[str], b: Sequence[str]) -> bool:
+    """True when both first authors share a family name, or either list is empty (a
+    record without authors, like a Daily Papers entry, is matched on its title alone)."""
+    if not a or not b:
+        return True
+    return title_key(family_name(a[0])) == title_key(family_name(b[0]))
+
+
 def _conflict(a: DuplicateRow, b: DuplicateRow) -> bool:
     """Different DOIs or arXiv ids, or different first authors: two works."""
     if a.doi and b.doi and a.doi != b.doi:
         return True
     if a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id:
         return True
-    if a.authors and b.authors:
-        return title_key(family_name(a.authors[0])) != title_key(family_name(b.authors[0]))
-    return False
+    return not same_first_author(a.authors, b.authors)
 
 
 def find_pairs(

@@ -260,15 +260,10 @@ class DetailPane(QStackedWidget):
         finally:
             self._loading = False
         self.setCurrentIndex(1)
-        if self.paper_id_similar != paper.id:
+        if self._similar_for != paper.id:  # the list shows another paper's
             self.similar.clear()
             self.similar.addItem("Looking for similar papers…")
             self._similar_timer.start()  # after a pause: j j j j asks once, not four times
-
-    @property
-    def paper_id_similar(self) -> int | None:
-        """The paper whose similar papers the list shows (None while looking)."""
-        return self._similar_for
 
     def _load_similar(self) -> None:
         """Fill "Similar papers" for the shown paper (off the GUI thread with a runner)."""

@@ -139,10 +139,6 @@ class PaperTableModel(QAbstractTableModel):
         self._read_queue_places()
         self.endResetModel()
 
-    @property
-    def queue_mode(self) -> bool:
-        return self._queue_mode
-
     def _read_queue_places(self) -> None:
         self._queue_place = (
             {paper_id: n for n, paper_id in enumerate(self.library.queue_ids(), start=1)}

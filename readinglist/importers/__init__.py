@@ -35,16 +35,6 @@ TEXT_FORMATS: tuple[ModuleType, ...] = (
     readinglist_json, csljson, bibtex, ris, csv_table, identifiers, daily_papers,
 )
 FORMATS: tuple[str, ...] = (*(m.FORMAT for m in TEXT_FORMATS), pdf.FORMAT)
-FORMAT_NAMES = {
-    "bibtex": "BibTeX / BibLaTeX",
-    "ris": "RIS (Zotero, Mendeley, EndNote)",
-    "csljson": "CSL-JSON (Zotero, citeproc)",
-    "json": "Readinglist JSON",
-    "csv": "CSV with a header row",
-    "pdf": "PDF files or folders of PDFs",
-    "ids": "arXiv ids, arXiv URLs and DOIs, one per line",
-    "dailypapers": "Hugging Face Daily Papers page (text)",
-}
 # The file dialog's filter list and drag-and-drop accept these.
 EXTENSIONS: tuple[str, ...] = tuple(
     sorted({ext for m in (*TEXT_FORMATS, pdf) for ext in getattr(m, "EXTENSIONS", ())}
@@ -62,11 +52,6 @@ def _read_bytes(path: Path) -> bytes:
         raise ImportFailed(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from None
-
-
-def read_text(path: Path, encoding: str | None = None) -> str:
-    """The file's text; ImportFailed with a clear reason if it cannot be decoded."""
-    return decode(_read_bytes(path), str(path), encoding)[0]
 
 
 def detect_format(path: Path, text: str) -> str:

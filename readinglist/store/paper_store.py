@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..citation_keys import base_key, clean_key, family_name, unique_key
+from ..citation_keys import base_key, clean_key, unique_key
 from ..domain import (
     Annotation,
     Attachment,
@@ -30,6 +30,7 @@ from ..domain import (
     Status,
     check_rating,
 )
+from ..duplicates import same_first_author
 from ..textutil import title_key
 from .schema import MIGRATION_NAMES, SCHEMA_VERSION, migrations
 
@@ -748,14 +749,6 @@ def _annotation_from_row(row: dict[str, Any]) -> Annotation:
         created=datetime.fromisoformat(row["created"]),
         modified=datetime.fromisoformat(row["modified"]),
     )
-
-
-def same_first_author(a: Sequence[str], b: Sequence[str]) -> bool:
-    """True when both first authors share a family name, or either list is empty (a
-    record without authors, like a Daily Papers entry, is matched on its title alone)."""
-    if not a or not b:
-        return True
-    return title_key(family_name(a[0])) == title_key(family_name(b[0]))
 
 
 def _paper_from_row(
