@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from readinglist.domain import ImportFailed, PaperRecord
-from readinglist.importers import bibtex, encoding
+from readinglist.importers import bibtex, encoding, latex_text
 from readinglist.importers.base import ParseResult
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import" / "bibtex"
@@ -341,8 +341,8 @@ def test_latex_to_unicode(latex, text):
 )
 def test_accent_shortcut_agrees_with_pylatexenc(latex):
     # Accent-only values skip pylatexenc for speed; they must read exactly the same.
-    assert bibtex._latex_to_text(latex) == bibtex._decode_latex(latex)
-    assert "\\" not in bibtex._latex_to_text(latex)
+    assert latex_text.latex_to_text(latex) == latex_text.decode_latex(latex)
+    assert "\\" not in latex_text.latex_to_text(latex)
 
 
 def test_malformed_latex_degrades_instead_of_failing():

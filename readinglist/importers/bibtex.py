@@ -11,10 +11,8 @@ mapping to PaperRecord fields. Every field not mapped to one is kept in ``extra`
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,13 +29,12 @@ from bibtexparser.model import (
     ParsingFailedBlock,
     String,
 )
-from pylatexenc import latexwalker, macrospec
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from ..bibliography import venue_field
 from ..domain import EntryProblem, ImportFailed, PaperRecord
 from ..textutil import extract_links, normalize_arxiv_id, normalize_doi
 from .base import ParseResult
+from .latex_text import paragraphs, to_text
 
 # bibtexparser logs each broken block and pylatexenc each odd macro; both reach the user
 # as EntryProblems instead, so keep them off stderr when the app configured no logging.
@@ -96,27 +93,6 @@ _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(v\d+)?|[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)
 _DOI_URL = re.compile(r"^https?://(dx\.)?doi\.org/", re.IGNORECASE)
 _FAILED_KEY = re.compile(r"@\s*([\w-]*)\s*[{(]\s*([^\s,={}()]*)")
 _ESCAPED_CHAR = re.compile(r"\\([_%&#$~{}])")
-# In a .bib value "%" and "&" are plain characters, but LaTeX reads them as a comment
-# start (dropping the rest of the line) and an alignment tab.
-_LATEX_SPECIAL = re.compile(r"(?<!\\)([%&])")
-_LATEX_MACRO = re.compile(r"\\([A-Za-z]+|.)\s*")
-# Accent commands and letters for _latex_to_text's shortcut: {\"o}, \"{o}, \'e, \c{c},
-# \v C, \'{\i}; then \ss, \o, \& and friends.
-_COMBINING = {
-    '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303",
-    "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
-    "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331",
-}  # fmt: skip
-_ACCENT_BASE = r"\\[ij](?![A-Za-z])|[A-Za-z]"
-_ACCENTED = re.compile(
-    r"\\(?:([\"'`^~=.])|([uvHckrdb])(?=[\s{])\s*)"
-    rf"(?:\{{\s*({_ACCENT_BASE})\s*\}}|({_ACCENT_BASE}))"
-)
-_SYMBOLS = {
-    "ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å",
-    "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "&": "&", "%": "%", "_": "_", "#": "#",
-}  # fmt: skip
-_SYMBOL = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|[oOlLij])(?![A-Za-z])(?:\{\}|[ \t]*)|\\([&%_#])")
 _BRACES_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
 _BARE_WORD = re.compile(r'[^\s#{}"]+')
 _JABREF_FILE_DIRECTORY = re.compile(
@@ -416,7 +392,7 @@ def _record(
     fields = dict(entry.fields)
     fields.pop("crossref", None)  # inherited fields are copied in; the link is not needed
     fields.pop("xdata", None)
-    title = _text(fields.pop("title", ""))
+    title = to_text(fields.pop("title", ""))
     if not title:
         if not entry.is_parent:  # a bare crossref container is no paper, and no error
             result.problems.append(EntryProblem(
@@ -436,18 +412,18 @@ def _record(
     record.authors = _authors(fields.pop("author", ""))
     record.year = _year(fields, entry)
     for name in ("readinglist-venue", *_VENUE_FIELDS, venue_field(entry.entry_type)):
-        venue = _text(fields.get(name, ""))
+        venue = to_text(fields.get(name, ""))
         if venue and not venue.lower().startswith(("http://", "https://", "www.")):
             fields.pop(name)
             record.venue = venue
             break
-    record.abstract = _paragraphs(fields.pop("abstract", ""))
+    record.abstract = paragraphs(fields.pop("abstract", ""))
     record.links = extract_links(record.abstract)
     notes = [_prose(name, fields.pop(name, "")) for name in _NOTE_FIELDS]
     record.note = "\n\n".join(note for note in notes if note)
     record.tags = _tags(fields.pop("keywords", ""))
     for name in _STATUS_FIELDS:
-        status = _text(fields.get(name, "")).lower()
+        status = to_text(fields.get(name, "")).lower()
         if status:
             record.status = status
             del fields[name]
@@ -484,8 +460,8 @@ def _raw(value: str) -> str:
 
 def _prose(name: str, value: str) -> str:
     if name in _LINE_FIELDS:
-        return "\n".join(_text(line) for line in value.strip().split("\n")).strip()
-    return _paragraphs(value) if name in _PARAGRAPH_FIELDS else _text(value)
+        return "\n".join(to_text(line) for line in value.strip().split("\n")).strip()
+    return paragraphs(value) if name in _PARAGRAPH_FIELDS else to_text(value)
 
 
 def _year(fields: dict[str, str], entry: _Entry) -> int | None:
@@ -533,7 +509,7 @@ def _authors(value: str) -> list[str]:
         if name.strip().lower() == "others":
             continue
         parts = parse_single_name_into_parts(name, strict=False)
-        display = _text(parts.merge_first_name_first)
+        display = to_text(parts.merge_first_name_first)
         if display:
             names.append(display)
     return names
@@ -541,7 +517,7 @@ def _authors(value: str) -> list[str]:
 
 def _tags(value: str) -> list[str]:
     tags: dict[str, str] = {}
-    for tag in re.split(r"[,;]", _text(value)):
+    for tag in re.split(r"[,;]", to_text(value)):
         tag = tag.strip()
         if tag and tag.casefold() not in tags:
             tags[tag.casefold()] = tag
@@ -605,115 +581,9 @@ def _unescape_jabref(value: str) -> str:
     return re.sub(r"\\([\\:;])", r"\1", value)
 
 
-# --- LaTeX to text ----------------------------------------------------------------------
+# --- identifiers ---------------------------------------------------------------------
 
 
 def _unescape(value: str) -> str:
     """An identifier (DOI, URL) without LaTeX escapes: ``a\\_b`` -> ``a_b``."""
     return _ESCAPED_CHAR.sub(r"\1", "".join(value.split()))
-
-
-def _text(value: str) -> str:
-    """A one-line field as plain Unicode text."""
-    return " ".join(_latex_to_text(value).split())
-
-
-def _paragraphs(value: str) -> str:
-    """Like _text, but blank lines between paragraphs are kept."""
-    paragraphs = re.split(r"\n[ \t]*\n", value.strip())
-    return "\n\n".join(text for text in map(_text, paragraphs) if text)
-
-
-def _latex_to_text(value: str) -> str:
-    """Plain text of a LaTeX value. pylatexenc is thorough but takes about a millisecond
-    per value, so plain values, and values whose only LaTeX is accents (names, mostly),
-    take a shortcut that gives the same text (tests compare the two)."""
-    if "\\" in value:
-        value_without_accents = _ACCENTED.sub(_accented, value)
-        value_without_accents = _SYMBOL.sub(_symbol, value_without_accents)
-        if "\\" in value_without_accents or "$" in value:
-            return _decode_latex(value)
-        return _simple_latex(value_without_accents)
-    if "$" in value:
-        return _decode_latex(value)
-    return _simple_latex(value)
-
-
-def _accented(match: re.Match[str]) -> str:
-    mark = _COMBINING[match.group(1) or match.group(2)]
-    base = match.group(3) or match.group(4)
-    base = base[1] if base.startswith("\\") else base  # \"{\i}: the accent replaces the dot
-    return unicodedata.normalize("NFC", base + mark)
-
-
-def _symbol(match: re.Match[str]) -> str:
-    return _SYMBOLS[match.group(1) or match.group(2)]
-
-
-def _simple_latex(value: str) -> str:
-    return (
-        value.replace("{", "").replace("}", "").replace("~", " ")
-        .replace("---", "\u2014").replace("--", "\u2013")
-        .replace("``", "\u201c").replace("''", "\u201d")
-    )
-
-
-@functools.lru_cache(maxsize=4096)  # names and venues repeat across a file
-def _decode_latex(value: str) -> str:
-    try:
-        text = _decoder().latex_to_text(
-            _LATEX_SPECIAL.sub(r"\\\1", value),
-            latex_context=_walker_context(),
-            tolerant_parsing=True,
-        )
-    except Exception:  # pylatexenc gives up on some malformed input: degrade, never fail
-        text = _simple_latex(_LATEX_MACRO.sub(_escaped_symbol, value))
-    return text.replace("\u00a0", " ")
-
-
-def _escaped_symbol(match: re.Match[str]) -> str:
-    r"""``\&`` -> ``&``; a macro name (``\emph``) -> nothing."""
-    name = match.group(1)
-    return name if len(name) == 1 and not name.isalpha() else ""
-
-
-@functools.cache
-def _decoder() -> LatexNodes2Text:
-    context = get_default_latex_context_db()
-    context.add_context_category(
-        "readinglist-bibtex",
-        prepend=True,
-        macros=[
-            MacroTextSpec("url", simplify_repl="%s"),  # not "<url>"
-            MacroTextSpec("href", simplify_repl="%(2)s"),
-            *(MacroTextSpec(name, simplify_repl=name) for name in ("TeX", "LaTeX", "BibTeX")),
-            # Argument-taking macros pylatexenc would otherwise drop with their text.
-            *(MacroTextSpec(name, discard=False) for name in (
-                "mbox", "hbox", "texttt", "textsf", "textup", "textmd", "textnormal",
-                "textsuperscript", "textsubscript", "ensuremath", "NoCaseChange", "nocase",
-                "MakeUppercase", "MakeLowercase", "uppercase", "lowercase",
-            )),
-        ],
-    )
-    # Spaces after macros are eaten as LaTeX does ("Stra\\ss e"), but not in math, which
-    # would turn "$O(n \\log n)$" into "O(n logn)".
-    return LatexNodes2Text(
-        latex_context=context, math_mode="text", strict_latex_spaces="except-in-equations"
-    )
-
-
-@functools.cache
-def _walker_context() -> macrospec.LatexContextDb:
-    context = latexwalker.get_default_latex_context_db()
-    context.add_context_category(
-        "readinglist-bibtex",
-        prepend=True,
-        macros=[
-            macrospec.MacroSpec("href", "{{"),
-            *(macrospec.MacroSpec(name, "{") for name in (
-                "textsuperscript", "textsubscript", "NoCaseChange", "nocase",
-                "MakeUppercase", "MakeLowercase", "uppercase", "lowercase",
-            )),
-        ],
-    )
-    return context
