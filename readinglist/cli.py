@@ -6,16 +6,19 @@ Thin by design: parse arguments, call the Library, print text or --json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from . import importers
-from .domain import ImportReport, Paper, Priority, ReadinglistError, Status
+from .domain import ImportReport, Outcome, Paper, Priority, ReadinglistError, Status
 from .exporters import FORMATS as _EXPORTERS
-from .locations import ENV_LIBRARY, default_library_path, demo_library_path
+from .locations import ENV_LIBRARY, default_library_path, demo_library_path, sample_page_path
 from .service import Library
 from .statistics import format_text
 
@@ -62,6 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="link PDFs where they are instead of copying them into the library")
     p.add_argument("--no-fetch", action="store_true",
                    help="do not look identifiers up on arXiv or Crossref")
+    p.add_argument("--no-merge", action="store_true",
+                   help="add every entry as its own paper, even one the library has "
+                   "(possible duplicates are still listed)")
+    p.add_argument("--status", choices=[s.value for s in Status],
+                   help="status of the papers added (default: the file's, else unread, "
+                   "the Inbox); 'read' imports a bibliography as references")
+    p.add_argument("--tag", help="a tag for every paper of the import")
+    p.add_argument("--report", type=Path, metavar="FILE",
+                   help="write the whole report (every entry, its outcome, file and line) "
+                   "to FILE as JSON")
     p.add_argument("--sample", action="store_true", help="import the bundled Daily Papers sample")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
@@ -222,20 +235,26 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         raise ReadinglistError("name at least one FILE to import, or use --sample")
     reports: list[tuple[str, ImportReport]] = []
     if args.sample:
-        reports.append(("sample", library.import_sample(_progress("sample"))))
+        reports.append(("sample", library.import_files(
+            [sample_page_path()], "dailypapers", merge=not args.no_merge, status=args.status,
+            tag=args.tag, progress=_progress("sample"))))
     if args.files:
         # All files in one transaction: Ctrl+C (or an error) leaves the library as it was.
         report = library.import_files(
             args.files, args.fmt, encoding=args.encoding,
             attach="link" if args.link else "copy", fetch=not args.no_fetch,
+            merge=not args.no_merge, status=args.status, tag=args.tag,
             progress=_progress("importing"),
         )
         reports.append((", ".join(map(str, args.files)), report))
     if library.index_problem:  # after importing: one build covers the new papers too
         library.ensure_index(_progress("indexing"))
+    dumps = [{"files": name, "error": "; ".join(r.unreadable) or None, **r.to_dict()}
+             for name, r in reports]
+    if args.report:
+        _write_report(args.report, dumps)
     if args.json:
-        _dump([{"files": name, "error": "; ".join(r.unreadable) or None, **r.to_dict()}
-               for name, r in reports], out)
+        _dump(dumps, out)
     else:
         for name, report in reports:
             for message in report.unreadable:
@@ -244,16 +263,38 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 1 if any(r.unreadable for _, r in reports) else 0
 
 
+def _write_report(path: Path, dumps: list[dict[str, Any]]) -> None:
+    """The whole report as JSON, written to a new file beside `path` (created
+    exclusively, so nothing planted there is written through), then renamed."""
+    text = json.dumps(dumps, indent=2, ensure_ascii=False) + "\n"
+    try:
+        handle, part = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
+                                        dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            os.replace(part, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.remove(part)
+            raise
+    except OSError as exc:
+        raise ReadinglistError(f"cannot write the report to {path}: {exc.strerror}") from None
+
+
 def _print_report(name: str, report: ImportReport, out: TextIO) -> None:
+    """The summary, then what needs the user's eye: failures, warnings, possible
+    duplicates and merges (entries already present are only counted)."""
     print(f"{name}: {report.summary()}", file=out)
-    for paper_id, title, filled in report.merged:
-        print(f"  merged into #{paper_id} ({', '.join(filled)}): {title}", file=out)
-    for paper_id, title in report.duplicates:
-        print(f"  already present (#{paper_id}): {title}", file=out)
     for problem in report.failed:
         print(f"  failed: {problem}", file=out)
     for problem in report.warnings:
         print(f"  warning: {problem}", file=out)
+    for entry in report.entries:
+        if entry.outcome in (Outcome.POSSIBLE, Outcome.MERGED):
+            key = f"{entry.key} " if entry.key else ""
+            new = f"#{entry.paper_id} " if entry.outcome is Outcome.POSSIBLE else ""
+            print(f"  {entry.outcome}: {entry.where()}: {key}{new}{entry.detail}", file=out)
 
 
 def cmd_add(library: Library, args: argparse.Namespace, out: TextIO) -> int:

@@ -20,15 +20,19 @@ from pathlib import Path
 from .domain import (
     EntryProblem,
     ImportReport,
+    Outcome,
     Paper,
     PaperRecord,
     Priority,
     ReadinglistError,
+    ReportEntry,
     Status,
     check_rating,
 )
+from .identity import Judgement, Verdict, aliases_of, judge, recurring_title
 from .importers.base import ParseResult
 from .merging import plan_fill
+from .store import import_lookup
 from .store.paper_store import PaperStore, clean_tag
 from .store.snapshots import BadSnapshot, restore
 from .textutil import extract_links, normalize_arxiv_id, normalize_doi
@@ -78,16 +82,31 @@ def normalize(record: PaperRecord) -> None:
 
 
 class ImportRun:
-    """One import into one library. Not reusable."""
+    """One import into one library. Not reusable.
+
+    `merge`: records that are papers of the library (see identity.py) are merged into
+    them; False adds every entry as its own paper. `status` is given to papers added
+    without a status of their own; `tag` is added to every paper the entries became.
+    """
 
     def __init__(self, store: PaperStore, progress: Progress | None = None,
-                 cancelled: Cancelled | None = None) -> None:
+                 cancelled: Cancelled | None = None, *, merge: bool = True,
+                 status: str | None = None, tag: str | None = None) -> None:
         self.store = store
         self.progress = progress
         self.cancelled = cancelled
+        self.merge = merge
+        self.status = Status.parse(status).value if status else ""
+        self.tag = clean_tag(tag or "")
+        if tag and not self.tag:
+            raise ReadinglistError(f"not a usable tag: {tag!r}")
         self.report = ImportReport()
         self._copies: list[Path] = []  # files copied so far, removed if the import fails
         self._restored: set[int] = set()  # papers this run restored from Readinglist JSON
+        # Papers this run added or found: (file, citation key of the entry). Two keys of
+        # one file are two works unless an identifier says otherwise.
+        self._origin: dict[int, tuple[str, str]] = {}
+        self._aliases: dict[str, int] | None = None  # alias citation keys, loaded once
 
     def run(self, parsed: ParseResult) -> ImportReport:
         """Import everything parsed; on cancel the report says so and nothing changed."""
@@ -108,6 +127,9 @@ class ImportRun:
                     done += 1
                     self._tick(done, total)
                 self._check_cancel()
+                import_lookup.set_last_import(self.store, [
+                    (e.paper_id, e.outcome.value) for e in self.report.entries
+                    if e.paper_id is not None])
         except BaseException as exc:
             self.remove_copies()
             if isinstance(exc, ImportCancelled):
@@ -164,19 +186,65 @@ class ImportRun:
                 setattr(record, field_name, default)
 
     def _add_or_merge(self, record: PaperRecord) -> None:
-        existing_id = self.store.find_duplicate(record)
-        if existing_id is not None and existing_id in self._restored:
-            existing_id = None  # JSON restores are exact: a kept duplicate stays two papers
-        if existing_id is None:
-            paper_id = self.store.insert_paper(record)
-            self.attach(paper_id, record)
-            self.report.added.append((paper_id, record.title))
+        found = self._identify(record)
+        if self.merge and found and found[1].verdict is Verdict.MATCH:
+            self._merge(found[0], record, found[1])
             return
-        self._merge(existing_id, record)
+        if self.status and not record.status:
+            record.status = self.status
+        if self.tag:
+            record.tags = [*record.tags, self.tag]
+        paper_id = self.store.insert_paper(record)
+        self.attach(paper_id, record)
+        self.report.added.append((paper_id, record.title))
+        self._origin[paper_id] = (record.source, record.citation_key)
+        if found is None:
+            self._entry(Outcome.ADDED, record, paper_id)
+            return
+        other, judgement = found
+        reason = judgement.reason if judgement.verdict is Verdict.POSSIBLE else (
+            f"{judgement.reason} (not merged)")
+        self.report.possible.append((paper_id, other, reason))
+        self._entry(Outcome.POSSIBLE, record, paper_id,
+                    f"may be the same as #{other}: {reason}", other)
 
-    def _merge(self, existing_id: int, record: PaperRecord) -> None:
+    def _identify(self, record: PaperRecord) -> tuple[int, Judgement] | None:
+        """The paper `record` is (a match) or may be (a possible duplicate), if any."""
+        if self._aliases is None:
+            self._aliases = import_lookup.alias_map(self.store)
+        alias = self._aliases.get(record.citation_key) if record.citation_key else None
+        new = import_lookup.record_facts(record)
+        found = import_lookup.candidates(self.store, record, [alias] if alias is not None else [])
+        recurring = recurring_title(new, [old for _, old in found])
+        best: tuple[int, Judgement] | None = None
+        for paper_id, old in found:
+            if paper_id in self._restored:
+                continue  # JSON restores are exact: a kept duplicate stays two papers
+            origin = self._origin.get(paper_id)
+            same_file_other_key = bool(
+                origin and origin[0] == record.source and origin[1] and record.citation_key
+                and origin[1] != record.citation_key)
+            judgement = judge(new, old, same_file_other_key)
+            if judgement.verdict is Verdict.DIFFERENT or (
+                    recurring and judgement.verdict is Verdict.POSSIBLE):
+                continue
+            rank = (judgement.verdict is Verdict.MATCH, judgement.strength)
+            if best is None or rank > (best[1].verdict is Verdict.MATCH, best[1].strength):
+                best = (paper_id, judgement)
+        return best
+
+    def _entry(self, outcome: Outcome, record: PaperRecord, paper_id: int | None,
+               detail: str = "", other: int | None = None, title: str = "") -> None:
+        self.report.entries.append(ReportEntry(
+            outcome, record.source, record.line, record.citation_key or record.key, paper_id,
+            title or record.title, detail, other))
+
+    def _merge(self, existing_id: int, record: PaperRecord,
+               judgement: Judgement | None = None) -> None:
         existing = self.store.get_paper(existing_id)
         has_text = bool(self.store.fulltexts([existing_id]))
+        if self.tag:
+            record.tags = [*record.tags, self.tag]
         plan = plan_fill(existing, record, has_text)
         plan.files = [f for f in plan.files if not self._already_attached(existing, f)]
         for field_name in ("doi", "arxiv_id"):
@@ -189,8 +257,17 @@ class ImportRun:
                     record.source, record.line,
                     f"{record.key + ': ' if record.key else ''}matches paper #{existing_id} "
                     f"but its {field_name} {value} is paper #{other}'s; not filled in"))
+        alias = self._alias(existing, record)
+        if alias:
+            extra = dict(plan.fields.get("extra", existing.extra))
+            extra["ids"] = ", ".join([*sorted(aliases_of(extra)), alias])
+            plan.fields["extra"] = extra
+        self._origin.setdefault(existing_id, (record.source, record.citation_key))
+        why = judgement.reason if judgement else "the same paper"
         if not plan:
             self.report.duplicates.append((existing_id, existing.title))
+            self._entry(Outcome.PRESENT, record, existing_id, f"#{existing_id}: {why}",
+                        title=existing.title)
             return
         if plan.fields:
             self.store.update_fields(existing_id, plan.fields)
@@ -200,7 +277,29 @@ class ImportRun:
             self.store.set_fulltext(existing_id, plan.fulltext)
         if plan.files:
             self.attach(existing_id, record, plan.files)
-        self.report.merged.append((existing_id, existing.title, plan.filled()))
+        filled = plan.filled()
+        if alias:
+            filled = (*[f for f in filled if f != "extra"], f"alias key {alias}")
+        self.report.merged.append((existing_id, existing.title, filled))
+        self._entry(Outcome.MERGED, record, existing_id,
+                    f"into #{existing_id} ({why}): filled {', '.join(filled)}",
+                    title=existing.title)
+
+    def _alias(self, existing: Paper, record: PaperRecord) -> str:
+        """The record's citation key, to keep as an alias of the paper it was merged
+        into (biblatex ``ids``), or "" when it is the paper's own, already an alias, or
+        another paper's key."""
+        key = record.citation_key
+        if not key or key == existing.citation_key:
+            return ""
+        if key in aliases_of(existing.extra):
+            return ""
+        if self.store.citation_key_taken(key):
+            return ""
+        assert self._aliases is not None
+        if self._aliases.setdefault(key, existing.id) != existing.id:
+            return ""
+        return key
 
     def _import_snapshot(self, source: str, position: int, snap: dict) -> None:
         """A paper of Readinglist's own JSON: restored whole (history, highlights, ids
@@ -213,11 +312,11 @@ class ImportRun:
         except (ReadinglistError, TypeError, ValueError) as exc:
             self.report.failed.append(EntryProblem(source, None, f"{where}: {exc}"))
             return
-        existing_id = self.store.find_duplicate(record) if record.title else None
-        if existing_id is not None and existing_id not in self._restored:
+        found = self._identify(record) if record.title and self.merge else None
+        if found is not None and found[1].verdict is Verdict.MATCH:
             try:
                 with self.store.transaction():
-                    self._merge(existing_id, record)
+                    self._merge(found[0], record, found[1])
             except (ValueError, OSError, sqlite3.Error) as exc:
                 self.report.failed.append(EntryProblem(source, None, f"{where}: {exc}"))
             return
@@ -230,6 +329,9 @@ class ImportRun:
             return
         self._restored.add(paper_id)
         self.report.added.append((paper_id, record.title))
+        self.report.entries.append(ReportEntry(
+            Outcome.ADDED, source, None, record.citation_key, paper_id, record.title,
+            f"paper {position} of the file"))
 
     def attach(self, paper_id: int, record: PaperRecord, files: list[str] | None = None) -> None:
         for name in files if files is not None else record.files:

@@ -45,6 +45,7 @@ from .search.index import SearchIndex
 from .search.schema import field_text
 from .statistics import ReadingStats
 from .statistics import compute as compute_statistics
+from .store import import_lookup
 from .store.paper_store import SORT_KEYS, PaperStore, clean_tag, utc_now
 from .textutil import extract_links, normalize_arxiv_id, normalize_doi
 from .transfer import MergeUndo, TransferMixin
@@ -190,8 +191,14 @@ class Library(TransferMixin):
         sort: str = "added",
         descending: bool = False,
         year: int | None = None,
+        last_import: bool = False,
     ) -> list[int]:
-        return self.store.list_ids(status, tag, sort, descending, year)
+        """Ids of papers filtered by status, tag, year and/or the last import, sorted."""
+        return self.store.list_ids(status, tag, sort, descending, year, last_import)
+
+    def last_import_ids(self) -> list[int]:
+        """The papers the last import added or found in the library, in file order."""
+        return import_lookup.last_import_ids(self.store)
 
     def sort_ids(self, ids: Sequence[int], sort: str, descending: bool = False) -> list[int]:
         return self.store.sort_ids(ids, sort, descending)

@@ -83,15 +83,21 @@ class TransferMixin:
         encoding: str | None = None,
         attach: str = "copy",
         fetch: bool = True,
+        merge: bool = True,
+        status: Status | str | None = None,
+        tag: str | None = None,
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> ImportReport:
         """Import files and folders (of PDFs) in one transaction.
 
         The format is detected per file unless `fmt` is given. Entries that cannot be read
-        are reported and the rest imported; a file that cannot be read at all is reported
-        as failed. Identifiers (arXiv ids, DOIs) are looked up when `fetch`. PDFs are
-        copied into the library folder, or linked where they are (`attach="link"`).
+        are reported and the rest imported; a file that cannot be read at all, or in
+        which no entry is found, is reported as unreadable. Identifiers (arXiv ids, DOIs)
+        are looked up when `fetch`. PDFs are copied into the library folder, or linked
+        where they are (`attach="link"`). Entries that are papers of the library are
+        merged into them (identity.py) unless `merge` is False; added papers get
+        `status` unless the file gives one, and every paper of the import gets `tag`.
         A cancel or an error leaves the library as it was.
         """
         if attach not in ("copy", "link"):
@@ -110,6 +116,10 @@ class TransferMixin:
             except ImportFailed as exc:
                 unreadable.append(str(exc))
                 continue
+            if not (result.records or result.snapshots or result.problems):
+                unreadable.append(importers.nothing_found(path, result.format or fmt))
+                parsed.warnings += result.warnings
+                continue
             for record in result.records:
                 record.attach_mode = attach
             if result.needs_lookup and fetch:
@@ -117,7 +127,8 @@ class TransferMixin:
             parsed.extend(result)
         if cancelled and cancelled():
             return ImportReport(cancelled=True)
-        report = self._write_import(parsed, progress, cancelled)
+        report = self._write_import(parsed, progress, cancelled, merge=merge,
+                                    status=status, tag=tag)
         report.unreadable = unreadable
         return report
 
@@ -150,9 +161,13 @@ class TransferMixin:
         return self._write_import(ParseResult(records=list(records)), progress, cancelled)
 
     def _write_import(self, parsed: ParseResult, progress: Progress | None,
-                      cancelled: Cancelled | None) -> ImportReport:
+                      cancelled: Cancelled | None, *, merge: bool = True,
+                      status: Status | str | None = None,
+                      tag: str | None = None) -> ImportReport:
+        run = ImportRun(self.store, progress, cancelled, merge=merge,
+                        status=Status.parse(status).value if status else None, tag=tag)
         with self._write_lock:
-            report = ImportRun(self.store, progress, cancelled).run(parsed)
+            report = run.run(parsed)
         if report.added or report.merged:
             if self.sync.background:
                 self.sync.notify()  # the worker indexes them; the library is usable now
@@ -271,11 +286,12 @@ class TransferMixin:
 
     # -- duplicates ----------------------------------------------------------------------
 
-    def find_duplicates(self, threshold: float = SIMILAR_TITLES) -> list[DuplicatePair]:
-        """Likely duplicates already in the library, strongest first."""
-        rows = [DuplicateRow(i, t, json.loads(a or "[]"), y, d, x)
-                for i, t, a, y, d, x in self.store.duplicate_rows()]
-        return find_pairs(rows, threshold)
+    def find_duplicates(self, threshold: float = SIMILAR_TITLES,
+                        ids: Sequence[int] | None = None) -> list[DuplicatePair]:
+        """Likely duplicates already in the library, strongest first (with `ids`: only
+        the pairs involving those papers, e.g. an import's possible duplicates)."""
+        rows = [DuplicateRow.from_db(row) for row in self.store.duplicate_rows()]
+        return find_pairs(rows, threshold, only=ids)
 
     def merge_papers(self, keep: int, others: Sequence[int]) -> MergeUndo:
         """Merge `others` into `keep` in one step: empty fields filled, tags added, notes

@@ -154,10 +154,18 @@ def test_import_seed_adds_68_in_page_order(prepared: Prepared) -> None:
     assert papers[MODEL_SOUPS - 1]["title"].startswith("Model soups: ")
 
 
-def test_import_again_adds_nothing(library: Path) -> None:
-    out = ok(run("import", SEED, library=library))
+def test_import_again_adds_nothing(library: Path, tmp_path: Path) -> None:
+    report_file = tmp_path / "report.json"
+    out = ok(run("import", SEED, "--report", report_file, library=library))
     assert f"0 added, {SEED_COUNT} already present, 0 failed" in out
-    assert f"already present (#{MODEL_SOUPS}): Model soups" in out
+    assert "already present (" not in out  # counted, not listed one by one
+    [report] = json.loads(report_file.read_text(encoding="utf-8"))
+    entries = report["entries"]
+    assert len(entries) == SEED_COUNT
+    assert {e["outcome"] for e in entries} == {"already present"}
+    soups = entries[MODEL_SOUPS - 1]
+    assert soups["id"] == MODEL_SOUPS and soups["title"].startswith("Model soups")
+    assert soups["line"] and "same record" in soups["detail"]
     assert run_json("info", library=library)["papers"] == SEED_COUNT
 
 
@@ -454,9 +462,24 @@ def test_import_reports_merges_and_bad_entries_by_line(seeded: Path, tmp_path: P
         "improves accuracy without increasing inference time}, author={Wortsman, Mitchell},"
         " year=2022}\n\n@article{broken, year=2020}\n", encoding="utf-8")
     out = ok(run("import", bib, library=seeded))
+    # The page's paper has no authors or year to compare: the same title alone is no
+    # proof, so the entry is added and listed for review, not merged.
+    assert "2 added, 0 already present, 0 failed, 1 possible duplicates to review" in out
+    assert f"possible duplicate: mixed.bib:1: soups #69 may be the same as #{MODEL_SOUPS}" in out
+    assert "mixed.bib:3: entry 'broken': @article has no title; titled 'broken'" in out
+    # With a first author and a year on both sides it is merged, its key kept as an alias.
+    again = tmp_path / "again.bib"
+    again.write_text(
+        "@inproceedings{wortsman22, title={Model soups: averaging weights of multiple "
+        "fine-tuned models improves accuracy without increasing inference time}, "
+        "author={Mitchell Wortsman and others}, year=2022, doi={10.5555/soups}}\n",
+        encoding="utf-8")
+    out = ok(run("import", again, library=seeded))
     assert "0 added, 1 merged into existing papers" in out
-    assert f"merged into #{MODEL_SOUPS} (authors, year" in out
-    assert "mixed.bib:3" in out and "broken" in out
+    assert ("merged: again.bib:1: wortsman22 into #69 (same record): filled doi, alias key "
+            "wortsman22") in out
+    assert run_json("show", "69", library=seeded)["extra"]["ids"] == "wortsman22"
+
 
 
 def test_add_offline_adds_the_identifier_alone(tmp_path: Path) -> None:

@@ -257,14 +257,18 @@ def test_crossref_chain_and_cycle_do_not_hang():
     assert any("refers back" in w.reason for w in result.warnings)
 
 
-def test_crossref_parent_without_title_is_not_reported():
+def test_crossref_parent_without_title_is_imported_titled_from_what_it_has():
     result = parse(
         "@inproceedings{a, title = {A}, crossref = {vol}}\n"
         "@proceedings{vol, booktitle = {Volume}, year = 1999}\n"
     )
-    assert [r.key for r in result.records] == ["a"]
+    assert [r.key for r in result.records] == ["a", "vol"]
     assert result.records[0].venue == "Volume" and result.records[0].year == 1999
+    assert result.records[1].title == "Volume"
     assert result.problems == []
+    [warning] = result.warnings
+    assert warning.line == 2 and "has no title; titled 'Volume' from its booktitle" in (
+        warning.reason)
 
 
 # --- LaTeX, names ---------------------------------------------------------------------
@@ -517,21 +521,25 @@ def test_latin1_file_through_encoding_decode():
 
 def test_malformed_entries_among_good_ones():
     result = parse_fixture("malformed.bib")
-    assert [r.key for r in result.records] == ["good1", "good2", "twotitles", "good3"]
+    assert [r.key for r in result.records] == ["good1", "good2", "notitle", "twotitles",
+                                                "good3"]
     assert result.records[0].title == "A Good Paper Before the Trouble"  # the first good1
     assert result.records[1].title == "Recovered After the Broken Entry"
 
     problems = [(p.line, p.reason) for p in result.problems]
     assert all(p.source == "malformed.bib" for p in result.problems)
-    assert [line for line, _ in problems] == [7, 20, 25, 30, 44]
-    unclosed, notitle, duplicate, nocomma, eof = (reason for _, reason in problems)
+    assert [line for line, _ in problems] == [7, 25, 30, 44]
+    unclosed, duplicate, nocomma, eof = (reason for _, reason in problems)
     assert "'unclosed'" in unclosed and "not closed" in unclosed
-    assert "'notitle'" in notitle and "no title" in notitle
+    # Legal BibTeX without a title: imported under its key, with a warning.
+    assert result.records[2].title == "notitle" and result.records[2].year == 2019
+    assert any(w.line == 20 and "no title; titled 'notitle' from its citation key"
+               in w.reason for w in result.warnings)
     assert "'good1'" in duplicate and "duplicate key" in duplicate and "line 1" in duplicate
     assert "'nocomma'" in nocomma and "comma" in nocomma
     assert "'eof'" in eof and "end of the file" in eof
 
-    twotitles = result.records[2]
+    twotitles = result.records[3]
     assert twotitles.title == "First Title Wins"
     assert twotitles.line == 32
     warnings = [w.reason for w in result.warnings if w.line == 32]
@@ -563,10 +571,12 @@ def test_broken_input_never_crashes(text):
         assert problem.line is None or problem.line >= 1
 
 
-def test_entry_without_key_or_fields_is_reported():
+def test_entry_with_a_key_alone_is_imported_under_its_key():
     result = parse("@misc{onlykey}\n@misc{good, title = {Good}}\n")
-    assert [r.key for r in result.records] == ["good"]
-    assert result.problems[0].line == 1 and "'onlykey'" in result.problems[0].reason
+    assert [(r.key, r.title) for r in result.records] == [("onlykey", "onlykey"),
+                                                           ("good", "Good")]
+    assert result.problems == []
+    assert result.warnings[0].line == 1 and "'onlykey'" in result.warnings[0].reason
 
 
 def test_parenthesised_entries():

@@ -47,3 +47,28 @@ def test_migrated_library_reopens_without_migrating_again(tmp_path):
     with Library.open(tmp_path / "lib") as again:
         assert [m.name for m in migrations.applied(again.store.db)] == applied
         assert again.count() == 68
+
+
+def test_v5_library_migrates_and_keeps_everything(tmp_path):
+    # Written by the release of schema 5 (reading workflow: queue, rating, priority,
+    # highlights); a deleted paper's id (12) stays unused.
+    with open_copy(tmp_path, "library-v5.sqlite") as lib:
+        assert lib.store.schema_version == SCHEMA_VERSION
+        assert lib.count() == 68
+        assert lib.queue_ids() == [1, 2]
+        assert lib.get(2).priority.value == "high"
+        read = lib.get(4)
+        assert read.status is Status.READ and read.rating == 5
+        assert read.tags == ("fine-tuning", "LLM")
+        assert read.note.startswith("v5 note")
+        assert [a.comment for a in read.annotations] == ["a v5 highlight"]
+        vaswani = lib.get(lib.find_paper("1706.03762"))
+        assert vaswani.citation_key == "vaswani2017attention"
+        assert vaswani.extra["pages"] == "5998--6008"
+        assert lib.store.paper_exists(12) is False
+        assert lib.last_import_ids() == []
+        # Importing the page again brings back only the deleted paper, under a new id.
+        report = lib.import_sample()
+        assert [paper_id for paper_id, _ in report.added] == [70]
+        assert len(report.duplicates) == 67 and not report.merged and not report.possible
+        assert lib.last_import_ids()[:3] == [1, 2, 3] and len(lib.last_import_ids()) == 68

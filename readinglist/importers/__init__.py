@@ -76,6 +76,27 @@ def detect_format(path: Path, text: str) -> str:
     )
 
 
+# What each format's reader looks for, to say why a file gave no entries.
+_LOOKS_FOR = {
+    "bibtex": "entries such as '@article{key, title = {...}}'",
+    "ris": "records from 'TY  - ' to 'ER  - '",
+    "wos": "Web of Science records from 'PT ' to 'ER'",
+    "csljson": "a JSON list of CSL items with titles",
+    "csv": "a header row naming a title column, and rows under it",
+    "json": "a Readinglist JSON export with a list of papers",
+    "ids": "lines that are arXiv ids, arXiv URLs or DOIs",
+    "dailypapers": "title lines, each followed by its abstract paragraph",
+    "pdf": "PDF files",
+}
+
+
+def nothing_found(path: Path, fmt: str | None) -> str:
+    """The message for a file in which no entry was found."""
+    looked_for = _LOOKS_FOR.get(fmt or "", "entries")
+    read_as = f" (read as {fmt}; looked for {looked_for})" if fmt else ""
+    return f"no entries found in {path}{read_as}"
+
+
 def is_pdf(path: Path) -> bool:
     if path.suffix.lower() == ".pdf":
         return True
@@ -104,11 +125,14 @@ def parse_path(
         result = pdf.parse_folder(path, attach_mode, progress, cancelled)
         if not (result.records or result.problems):
             raise ImportFailed(f"{path}: is a folder with no PDF files in it")
+        result.format = pdf.FORMAT
         return result
     if fmt == pdf.FORMAT or (fmt is None and is_pdf(path)):
         if not path.exists():
             raise ImportFailed(f"{path}: no such file")
-        return pdf.parse_pdf(path, attach_mode)
+        result = pdf.parse_pdf(path, attach_mode)
+        result.format = pdf.FORMAT
+        return result
     text, warnings = decode(_read_bytes(path), path.name, encoding)
     fmt = fmt or detect_format(path, text)
     module = _BY_FORMAT[fmt]
@@ -118,6 +142,7 @@ def parse_path(
         parse = functools.partial(module.parse, base_dir=path.parent.resolve())
     result: ParseResult = parse(text, path.name)
     result.warnings[:0] = warnings
+    result.format = fmt
     if module is identifiers:
         result.needs_lookup = True
     return result

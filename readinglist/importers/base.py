@@ -18,6 +18,7 @@ class ParseResult:
     snapshots: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
     # Records that hold an identifier only, to be completed by a lookup (arXiv, Crossref).
     needs_lookup: bool = False
+    format: str = ""  # the format the file was read as
 
     def extend(self, other: ParseResult) -> None:
         self.records += other.records

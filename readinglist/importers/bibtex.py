@@ -49,6 +49,9 @@ _ENTRY_START = re.compile(
     r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(][ \t]*[^\s,{}()=\"#%'~\\]+[ \t]*,", re.MULTILINE
 )
 _NOT_ENTRIES = {"string", "comment", "preamble"}
+# "@COMMENTED{key," is an entry of a custom type, not a comment (a comment has no key).
+_COMMENT_TYPED_ENTRY = re.compile(
+    r"\s*@\s*(comment[A-Za-z][\w-]*)\s*[{(]\s*[^\s,{}()=\"#%'~\\]+\s*,", re.IGNORECASE)
 _SNIFF_CHARS = 100_000
 
 # The month macros every standard BibTeX style defines (plain.bst: MACRO {jan} {"January"}).
@@ -110,6 +113,7 @@ class _Entry:
     fields: dict[str, str]
     warnings: list[str] = field(default_factory=list)
     is_parent: bool = False  # someone's crossref/xdata target
+    parent_title: str = ""  # the crossref parent's title (an untitled @inbook's own)
 
 
 class _Expansion:
@@ -184,6 +188,10 @@ def _collect(
             expansion.macros[block.key.strip().lower()] = _expand(block.value, expansion)
             _report_undefined(expansion, result, source, _line(block), f"@string {block.key}")
             continue
+        if isinstance(block, ExplicitComment) and _COMMENT_TYPED_ENTRY.match(block.raw or ""):
+            # bibtexparser takes every "@comment..." for a comment; "@COMMENTED{key," is
+            # an entry of a custom type.
+            block = _reparse_entry(block)
         if isinstance(block, ExplicitComment):
             match = _JABREF_FILE_DIRECTORY.search(block.comment)
             if match:
@@ -216,6 +224,23 @@ def _collect(
 
 
 # --- splitting and macros ---------------------------------------------------------------
+
+
+def _reparse_entry(block: ExplicitComment) -> Entry | ParsingFailedBlock | ExplicitComment:
+    """An "@commentXYZ{key, ...}" block read again as an entry of type commentxyz."""
+    match = _COMMENT_TYPED_ENTRY.match(block.raw)
+    assert match is not None
+    kind = match.group(1)
+    stand_in = "readinglistcustomtype"
+    raw = block.raw[:match.start(1)] + stand_in + block.raw[match.end(1):]
+    blocks = bibtexparser.parse_string(raw, parse_stack=[]).blocks
+    if len(blocks) != 1 or not isinstance(blocks[0], Entry | ParsingFailedBlock):
+        return block
+    found = blocks[0]
+    if isinstance(found, Entry):
+        return Entry(kind, found.key, found.fields, start_line=block.start_line, raw=block.raw)
+    return ParsingFailedBlock(found.error, start_line=block.start_line, raw=block.raw)
+
 
 
 def _entry(key: str) -> str:
@@ -368,6 +393,8 @@ def _parent(
         entry.warnings.append(f"{kind} '{ref}' refers back to this entry; ignored")
         return None
     parent.is_parent = True
+    if kind == "crossref":
+        entry.parent_title = parent.fields.get("title", "")
     return parent
 
 
@@ -394,13 +421,9 @@ def _record(
     fields.pop("xdata", None)
     title = to_text(fields.pop("title", ""))
     if not title:
-        if not entry.is_parent:  # a bare crossref container is no paper, and no error
-            result.problems.append(EntryProblem(
-                source, entry.line,
-                f"{_entry(entry.key)} (@{entry.entry_type or '?'}) has no title; skipped",
-            ))
-        return None
-
+        title, where = _stand_in_title(entry, fields)
+        entry.warnings.append(f"@{entry.entry_type or '?'} has no title; titled "
+                              f"{title!r} from its {where}")
     record = PaperRecord(
         title=title,
         source=source,
@@ -448,6 +471,20 @@ def _record(
         if value.strip()
     }
     return record
+
+
+def _stand_in_title(entry: _Entry, fields: dict[str, str]) -> tuple[str, str]:
+    """A title for an entry that has none (legal in BibTeX: a @misc with a howpublished
+    or a note alone, an @inbook whose title is its crossref parent's), and where it
+    came from."""
+    for where, value in (("crossref parent", entry.parent_title),
+                         ("howpublished", fields.get("howpublished", "")),
+                         ("note", fields.get("note", "")),
+                         ("booktitle", fields.get("booktitle", ""))):
+        text = to_text(value)
+        if text:
+            return text[:300], where
+    return entry.key or f"untitled @{entry.entry_type} entry", "citation key"
 
 
 def _is_raw(name: str) -> bool:

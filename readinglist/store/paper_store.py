@@ -30,7 +30,6 @@ from ..domain import (
     Status,
     check_rating,
 )
-from ..duplicates import same_first_author
 from ..textutil import title_key
 from .schema import MIGRATION_NAMES, SCHEMA_VERSION, migrations
 
@@ -425,29 +424,6 @@ class PaperStore:
 
     # -- papers: reads -------------------------------------------------------------
 
-    def find_duplicate(self, record: PaperRecord) -> int | None:
-        """Id of a paper that is the same work as `record`: the same arXiv id or DOI, or
-        the same title key and first author (when both name authors) with no arXiv id or
-        DOI that tells them apart."""
-        for column, value in (("arxiv_id", record.arxiv_id), ("doi", record.doi)):
-            if value:
-                rows = self._q(f"SELECT id FROM papers WHERE {column} = ? LIMIT 1", [value])
-                if rows:
-                    return int(rows[0][0])
-        key = title_key(record.title)
-        if not key:
-            return None
-        for paper_id, authors, arxiv_id, doi in self._q(
-            "SELECT id, authors, arxiv_id, doi FROM papers WHERE title_key = ? ORDER BY id", [key]
-        ):
-            if record.arxiv_id and arxiv_id and record.arxiv_id != arxiv_id:
-                continue  # two versions of a title, e.g. a workshop and a journal paper
-            if record.doi and doi and record.doi != doi:
-                continue
-            if same_first_author(record.authors, json.loads(authors or "[]")):
-                return int(paper_id)
-        return None
-
     def id_by(self, column: str, value: str) -> int | None:
         """The first paper whose arxiv_id, doi or citation_key is `value`."""
         if column not in ("arxiv_id", "doi", "citation_key"):
@@ -459,9 +435,19 @@ class PaperStore:
         return bool(self._q("SELECT 1 FROM papers WHERE id = ?", [paper_id]))
 
     def duplicate_rows(self) -> list[tuple[Any, ...]]:
-        """(id, title, authors JSON, year, doi, arxiv_id) of every paper, for finding
-        duplicates."""
-        return self._q("SELECT id, title, authors, year, doi, arxiv_id FROM papers ORDER BY id")
+        """What every paper's duplicates are judged on, in one query: (id, title, authors
+        JSON, year, doi, arxiv_id, venue, volume, number, pages, entry_type, citation_key,
+        alias keys, abstract) -- the columns of duplicates.DuplicateRow.from_db."""
+        # The abstract only decides between papers without a first author or a year, so
+        # only theirs is read (the first 2,000 characters, as identity.facts keeps).
+        return self._q(
+            "SELECT id, title, authors, year, doi, arxiv_id, venue, "
+            "json_extract(extra, '$.volume'), "
+            "coalesce(nullif(json_extract(extra, '$.number'), ''), "
+            "json_extract(extra, '$.issue')), json_extract(extra, '$.pages'), "
+            "entry_type, citation_key, json_extract(extra, '$.ids'), "
+            "CASE WHEN authors = '[]' OR year IS NULL THEN substr(abstract, 1, 2000) "
+            "ELSE '' END FROM papers ORDER BY id")
 
     def get_paper(self, paper_id: int) -> Paper:
         papers = self.get_papers([paper_id])
@@ -533,10 +519,14 @@ class PaperStore:
         sort: str = "added",
         descending: bool = False,
         year: int | None = None,
+        last_import: bool = False,
     ) -> list[int]:
-        """Ids of papers matching the filters, sorted in SQL."""
+        """Ids of papers matching the filters, sorted in SQL (`last_import`: only the
+        papers of the last import)."""
         where: list[str] = []
         params: list[Any] = []
+        if last_import:
+            where.append("papers.id IN (SELECT paper_id FROM last_import)")
         if year is not None:
             where.append("papers.year = ?")
             params.append(int(year))

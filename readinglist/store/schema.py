@@ -197,4 +197,11 @@ def m005_reading_workflow(db: Database) -> None:
     db.execute("CREATE INDEX idx_papers_finished ON papers(finished)")
 
 
+@_migration
+def m006_last_import(db: Database) -> None:
+    # The papers the last import added or found, in file order: the "Last import" view.
+    db.execute("CREATE TABLE last_import (paper_id INTEGER PRIMARY KEY, position INTEGER "
+               "NOT NULL, outcome TEXT NOT NULL)")
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)

@@ -1,0 +1,78 @@
+"""The database side of an import's identity checks and of the "Last import" view.
+
+Candidates for a record are the papers that share its DOI, arXiv id, citation key or
+title key (each an indexed column); `identity.judge` decides which, if any, it is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from ..domain import PaperRecord
+from ..identity import Facts, aliases_of, facts
+from ..textutil import title_key
+from .paper_store import PaperStore
+
+_COLUMNS = ("id, title, authors, year, venue, extra, entry_type, doi, arxiv_id, "
+            "citation_key, abstract")
+
+
+def record_facts(record: PaperRecord) -> Facts:
+    return facts(
+        title=record.title, authors=record.authors, year=record.year, venue=record.venue,
+        extra=record.extra, entry_type=record.entry_type, doi=record.doi,
+        arxiv_id=record.arxiv_id, citation_key=record.citation_key, abstract=record.abstract,
+    )
+
+
+def candidates(store: PaperStore, record: PaperRecord,
+               alias_ids: Sequence[int] = ()) -> list[tuple[int, Facts]]:
+    """Papers that may be `record`, by id, with their facts (`alias_ids`: papers that
+    hold the record's citation key as an alias)."""
+    parts, params = [f"SELECT {_COLUMNS} FROM papers WHERE title_key = ?"], [
+        title_key(record.title)]
+    # The `!= ''` terms let SQLite use the partial and plain indexes.
+    for column, value in (("doi", record.doi), ("arxiv_id", record.arxiv_id),
+                          ("citation_key", record.citation_key)):
+        if value:
+            parts.append(f"SELECT {_COLUMNS} FROM papers WHERE {column} = ? "
+                         f"AND {column} != ''")
+            params.append(value)
+    if alias_ids:
+        parts.append(f"SELECT {_COLUMNS} FROM papers WHERE id IN "
+                     "(SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(alias_ids)))
+    rows = store._q(" UNION ".join(parts) + " ORDER BY id", params)
+    return [(row[0], facts(
+        title=row[1], authors=json.loads(row[2] or "[]"), year=row[3], venue=row[4],
+        extra=row[5], entry_type=row[6], doi=row[7], arxiv_id=row[8], citation_key=row[9],
+        abstract=row[10])) for row in rows]
+
+
+def alias_map(store: PaperStore) -> dict[str, int]:
+    """Alias citation keys (biblatex ``ids``) of the library's papers: key -> paper id."""
+    found: dict[str, int] = {}
+    for paper_id, extra in store._q(
+            "SELECT id, extra FROM papers WHERE extra LIKE '%\"ids\"%' ORDER BY id"):
+        for key in aliases_of(json.loads(extra or "{}")):
+            found.setdefault(key, paper_id)
+    return found
+
+
+def set_last_import(store: PaperStore, rows: Sequence[tuple[int, str]]) -> None:
+    """Remember the papers of the import that just finished: (paper id, outcome)."""
+    with store.transaction():
+        store.db.execute("DELETE FROM last_import")
+        seen: set[int] = set()
+        store.db.conn.executemany(
+            "INSERT INTO last_import (paper_id, position, outcome) VALUES (?, ?, ?)",
+            [(paper_id, n, outcome) for n, (paper_id, outcome) in enumerate(rows)
+             if not (paper_id in seen or seen.add(paper_id))])
+
+
+def last_import_ids(store: PaperStore) -> list[int]:
+    """The papers of the last import still in the library, in file order."""
+    return [r[0] for r in store._q(
+        "SELECT paper_id FROM last_import JOIN papers ON papers.id = paper_id "
+        "ORDER BY position")]
