@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+# Identifiers, numbers and paths: kept as written (only the enclosing braces go), so
+# "pages = {1--10}" exports back unchanged. Every other field is prose and decoded.
+RAW_FIELDS = frozenset({
+    "pages", "doi", "url", "eprint", "eprinttype", "archiveprefix", "primaryclass",
+    "eprintclass", "isbn", "issn", "isrn", "file", "pdf", "urldate", "date", "year",
+    "eventdate", "origdate", "volume", "number", "issue", "crossref", "xref", "xdata", "ids",
+    "pmid", "pmcid", "mrnumber", "zmnumber", "lccn", "arxivid", "timestamp", "owner",
+    "creationdate", "modificationdate", "key", "citeulike-article-id",
+})  # fmt: skip
+
+
+def is_raw(name: str) -> bool:
+    """A field whose value is kept as written (identifiers, numbers, dates, paths)."""
+    return name in RAW_FIELDS or "url" in name or name.startswith(("bdsk-", "file"))
+
 
 def venue_field(entry_type: str) -> str:
     """Which BibTeX field holds the venue (journal, proceedings, school ...) for a type."""

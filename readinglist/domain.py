@@ -254,6 +254,7 @@ class PaperRecord:
     fulltext: str = ""  # text extracted from an attached PDF, for search
     attach_mode: str = "copy"  # how `files` are attached: "copy" or "link"
     key: str = ""  # how messages name the entry besides its line (BibTeX key, RIS ID)
+    added: str = ""  # when the paper entered a library (ISO time), from our own exports
 
 
 @dataclass(frozen=True)

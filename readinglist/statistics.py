@@ -281,9 +281,15 @@ def _finished_at(paper: Paper, history: Sequence[StatusChange]) -> datetime | No
     if not paper.status.done:
         return None
     if paper.finished is not None:
-        return _utc(paper.finished)
-    times = [_utc(c.at) for c in history if c.status is paper.status]
-    return max(times) if times else None
+        at: datetime | None = _utc(paper.finished)
+    else:
+        times = [_utc(c.at) for c in history if c.status is paper.status]
+        at = max(times) if times else None
+    # Done the moment it entered the library: imported as already read (a reference
+    # list), read on a day nobody knows. Counted in the totals, not in any week.
+    if at is not None and paper.added is not None and at == _utc(paper.added):
+        return None
+    return at
 
 
 def _count(finished: Sequence[tuple[Paper, datetime]], first: date, last: date,

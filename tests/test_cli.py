@@ -519,3 +519,12 @@ def test_queue_priority_rating_and_next(tmp_path: Path) -> None:
     assert search_ids(folder, "priority:high rating:>=4 status:reading") == [9]
     assert [p["id"] for p in run_json("queue", library=folder)] == [3, 5]
     assert run("queue", "7", "up", library=folder).returncode == 1  # not queued
+
+
+def test_import_of_a_file_without_entries_says_so_and_fails(tmp_path: Path) -> None:
+    bib = tmp_path / "commented.bib"
+    bib.write_text("@comment{@article{x, title={X}}}\n@string{a = {b}}\n", encoding="utf-8")
+    result = run("import", bib, library=tmp_path / "lib")
+    assert result.returncode == 1
+    assert f"no entries found in {bib} (read as bibtex; looked for" in result.stderr
+    assert "0 added, 0 already present, 0 failed" in result.stdout

@@ -97,7 +97,7 @@ def test_jabref_file():
     assert vaswani.extra["volume"] == "30"
     assert vaswani.extra["comment"] == "Re-read section 3.2 before the reading group."
     assert vaswani.extra["groups"] == "Transformers"
-    assert vaswani.extra["ranking"] == "rank5"
+    assert vaswani.rating == 5 and "ranking" not in vaswani.extra  # JabRef's rank5
     assert vaswani.extra["owner"] == "mara"
     # Its PDF is not next to the fixture: a warning naming entry and path.
     assert vaswani.files == []

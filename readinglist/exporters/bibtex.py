@@ -36,7 +36,7 @@ import bibtexparser
 from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Entry, Field, ImplicitComment
 
-from ..bibliography import venue_field
+from ..bibliography import is_raw, venue_field
 from ..domain import Paper
 from . import ExportContext, export_keys, paper_value, split_author
 
@@ -180,7 +180,20 @@ def _extra_field(name: str, value: str) -> Field:
             # BibTeX's month macros (jan ... dec) are written unquoted so styles can
             # localise them; biber turns them into numbers.
             return Field(name, month, enclosing="no-enclosing")
-    return Field(name, verbatim(value) if name in _VERBATIM else escape(value))
+    if name in _VERBATIM:
+        return Field(name, verbatim(value))
+    # Kept as written on import ("{\\noopsort{1973b}}1973", "10--119"): written back so.
+    return Field(name, value if is_raw(name) and _balanced(value) else escape(value))
+
+
+def _balanced(value: str) -> bool:
+    """Braces as BibTeX counts them (escaped ones too): balanced, never closing early."""
+    depth = 0
+    for char in value:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _field_rank(field: Field) -> tuple[int, str]:

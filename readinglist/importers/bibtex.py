@@ -30,7 +30,7 @@ from bibtexparser.model import (
     String,
 )
 
-from ..bibliography import venue_field
+from ..bibliography import is_raw, venue_field
 from ..domain import EntryProblem, ImportFailed, PaperRecord
 from ..textutil import extract_links, normalize_arxiv_id, normalize_doi
 from .base import ParseResult
@@ -61,15 +61,6 @@ _MONTHS = {
     "nov": "November", "dec": "December",
 }  # fmt: skip
 
-# Identifiers, numbers and paths: kept as written (only the enclosing braces go), so
-# "pages = {1--10}" exports back unchanged. Every other field is prose and decoded.
-_RAW_FIELDS = frozenset({
-    "pages", "doi", "url", "eprint", "eprinttype", "archiveprefix", "primaryclass",
-    "eprintclass", "isbn", "issn", "isrn", "file", "pdf", "urldate", "date", "year",
-    "eventdate", "origdate", "volume", "number", "issue", "crossref", "xref", "xdata", "ids",
-    "pmid", "pmcid", "mrnumber", "zmnumber", "lccn", "arxivid", "timestamp", "owner",
-    "creationdate", "modificationdate", "key", "citeulike-article-id",
-})  # fmt: skip
 # What a child takes from its crossref parent in BibTeX is every field it lacks; these
 # belong to the parent alone (its own identity, or the user's notes on it). Without this
 # every paper of a proceedings volume would get the volume's DOI and be merged into one.
@@ -91,6 +82,9 @@ _PARAGRAPH_FIELDS = frozenset({"abstract", "note", "comment"})
 _LINE_FIELDS = frozenset({"annote", "annotation"})
 
 _YEAR = re.compile(r"\d{3,4}")
+_JABREF_PRIORITY = {"prio1": "high", "prio2": "normal", "prio3": "low"}
+_RATING = re.compile(r"(?:rank)?([1-5])")
+_ADDED = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d|Z)?")
 _DATE_YEAR = re.compile(r"\s*(\d{4})")
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(v\d+)?|[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?", re.I)
 _DOI_URL = re.compile(r"^https?://(dx\.)?doi\.org/", re.IGNORECASE)
@@ -449,8 +443,12 @@ def _record(
         status = to_text(fields.get(name, "")).lower()
         if status:
             record.status = status
-            del fields[name]
+            # Our export writes both; JabRef's, when it says the same, is no extra field.
+            for other in _STATUS_FIELDS:
+                if to_text(fields.get(other, "")).lower() == status:
+                    del fields[other]
             break
+    _state(fields, record)
 
     doi = _unescape(fields.pop("doi", ""))
     url = _unescape(fields.pop("url", ""))
@@ -466,11 +464,38 @@ def _record(
         record.files = _files(files, entry, base, file_dirs)
 
     record.extra = {
-        name: (_raw(value) if _is_raw(name) else _prose(name, value))
+        name: (_raw(value) if is_raw(name) else _prose(name, value))
         for name, value in fields.items()
         if value.strip()
     }
     return record
+
+
+def _state(fields: dict[str, str], record: PaperRecord) -> None:
+    """Priority, rating and date added, as Readinglist's and JabRef's exports write them
+    (``readinglist-priority``/``priority = {prio1}``, ``readinglist-rating``/``ranking =
+    {rank4}``, ``readinglist-added``); values that do not parse stay in extra."""
+    priority = fields.get("readinglist-priority", "").strip().lower()
+    jabref_priority = _JABREF_PRIORITY.get(fields.get("priority", "").strip().lower(), "")
+    if priority in ("low", "normal", "high"):
+        record.priority = priority
+        fields.pop("readinglist-priority")
+        if jabref_priority:
+            fields.pop("priority")
+    elif jabref_priority:
+        record.priority = jabref_priority
+        fields.pop("priority")
+    rating = _RATING.fullmatch(fields.get("readinglist-rating", "").strip()) or _RATING.fullmatch(
+        fields.get("ranking", "").strip().lower())
+    if rating:
+        record.rating = int(rating.group(1))
+        for name in ("readinglist-rating", "ranking"):
+            if _RATING.fullmatch(fields.get(name, "").strip().lower()):
+                fields.pop(name)
+    added = fields.get("readinglist-added", "").strip()
+    if _ADDED.fullmatch(added):
+        record.added = added
+        fields.pop("readinglist-added")
 
 
 def _stand_in_title(entry: _Entry, fields: dict[str, str]) -> tuple[str, str]:
@@ -485,10 +510,6 @@ def _stand_in_title(entry: _Entry, fields: dict[str, str]) -> tuple[str, str]:
         if text:
             return text[:300], where
     return entry.key or f"untitled @{entry.entry_type} entry", "citation key"
-
-
-def _is_raw(name: str) -> bool:
-    return name in _RAW_FIELDS or "url" in name or name.startswith(("bdsk-", "file"))
 
 
 def _raw(value: str) -> str:

@@ -140,6 +140,7 @@ class PaperStore:
         """Add a paper; its status starts the history. Attachments are added separately."""
         now = now or utc_now()
         stamp = now.isoformat()
+        added = _added_time(record.added) or stamp
         status = Status.parse(record.status).value if record.status else Status.UNREAD.value
         priority = Priority.parse(record.priority).value if record.priority else "normal"
         rating = check_rating(record.rating)
@@ -160,15 +161,17 @@ class PaperStore:
                     json.dumps(record.authors),
                     record.year, record.venue, record.arxiv_id, record.doi, record.url,
                     record.abstract, json.dumps(record.links), record.source, status,
-                    record.note, stamp, stamp, record.entry_type, key,
+                    record.note, added, stamp, record.entry_type, key,
                     json.dumps(record.extra, ensure_ascii=False), priority, rating,
                     note_stamp, note_stamp,
                 ],
             )
             paper_id = int(cursor.lastrowid or 0)
-            self._record_status(paper_id, Status.UNREAD.value, stamp)
+            self._record_status(paper_id, Status.UNREAD.value, added)
             if status != Status.UNREAD.value:
-                self._status_changed(paper_id, Status.UNREAD.value, status, stamp)
+                # The status it arrives with is its status from the moment it entered (a
+                # bibliography imported as read was not read today: see statistics).
+                self._status_changed(paper_id, Status.UNREAD.value, status, added)
             self._write_tags(paper_id, record.tags)
             if record.fulltext:
                 self.set_fulltext(paper_id, record.fulltext)
@@ -781,3 +784,18 @@ def _paper_from_row(
 
 def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def _added_time(text: str) -> str | None:
+    """A date added carried by an import (our own exports write it), as stored: UTC ISO
+    time; None when there is none or it does not parse, or lies in the future."""
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    when = when.astimezone(UTC)
+    return when.isoformat() if when <= utc_now() else None
