@@ -248,3 +248,29 @@ def test_the_date_added_comes_back_from_a_bibtex_export(empty_library, tmp_path)
     assert (old.rating, old.priority.value) == (4, "high")
     assert "readinglist-added" not in old.extra
     assert future.added.year < 2999  # a date in the future is no date added
+
+
+def test_quotes_inside_braces_of_a_quoted_value_and_lines_after_repeated_fields(
+        empty_library: Library, tmp_path: Path) -> None:
+    # As in Beebe's TeX Live bibliographies: a repeated field (which made bibtexparser's
+    # line numbers drift by the entry's length), then a '"' inside braces inside a quoted
+    # value (legal BibTeX, which bibtexparser refuses), then an entry really broken.
+    bib = tmp_path / "beebe.bib"
+    bib.write_text(
+        "@String{pub-AW = \"Addison-Wesley\"}\n\n"
+        "@Book{Abragam:1991,\n  author = \"A. Abragam\",\n  title = \"Time reversed\",\n"
+        "  bibsource = \"one\",\n  year = \"1991\",\n  bibsource = \"two\",\n}\n\n"
+        "@Book{Greene:1982,\n  author = \"Daniel H. Greene and Donald E. Knuth\",\n"
+        "  title = \"Mathematics for the Analysis of Algorithms\",\n  publisher = pub-AW,\n"
+        "  remark = \"{Die \"optionalen\" Kapitel aus \"the Art\"}.\",\n  year = \"1982\",\n}\n\n"
+        "@Book{broken,\n  title = {Never closed,\n  year = 2000,\n\n"
+        "@Book{after,\n  title = \"After the broken one\",\n  year = 2001,\n}\n",
+        encoding="utf-8")
+    report = empty_library.import_files([bib])
+    lines = {e.key: e.line for e in report.entries}
+    assert lines == {"Abragam:1991": 3, "Greene:1982": 11, "after": 23}
+    greene = empty_library.get(report.entries[1].paper_id)
+    assert greene.extra["remark"] == 'Die "optionalen" Kapitel aus "the Art".'
+    assert greene.venue == "" and greene.extra["publisher"] == "Addison-Wesley"
+    [failed] = report.failed
+    assert failed.line == 19 and "'broken'" in failed.reason

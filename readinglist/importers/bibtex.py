@@ -26,6 +26,7 @@ from bibtexparser.model import (
     DuplicateFieldKeyBlock,
     Entry,
     ExplicitComment,
+    Field,
     ParsingFailedBlock,
     String,
 )
@@ -53,6 +54,10 @@ _NOT_ENTRIES = {"string", "comment", "preamble"}
 _COMMENT_TYPED_ENTRY = re.compile(
     r"\s*@\s*(comment[A-Za-z][\w-]*)\s*[{(]\s*[^\s,{}()=\"#%'~\\]+\s*,", re.IGNORECASE)
 _SNIFF_CHARS = 100_000
+# Reading an entry bibtexparser gave up on (see _salvage).
+_SALVAGE_HEAD = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])\s*([^\s,{}()=\"#%'~\\]+)\s*,")
+_SALVAGE_FIELD = re.compile(r"([^\s=,{}()\"#%']+)\s*=\s*")
+_SALVAGE_WORD = re.compile(r"[^\s#{}\",()=]+")
 
 # The month macros every standard BibTeX style defines (plain.bst: MACRO {jan} {"January"}).
 _MONTHS = {
@@ -139,7 +144,7 @@ def parse(text: str, source: str, base_dir: Path | None = None) -> ParseResult:
         library = bibtexparser.parse_string(text, parse_stack=[])  # split only: module doc
     except Exception as exc:  # bibtexparser's own internal errors; it reports bad input
         raise ImportFailed(f"{source}: could not be read as BibTeX ({exc})") from None
-    entries, file_dirs = _collect(library, source, base, result)
+    entries, file_dirs = _collect(library, text, source, base, result)
     _inherit_all(entries)
     for entry in entries:
         if entry.entry_type == "xdata":
@@ -164,7 +169,7 @@ def parse(text: str, source: str, base_dir: Path | None = None) -> ParseResult:
 
 
 def _collect(
-    library: bibtexparser.Library, source: str, base: Path, result: ParseResult
+    library: bibtexparser.Library, text: str, source: str, base: Path, result: ParseResult
 ) -> tuple[list[_Entry], list[Path]]:
     """Entries in file order with macros expanded, and JabRef's file folders; broken
     blocks and repeated keys become problems."""
@@ -172,7 +177,9 @@ def _collect(
     entries: list[_Entry] = []
     first_line: dict[str, int | None] = {}
     file_dirs: list[Path] = []
+    locator = _Locator(text)
     for block in library.blocks:
+        offset, line = locator.find(block)
         if isinstance(block, DuplicateBlockKeyBlock):
             # A repeated key: checked below for entries (also those with repeated
             # fields, which bibtexparser does not register); a repeated @string replaces
@@ -180,7 +187,7 @@ def _collect(
             block = block.ignore_error_block
         if isinstance(block, String):
             expansion.macros[block.key.strip().lower()] = _expand(block.value, expansion)
-            _report_undefined(expansion, result, source, _line(block), f"@string {block.key}")
+            _report_undefined(expansion, result, source, line, f"@string {block.key}")
             continue
         if isinstance(block, ExplicitComment) and _COMMENT_TYPED_ENTRY.match(block.raw or ""):
             # bibtexparser takes every "@comment..." for a comment; "@COMMENTED{key," is
@@ -196,11 +203,15 @@ def _collect(
             repeated_fields = block.duplicate_keys
             block = block.ignore_error_block
         if isinstance(block, ParsingFailedBlock):
-            result.problems.append(_failed_block_problem(block, source))
-            continue
+            # bibtexparser refuses some valid BibTeX (a '"' inside braces inside a
+            # quoted value, as in Beebe's TeX Live bibliographies): read it ourselves.
+            salvaged = _salvage(text, offset) if offset is not None else None
+            if salvaged is None:
+                result.problems.append(_failed_block_problem(block, source, line))
+                continue
+            block = salvaged
         if not isinstance(block, Entry):
             continue  # implicit comments (text between entries), @preamble
-        line = _line(block)
         if block.key and block.key in first_line:
             first = first_line[block.key]
             where = f" (first used on line {first})" if first else ""
@@ -236,7 +247,6 @@ def _reparse_entry(block: ExplicitComment) -> Entry | ParsingFailedBlock | Expli
     return ParsingFailedBlock(found.error, start_line=block.start_line, raw=block.raw)
 
 
-
 def _entry(key: str) -> str:
     """How messages name an entry (with its line, given separately)."""
     return f"entry '{key}'" if key else "an entry without a key"
@@ -248,7 +258,78 @@ def _line(block: object) -> int | None:
     return start + 1 if start is not None else None
 
 
-def _failed_block_problem(block: ParsingFailedBlock, source: str) -> EntryProblem:
+class _Locator:
+    """Where each block starts in the text, found in order. bibtexparser's own line
+    numbers drift after every block with a repeated field (by that block's length), so
+    messages on big real files named the wrong lines."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.line = 1
+
+    def find(self, block: object) -> tuple[int | None, int | None]:
+        """(offset, 1-based line) of the block, or bibtexparser's line if not found."""
+        raw = getattr(block, "raw", None)
+        if raw:
+            index = self.text.find(raw[:80], self.pos)
+            if index >= 0:
+                self.line += self.text.count("\n", self.pos, index)
+                self.pos = index
+                return index, self.line
+        return None, _line(block)
+
+
+def _salvage(text: str, start: int) -> Entry | None:
+    """The entry at `start` read as BibTeX reads it (a quoted value ends at a '"' outside
+    braces), or None when it is really broken: unclosed, or running into the next entry."""
+    head = _SALVAGE_HEAD.match(text, start)
+    if head is None:
+        return None
+    close = "}" if head.group(2) == "{" else ")"
+    pos, fields = head.end(), []
+    while True:
+        pos = _skip(text, pos, " \t\r\n,")
+        if pos >= len(text):
+            return None
+        if text[pos] == close:
+            break
+        name = _SALVAGE_FIELD.match(text, pos)
+        if name is None:
+            return None
+        pos = value_start = name.end()
+        while True:  # pieces joined by '#'
+            pos = _skip(text, pos, " \t\r\n")
+            if pos < len(text) and text[pos] in '{"':
+                end = _closing(text, pos)
+                if end < 0:
+                    return None
+                pos = end + 1
+            else:
+                word = _SALVAGE_WORD.match(text, pos)
+                if word is None:
+                    return None
+                pos = word.end()
+            pos = _skip(text, pos, " \t\r\n")
+            if pos < len(text) and text[pos] == "#":
+                pos += 1
+                continue
+            break
+        fields.append(Field(name.group(1), text[value_start:pos].strip()))
+    raw = text[start:pos + 1]
+    if _ENTRY_START.search(raw, head.end()):
+        return None  # it swallowed the next entry: an unclosed value, not ours to guess
+    return Entry(head.group(1), head.group(3), fields, raw=raw)
+
+
+def _skip(text: str, pos: int, chars: str) -> int:
+    while pos < len(text) and text[pos] in chars:
+        pos += 1
+    return pos
+
+
+def _failed_block_problem(block: ParsingFailedBlock, source: str,
+                          line: int | None) -> EntryProblem:
     match = _FAILED_KEY.match(block.raw or "")
     kind, key = (match.group(1).lower(), match.group(2)) if match else ("", "")
     reason = getattr(block.error, "abort_reason", None) or str(block.error)
@@ -259,7 +340,7 @@ def _failed_block_problem(block: ParsingFailedBlock, source: str) -> EntryProble
     elif reason.startswith("Expected comma after entry key"):
         reason = "no comma after the entry key"
     what = f"@{kind} definition" if kind in _NOT_ENTRIES else _entry(key)
-    return EntryProblem(source, _line(block), f"{what} is malformed: {reason}; skipped")
+    return EntryProblem(source, line, f"{what} is malformed: {reason}; skipped")
 
 
 def _expand(value: str, expansion: _Expansion) -> str:
