@@ -34,6 +34,7 @@ from .detail_pane import DetailPane
 from .duplicates_dialog import DuplicatesDialog
 from .export_dialog import ExportDialog
 from .first_run import FirstRunPage
+from .import_dialog import ImportOptions
 from .index_status import IndexStatus
 from .key_help import KeyHelpOverlay
 from .menus import build_menus
@@ -42,7 +43,7 @@ from .paper_table import PaperTable
 from .paper_table_model import PaperTableModel
 from .plain_text import message_box
 from .search_controller import SearchController, filter_args
-from .sidebar import QUEUE, Sidebar
+from .sidebar import LAST_IMPORT, QUEUE, Sidebar
 from .tasks import TaskRunner
 from .transfer import Transfer
 from .triage import BANNER_TEXT, TriageController
@@ -159,13 +160,17 @@ class MainWindow(QMainWindow):
         self.update_index_label()
 
     def refresh_sidebar(self, facets: dict[str, dict[str, int]] | None = None,
-                        total: int | None = None) -> None:
+                        total: int | None = None, last_import: int | None = None) -> None:
         """Library-wide counts, or a search's facets (counts among its matches)."""
+        if last_import is None:
+            last_import = len(self.library.last_import_ids())
         if facets is None:
             self.sidebar.refresh(self.library.count(), self.library.status_counts(),
-                                 self.library.tag_counts(), self.library.year_counts())
+                                 self.library.tag_counts(), self.library.year_counts(),
+                                 last_import)
         else:
-            self.sidebar.refresh(total or 0, facets["status"], facets["tag"], facets["year"])
+            self.sidebar.refresh(total or 0, facets["status"], facets["tag"], facets["year"],
+                                 last_import)
 
     def in_queue_view(self) -> bool:
         return self.sidebar.current_filter == QUEUE
@@ -186,7 +191,9 @@ class MainWindow(QMainWindow):
             return
         status, tag, year = filter_args(self.sidebar.current_filter)
         key, descending = self.table.sort_request()
-        self.show_ids(self.library.list_ids(status, tag, key, descending, year))
+        self.show_ids(self.library.list_ids(
+            status, tag, key, descending, year,
+            last_import=self.sidebar.current_filter == LAST_IMPORT))
 
     def show_ids(self, ids: list[int], hits: Any = (), query: str = "",
                  queue: bool = False) -> None:
@@ -299,8 +306,9 @@ class MainWindow(QMainWindow):
 
     # -- importing and exporting -----------------------------------------------------------
 
-    def import_files(self, paths: list[Path]) -> None:
-        self.transfer.import_paths(paths)
+    def import_files(self, paths: list[Path], options: ImportOptions | None = None) -> None:
+        """Import without asking: with `options`, or the defaults for these files."""
+        self.transfer.import_paths(paths, options=options or ImportOptions.for_paths(paths))
 
     @property
     def last_import(self) -> ImportReport | None:
@@ -313,6 +321,8 @@ class MainWindow(QMainWindow):
         if self.in_queue_view():
             return "the reading queue"
         kind, value = self.sidebar.current_filter
+        if kind == "import":
+            return "the last import"
         return "all papers" if kind == "all" else f"{kind} {value}"
 
     def load_sample(self) -> None:
@@ -347,7 +357,7 @@ class MainWindow(QMainWindow):
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.import_files(paths)
+            self.transfer.import_paths(paths)  # asks for the import options first
 
     # -- triage mode -----------------------------------------------------------------------
 

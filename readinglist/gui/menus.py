@@ -55,12 +55,8 @@ def build_menus(window: MainWindow) -> WindowActions:
     add_action = _add(window, file_menu, "&Add by arXiv id or DOI…", transfer.ask_identifiers,
                       QKeySequence("Ctrl+Shift+A"))
     sample_action = _add(window, file_menu, "Load &sample papers", window.load_sample)
+    # Copying or linking PDFs is chosen in the import options, asked at each import.
     transfer.busy_actions = [import_action, folder_action, add_action, sample_action]
-    copy_action = QAction("&Copy imported PDFs into the library", window, checkable=True)
-    copy_action.setChecked(transfer.copy_pdfs)
-    copy_action.setToolTip("Off: PDFs are linked where they are")
-    copy_action.toggled.connect(transfer.set_copy_pdfs)
-    file_menu.addAction(copy_action)
     file_menu.addSeparator()
     _add(window, file_menu, "&Export…", window.open_export, QKeySequence("Ctrl+E"))
     file_menu.addSeparator()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWid
 
 from ..domain import SearchResults
 from .paper_table_model import SNIPPET_PAGE
-from .sidebar import Filter
+from .sidebar import LAST_IMPORT, Filter
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -106,18 +106,21 @@ class SearchController(QObject):
             window.refresh_list()
             return
         status, tag, year = filter_args(window.sidebar.current_filter)
+        last_import = window.sidebar.current_filter == LAST_IMPORT
         first_page = SNIPPET_PAGE
         queue_view = window.in_queue_view()
         library = window.library
 
-        def work() -> tuple[SearchResults, list[int] | None]:
+        def work() -> tuple[SearchResults, list[int] | None, int]:
             # Every match (for the table and the facets), snippets only for the first page:
             # the table fetches the others as their rows are drawn.
             results = library.search(query, limit=None, facets=True, snippet_limit=first_page)
-            filtered = status or tag or year is not None
+            filtered = status or tag or year is not None or last_import
             order = "queue" if queue_view else "added"
-            allowed = library.list_ids(status, tag, order, year=year) if filtered else None
-            return results, allowed
+            allowed = (library.list_ids(status, tag, order, year=year, last_import=last_import)
+                       if filtered else None)
+            imported = set(library.last_import_ids())  # the sidebar's count among matches
+            return results, allowed, sum(1 for h in results.hits if h.paper_id in imported)
 
         window.runner.run(
             work,
@@ -127,7 +130,7 @@ class SearchController(QObject):
 
     def _done(
         self, generation: int, results: SearchResults, allowed: list[int] | None,
-        queue_view: bool = False,
+        imported: int = 0, queue_view: bool = False,
     ) -> None:
         window = self._window
         if generation != self._generation or window.closed:
@@ -142,7 +145,7 @@ class SearchController(QObject):
             hits.sort(key=lambda h: place[h.paper_id])
         self._set_error(False)
         self._show_match_count(len(hits), results.suggestion)
-        window.refresh_sidebar(results.facets, results.total)
+        window.refresh_sidebar(results.facets, results.total, last_import=imported)
         refresh = results.query == self.shown_query  # the same search, run again
         self.shown_query = results.query
         ids = [h.paper_id for h in hits]

@@ -1,6 +1,6 @@
-"""The sidebar: the library's views (all papers, the inbox, the reading queue and the
-other statuses), its tags and years, with counts. During a search the counts are those of
-the search's matches (facets)."""
+"""The sidebar: the library's views (all papers, the inbox, the reading queue, the
+other statuses and the last import), its tags and years, with counts. During a search the
+counts are those of the search's matches (facets)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 from ..domain import Status
 
 FilterRole = Qt.ItemDataRole.UserRole + 1
-# ("all", None) | ("status", value) | ("tag", name) | ("year", "2024")
+# ("all", None) | ("status", value) | ("tag", name) | ("year", "2024") | ("import", None)
 Filter = tuple[str, str | None]
 QUEUE: Filter = ("status", Status.QUEUED.value)  # listed in queue order, not sorted
+LAST_IMPORT: Filter = ("import", None)  # the papers the last import added or found
+LAST_IMPORT_LABEL = "Last import"
 
 _VIEW_TIPS = {
     Status.UNREAD: "New papers you have not looked at yet",
@@ -67,8 +69,10 @@ class Sidebar(QTreeWidget):
         status_counts: dict[str, int],
         tag_counts: dict[str, int],
         year_counts: dict[str, int] | None = None,
+        last_import: int = 0,
     ) -> None:
-        """Rebuild the entries with fresh counts, keeping the selection."""
+        """Rebuild the entries with fresh counts, keeping the selection. Last import is
+        listed when it has papers (`last_import`), or while it is the selected view."""
         year_counts = year_counts or {}
         self.blockSignals(True)
         try:
@@ -82,6 +86,8 @@ class Sidebar(QTreeWidget):
                  ("status", s.value))
                 for s in Status
             ]
+            if last_import or self._current == LAST_IMPORT:
+                entries.append((self._library, LAST_IMPORT_LABEL, last_import, LAST_IMPORT))
             entries += [(self._tags, tag, n, ("tag", tag)) for tag, n in tag_counts.items()]
             entries += [(self._years, y, n, ("year", y)) for y, n in year_counts.items()]
             selected = None
@@ -90,6 +96,9 @@ class Sidebar(QTreeWidget):
                 item.setData(0, FilterRole, flt)
                 if flt[0] == "status" and flt[1]:
                     item.setToolTip(0, _VIEW_TIPS[Status(flt[1])])
+                elif flt == LAST_IMPORT:
+                    item.setToolTip(0, "The papers the last import added or found in the "
+                                       "library")
                 item.setTextAlignment(
                     1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                 )

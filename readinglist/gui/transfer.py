@@ -1,33 +1,31 @@
 """Bringing papers in (files, folders of PDFs, identifiers, drops, pastes) and sending
-them out (export), for the main window. Every job runs on the task runner with progress
-and Cancel; the report names each entry that failed or was merged.
+them out (export), for the main window. Files are imported with the options the user
+picks first (import_dialog); every job runs on the task runner with progress and Cancel;
+a file import ends with its report (import_report), which lists every entry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, Qt
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QInputDialog,
-    QMainWindow,
-    QMessageBox,
-    QProgressDialog,
-)
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog
 
 from .. import importers
 from ..domain import ImportReport, ReadinglistError
 from ..lookup import parse_identifier
 from ..service import Library
+from .duplicates_dialog import DuplicatesDialog
+from .import_dialog import ImportOptions, ImportOptionsDialog
+from .import_report import ImportReportDialog
 from .plain_text import message_box
+from .sidebar import LAST_IMPORT
 from .tasks import TaskRunner
 
-COPY_SETTING = "import/copy_pdfs"
-# Most report lines shown in the details box (the summary always counts them all).
-MAX_DETAIL_LINES = 500
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 
 def file_filter() -> str:
@@ -40,22 +38,10 @@ def identifiers_in(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if parse_identifier(line.strip())]
 
 
-def report_details(report: ImportReport) -> list[str]:
-    lines = [f"could not be read: {m}" for m in report.unreadable]
-    lines += [f"failed: {p}" for p in report.failed]
-    lines += [f"merged into #{i} ({', '.join(f)}): {t}" for i, t, f in report.merged]
-    lines += [f"warning: {p}" for p in report.warnings]
-    lines += [f"already present (#{i}): {t}" for i, t in report.duplicates]
-    if len(lines) > MAX_DETAIL_LINES:
-        hidden = len(lines) - MAX_DETAIL_LINES
-        lines = [*lines[:MAX_DETAIL_LINES], f"… and {hidden} more"]
-    return lines
-
-
 class Transfer(QObject):
     """Import and add-by-identifier jobs of one window."""
 
-    def __init__(self, window: QMainWindow, library: Library, runner: TaskRunner,
+    def __init__(self, window: MainWindow, library: Library, runner: TaskRunner,
                  on_done: Callable[[], None]) -> None:
         super().__init__(window)
         self.window = window
@@ -65,15 +51,10 @@ class Transfer(QObject):
         self.last_import: ImportReport | None = None
         self.busy_actions: list[Any] = []  # disabled while an import runs
         self.closed = False
-
-    # -- settings ------------------------------------------------------------------------
-
-    @property
-    def copy_pdfs(self) -> bool:
-        return QSettings().value(COPY_SETTING, True, type=bool)
-
-    def set_copy_pdfs(self, value: bool) -> None:
-        QSettings().setValue(COPY_SETTING, bool(value))
+        self.options_dialog: ImportOptionsDialog | None = None
+        self.report_dialog: ImportReportDialog | None = None
+        self.review_dialog: DuplicatesDialog | None = None
+        self._review_ids: list[int] = []
 
     # -- choosing what to import ----------------------------------------------------------
 
@@ -105,20 +86,46 @@ class Transfer(QObject):
 
     # -- running ---------------------------------------------------------------------------
 
-    def import_paths(self, paths: list[Path], fmt: str | None = None) -> None:
-        attach = "copy" if self.copy_pdfs else "link"
+    def import_paths(self, paths: Sequence[Path], fmt: str | None = None, *,
+                     options: ImportOptions | None = None) -> None:
+        """Import files and folders: with `options`, at once; without, after asking for
+        them (the options dialog; Cancel imports nothing)."""
+        paths = list(paths)
+        if options is None:
+            self._ask_options(paths, fmt)
+            return
+        status = options.status.value
+        tag = options.tag or None
 
         def work(progress: Any, cancelled: Any) -> ImportReport:
-            return self.library.import_files(paths, fmt, attach=attach, progress=progress,
-                                             cancelled=cancelled)
+            return self.library.import_files(
+                paths, fmt, attach=options.attach, merge=options.merge, status=status,
+                tag=tag, progress=progress, cancelled=cancelled)
 
         names = ", ".join(p.name for p in paths[:3]) + ("…" if len(paths) > 3 else "")
         self._run(f"Importing {names}", work, self._import_done)
 
+    def _ask_options(self, paths: list[Path], fmt: str | None) -> None:
+        if self.options_dialog is not None:
+            self.options_dialog.close()  # a drop while it was open: the newest wins
+        dialog = ImportOptionsDialog(paths, self.library.tag_counts(), self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.optionsChosen.connect(
+            lambda options: self.import_paths(paths, fmt, options=options))
+        dialog.finished.connect(lambda _result: self._options_closed(dialog))
+        self.options_dialog = dialog
+        dialog.open()
+
+    def _options_closed(self, dialog: ImportOptionsDialog) -> None:
+        if self.options_dialog is dialog:
+            self.options_dialog = None
+
     def import_sample(self) -> None:
+        """The sample page, without asking (its papers land in the inbox); its report
+        is shown only if something went wrong."""
         self._run("Loading the sample papers…",
                   lambda progress, cancelled: self.library.import_sample(progress, cancelled),
-                  self._import_done)
+                  lambda dialog, report: self._import_done(dialog, report, show_report=False))
 
     def add_identifiers(self, texts: list[str]) -> None:
         def work(progress: Any, cancelled: Any) -> list[str]:
@@ -157,7 +164,8 @@ class Transfer(QObject):
         for action in self.busy_actions:
             action.setEnabled(not busy)
 
-    def _import_done(self, dialog: QProgressDialog, report: ImportReport) -> None:
+    def _import_done(self, dialog: QProgressDialog, report: ImportReport,
+                     show_report: bool = True) -> None:
         dialog.reset()
         if self.closed:
             return
@@ -169,10 +177,47 @@ class Transfer(QObject):
             summary += f"; {len(report.unreadable)} file(s) could not be imported"
         self.window.statusBar().showMessage(
             summary + (": " + "; ".join(report.unreadable) if report.unreadable else ""), 15000)
-        details = report_details(report)
-        if report.unreadable or report.failed or report.merged or report.warnings:
-            message_box(self.window, QMessageBox.Icon.Information, "Import finished",
-                        summary, "\n".join(details)).open()
+        problems = report.unreadable or report.failed or report.warnings or report.possible
+        if not report.cancelled and (show_report or problems):
+            self.show_report(report)
+
+    def show_report(self, report: ImportReport) -> ImportReportDialog:
+        """The report view of an import (replacing the one of an earlier import)."""
+        if self.report_dialog is not None:
+            self.report_dialog.close()
+        view = ImportReportDialog(report, self.window)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.openPaper.connect(self.window.open_paper)
+        view.showPapers.connect(self.show_last_import)
+        view.reviewDuplicates.connect(self.review_duplicates)
+        view.destroyed.connect(lambda _obj=None: self._report_gone(view))
+        self.report_dialog = view
+        view.show()
+        return view
+
+    def _report_gone(self, view: ImportReportDialog) -> None:
+        if self.report_dialog is view:
+            self.report_dialog = None
+
+    def show_last_import(self) -> None:
+        """List the last import's papers: the sidebar's Last import, outside any search."""
+        window = self.window
+        window.search.clear()
+        window.refresh_sidebar()
+        window.sidebar.select(LAST_IMPORT, notify=False)
+        window.refresh_list()
+        window.activateWindow()
+
+    def review_duplicates(self, ids: list[int]) -> None:
+        """Find duplicates, on the pairs of these papers only. The dialog is kept (not
+        deleted on close), so Edit > Undo of a merge made in it still reaches it."""
+        if self.review_dialog is None or ids != self._review_ids:
+            self.review_dialog = DuplicatesDialog(
+                self.library, self.window.undo_stack, self.window, only_ids=ids,
+                runner=self.runner)
+            self.review_dialog.libraryChanged.connect(self.window.reload)
+            self._review_ids = list(ids)
+        self.review_dialog.open()
 
     def _identifiers_done(self, dialog: QProgressDialog, lines: list[str]) -> None:
         dialog.reset()
