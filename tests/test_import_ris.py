@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from readinglist.importers import ris
+from readinglist.importers import parse_path, ris
 from readinglist.importers.base import ParseResult
+from readinglist.importers.encoding import decode
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import" / "ris"
 
@@ -336,3 +338,235 @@ def test_year_of(text: str, year: int | None):
 ])
 def test_find_arxiv_id(text: str, arxiv_id: str):
     assert ris.find_arxiv_id(text) == arxiv_id
+
+
+# -- real-world exports: every record arrives ----------------------------------------------
+
+EXPORTS = Path(__file__).parent / "fixtures" / "ris"
+# A TY line as any of the fixtures writes it: after a byte-order mark (also one misread as
+# "ï»¿"), a no-break space or an indentation, with one or two spaces or a tab before "-".
+_ANY_TY = re.compile(r"^(?:\ufeff|ï»¿|\s)*TY[ \t]{1,4}-")
+
+
+def read_export(name: str) -> ParseResult:
+    """Through parse_path, as the CLI and the GUI read it (decoding, sniffing)."""
+    return parse_path(EXPORTS / name)
+
+
+def test_endnote_export_with_bom_crlf_and_a_blank_first_line():
+    raw = (EXPORTS / "endnote_x9_bom_crlf.ris").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf\r\n") and b"ER  -   \r\n" in raw
+    result = read_export("endnote_x9_bom_crlf.ris")
+    assert [r.title for r in result.records] == [
+        "Long Short-Term Memory",
+        "Deep learning",
+        "Attention is All you Need",
+        "Deep Learning",
+        "Learning internal representations by error propagation",
+        "Training Recurrent Neural Networks",
+        "Learning Multiple Layers of Features from Tiny Images",
+        "Adam: A Method for Stochastic Optimization",
+        "The Unreasonable Effectiveness of Recurrent Neural Networks",
+        "Dropout: A Simple Way to Prevent Neural Networks from Overfitting",
+        "Batch Normalization: Accelerating Deep Network Training by Reducing Internal "
+        "Covariate Shift",
+        "Distributed Representations of Words and Phrases and their Compositionality",
+    ]
+    assert result.problems == []
+    assert [(w.line, "internal-pdf://" in w.reason) for w in result.warnings] == [(2, True)]
+    assert [r.line for r in result.records][:3] == [2, 23, 42]
+
+
+def test_endnote_dialect_fields():
+    papers = by_title(read_export("endnote_x9_bom_crlf.ris"))
+    lstm = papers["Long Short-Term Memory"]
+    assert lstm.authors == ["Sepp Hochreiter", "Jürgen Schmidhuber"]
+    assert (lstm.year, lstm.venue) == (1997, "Neural Computation")
+    assert lstm.tags == ["recurrent neural networks", "memory"]
+    # JO repeating JF is not kept twice; an unknown tag (RN, research notes) is kept.
+    assert "ris_jo" not in lstm.extra and "shortjournal" not in lstm.extra
+    assert lstm.extra["ris_rn"] == "Read twice; cited in chapter 2"
+    nature = papers["Deep learning"]
+    assert nature.authors == ["Yann LeCun", "Yoshua Bengio", "Geoffrey Hinton"]  # A1
+    assert nature.doi == "10.1038/nature14539"  # from M3
+    assert (nature.year, nature.extra["month"]) == (2015, "5")  # Y1 2015/05/28/
+    assert (nature.key, nature.citation_key) == ("2", "")
+    assert nature.extra["ris_lb"] == "LeCun2015"
+    assert "ris_ja" not in nature.extra
+    dropout = papers["Dropout: A Simple Way to Prevent Neural Networks from Overfitting"]
+    assert dropout.abstract == (
+        "Deep neural nets with a large number of parameters are very powerful machine "
+        "learning systems. However, overfitting is a serious problem in such networks."
+    )
+    assert dropout.extra["pages"] == "1929--1958"
+    batchnorm = next(p for t, p in papers.items() if t.startswith("Batch Normalization"))
+    assert batchnorm.tags == ["normalization", "training", "deep networks"]
+    assert batchnorm.extra["ris_c6"] == "NIHMS123456"
+    assert papers["Adam: A Method for Stochastic Optimization"].arxiv_id == "1412.6980"
+    chapter = papers["Learning internal representations by error propagation"]
+    assert chapter.entry_type == "incollection"
+    assert chapter.venue.startswith("Parallel Distributed Processing")
+    assert chapter.extra["editor"] == "David E. Rumelhart and James L. McClelland"
+    thesis = papers["Training Recurrent Neural Networks"]
+    assert (thesis.entry_type, thesis.extra["school"]) == ("phdthesis", "University of Toronto")
+    blog = papers["The Unreasonable Effectiveness of Recurrent Neural Networks"]
+    assert (blog.entry_type, blog.extra["urldate"]) == ("online", "2024-02-01")
+
+
+def test_pubmed_export():
+    result = read_export("pubmed.ris")
+    assert [r.title for r in result.records] == [
+        "Highly accurate protein structure prediction with AlphaFold",
+        "Dermatologist-level classification of skin cancer with deep neural networks",
+        "High-performance medicine: the convergence of human and artificial intelligence",
+    ]
+    assert result.problems == [] and result.warnings == []
+    alphafold, skin, topol = result.records
+    assert alphafold.doi == "10.1038/s41586-021-03819-2"
+    assert "type" not in alphafold.extra  # M3 "doi: ..." repeats DO, it is no type of work
+    assert alphafold.extra["ris_an"] == "34265844"  # the PubMed id, kept
+    assert (alphafold.year, alphafold.extra["month"]) == (2021, "8")
+    assert alphafold.tags == ["*Algorithms", "*Deep Learning", "Models, Molecular"]
+    assert skin.authors[2] == "Roberto A Novoa"
+    assert (topol.venue, topol.extra["shortjournal"]) == ("Nature medicine", "Nat Med")
+    assert "DB" not in str(alphafold.extra) and "PubMed" not in alphafold.extra.values()
+
+
+def test_scopus_export_with_bom():
+    assert (EXPORTS / "scopus.ris").read_bytes().startswith(b"\xef\xbb\xbf")
+    result = read_export("scopus.ris")
+    assert [r.title for r in result.records] == [
+        "BERT: Pre-training of deep bidirectional transformers for language understanding",
+        "Mastering the game of Go without human knowledge",
+        "Robust speech recognition via large-scale weak supervision",
+    ]
+    bert, go, whisper = result.records
+    assert bert.authors == ["J. Devlin", "M.-W. Chang", "K. Lee", "K. Toutanova"]
+    assert (bert.entry_type, bert.extra["type"]) == ("inproceedings", "Conference Paper")
+    assert bert.venue.startswith("NAACL HLT 2019")
+    assert bert.note.startswith("Cited By :45678; Conference name:")
+    assert go.doi == "10.1038/nature24270" and go.extra["ris_c2"] == "29052630"
+    assert whisper.extra["pages"] == "28492--28518"
+    assert all(r.url.startswith("https://www.scopus.com/inward/record.uri") for r in result.records)
+
+
+def test_joined_and_damaged_file_loses_no_record():
+    raw = (EXPORTS / "messy_joined.ris").read_bytes()
+    # Three byte-order marks: the file's own, a second file's, one read as Windows-1252.
+    assert raw.count(b"\xef\xbb\xbf") == 2 and "ï»¿".encode() in raw and b"\r\n" in raw
+    result = read_export("messy_joined.ris")
+    assert [(r.line, r.title) for r in result.records] == [
+        (5, "ImageNet Classification with Deep Convolutional Neural Networks"),
+        (21, "Human-level control through deep reinforcement learning"),
+        (39, "Generative Adversarial Nets"),
+        (50, "U-Net: Convolutional Networks for Biomedical Image Segmentation"),
+        (62, "Language Models are Few-Shot Learners"),
+        (70, "Neural Machine Translation by Jointly Learning to Align and Translate"),
+        (77, "Sequence to Sequence Learning with Neural Networks"),
+        (97, "Proximal Policy Optimization Algorithms"),
+    ]
+    assert [(p.source, p.line) for p in result.problems] == [
+        ("messy_joined.ris", 87), ("messy_joined.ris", 93)]
+    assert "'notitle2021' has no title" in result.problems[0].reason
+    assert "without a TY line" in result.problems[1].reason
+    assert [w.line for w in result.warnings] == [1, 48, 70]
+    assert "no ER line" in result.warnings[2].reason
+    papers = by_title(result)
+    unet = papers["U-Net: Convolutional Networks for Biomedical Image Segmentation"]
+    assert unet.authors == ["Olaf Ronneberger", "Philipp Fischer", "Thomas Brox"]
+    assert unet.extra["pages"] == "234--241"  # the indented record's tags all counted
+    gpt3 = papers["Language Models are Few-Shot Learners"]
+    assert gpt3.authors == ["Tom B. Brown", "OpenAI"]
+    assert gpt3.arxiv_id == "2005.14165"
+    ppo = papers["Proximal Policy Optimization Algorithms"]
+    assert {k: ppo.extra[k] for k in ("ris_xy", "ris_c7", "ris_z1")} == {
+        "ris_xy": "vendor-specific value", "ris_c7": "1707.06347",
+        "ris_z1": "custom tag from a lab database"}
+    alexnet = papers["ImageNet Classification with Deep Convolutional Neural Networks"]
+    assert alexnet.abstract.endswith("into the 1000 different classes.")
+
+
+@pytest.mark.parametrize("folder", [EXPORTS, FIXTURES], ids=["exports", "import"])
+def test_every_ty_line_becomes_a_record_or_a_problem_on_its_line(folder: Path):
+    for path in sorted(folder.glob("*.ris")):
+        text, _ = decode(path.read_bytes(), path.name)
+        starts = [n for n, ln in enumerate(text.replace("\r\n", "\n").split("\n"), start=1)
+                  if _ANY_TY.match(ln)]
+        result = ris.parse(text, path.name)
+        found = [r.line for r in result.records] + [
+            p.line for p in result.problems if "without a TY line" not in p.reason]
+        assert sorted(found) == starts, path.name
+        assert all(p.source == path.name and p.line for p in result.problems)
+
+
+# -- byte-order marks, wherever they are ----------------------------------------------------
+
+TWO = "TY  - JOUR\nTI  - First\nER  - \n\nTY  - JOUR\nTI  - Second\nER  - \n"
+
+
+@pytest.mark.parametrize("encoding", [None, "utf-8", "latin-1", "windows-1252"])
+@pytest.mark.parametrize("suffix", [".ris", ".txt"])
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
+def test_a_leading_bom_keeps_the_first_record(tmp_path: Path, encoding, suffix, eol):
+    path = tmp_path / f"bom{suffix}"
+    path.write_bytes(b"\xef\xbb\xbf" + TWO.replace("\n", eol).encode())
+    result = parse_path(path, encoding=encoding)
+    assert [r.title for r in result.records] == ["First", "Second"]
+    assert result.problems == []
+
+
+@pytest.mark.parametrize("prefix", ["\ufeff", "ï»¿", "\u00a0", "\u200b", "   ", "\t"])
+def test_invisible_or_indented_start_of_a_record(prefix: str):
+    text = prefix + TWO + prefix + TWO.replace("First", "Third").replace("Second", "Fourth")
+    result = ris.parse(text, "x.ris")
+    assert [r.title for r in result.records] == ["First", "Second", "Third", "Fourth"]
+    assert result.problems == []
+
+
+def test_a_bom_mid_file_after_a_record_without_er_starts_a_new_record():
+    text = "TY  - JOUR\nTI  - Cut short\n\ufeffTY  - JOUR\nTI  - Next file\nER  - \n"
+    result = ris.parse(text, "x.ris")
+    assert [r.title for r in result.records] == ["Cut short", "Next file"]
+    assert [w.line for w in result.warnings] == [1]
+
+
+def test_indented_lines_of_an_unindented_record_stay_continuations():
+    text = "TY  - JOUR\nTI  - Title\nAB  - Tools that\n  AU  - sound like tags\nER  - \n"
+    (paper,) = ris.parse(text, "x.ris").records
+    assert paper.abstract == "Tools that AU  - sound like tags"
+    assert paper.authors == []
+
+
+def test_bare_er_and_er_with_trailing_spaces_end_records():
+    text = ("TY  - JOUR\nTI  - One\nER\nTY  - JOUR\nTI  - Two\nER  -     \n"
+            "TY  - JOUR\nTI  - Three\nER")
+    result = ris.parse(text, "x.ris")
+    assert [r.title for r in result.records] == ["One", "Two", "Three"]
+    assert result.warnings == []
+
+
+def test_each_record_that_lost_its_ty_line_is_reported():
+    text = ("TY  - JOUR\nTI  - A\nER  - \nTI  - Lost one\nER  - \n"
+            "TI  - Lost two\nER  - \nTY  - JOUR\nTI  - B\nER  - \n")
+    result = ris.parse(text, "x.ris")
+    assert [r.title for r in result.records] == ["A", "B"]
+    assert [p.line for p in result.problems] == [4, 6]
+
+
+# -- dialect details ---------------------------------------------------------------------
+
+
+def test_corporate_authors_and_editors_with_endnotes_trailing_comma():
+    text = ("TY  - CHAP\nTI  - Report\nAU  - Google DeepMind,\nAU  - OpenAI,\nAU  - Smith, J.\n"
+            "A2  - World Health Organization,\nER  - \n")
+    (paper,) = ris.parse(text, "x.ris").records
+    assert paper.authors == ["{Google DeepMind}", "OpenAI", "J. Smith"]
+    assert paper.extra["editor"] == "{World Health Organization}"
+
+
+def test_html_note_keeps_its_paragraphs():
+    note = "<p>First paragraph<br>  - a list item</p><p>Second &amp; last</p>"
+    (paper,) = ris.parse(f"TY  - JOUR\nTI  - T\nN1  - {note}\nER  - \n", "x.ris").records
+    assert paper.note == "First paragraph\n  - a list item\n\nSecond & last"
+    # Elsewhere (CSV notes) HTML is still read line by line, as before.
+    assert ris.plain_note(note) == "First paragraph\n- a list item\nSecond & last"

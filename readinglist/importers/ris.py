@@ -1,24 +1,29 @@
 """RIS files (Zotero, Mendeley, EndNote, publishers' "export citation" buttons).
 
 rispy does the tag parsing. We split the text into records ourselves first, one per
-``TY`` line, so that each record knows the line it starts on and one broken record
-cannot stop the rest; we also normalise what rispy does not accept: a BOM, CR or CRLF
-line ends, ``TY - JOUR`` with one space (EndNote and hand-written files), blank lines
-inside a record, and a last record without ``ER``.
+``TY`` line, so that each record knows its line and one broken record cannot stop the
+rest (every record becomes a PaperRecord or an EntryProblem naming its line). We also
+normalise what rispy does not accept: a BOM (also mid-file where two exports were joined,
+or misread as "ï»¿"), CR or CRLF line ends, ``TY - JOUR`` with one space, records
+indented as a whole (pasted from a web page), a bare ``ER``, blank lines inside a
+record, and a last record without ``ER``.
 
 Where fields go:
 
 - ``TY`` -> entry_type (BibTeX-like: JOUR -> article, CONF -> inproceedings, ...).
-- ``TI``/``T1`` (else ``BT`` for a book, else ``ST``) -> title; ``AU``/``A1`` -> authors
-  ("Last, First, Suffix" becomes "First Last Suffix"); ``A2``/``ED`` -> extra["editor"].
+- ``TI``/``T1`` (else ``BT`` for a book, else ``CT``, ``ST``, ``TT``) -> title;
+  ``AU``/``A1`` -> authors ("Last, First, Suffix" becomes "First Last Suffix"; EndNote's
+  corporate "Google DeepMind," becomes "{Google DeepMind}"); ``A2``/``ED`` -> editor.
 - ``PY``/``Y1``/``DA`` -> year (and extra["month"] when the date has one).
 - ``T2``/``JF``/``JO``/``BT``/``JA`` -> venue, which is not repeated in extra: exporters
   write it as journal or booktitle according to entry_type.
-- ``AB``/``N2`` -> abstract, ``KW`` -> tags, ``N1`` -> note, ``DO`` -> doi, ``ID`` -> key.
+- ``AB``/``N2`` -> abstract, ``KW`` -> tags, ``N1`` -> note (HTML notes as text, one
+  blank line between paragraphs), ``DO`` -> doi, ``ID`` -> key.
 - ``UR``/``L2``/``L1`` web addresses -> url (the first) and links (the rest); local
   files in ``L1`` (``file://`` URLs or absolute paths) -> files, when they exist.
 - arXiv ids come from arxiv.org URLs, 10.48550 DOIs or "arXiv:2401.12345" in the
-  journal, note and misc fields.
+  journal, note, misc and accession number (``AN``) fields; an ``AN`` "WOS:..." (a Web
+  of Science accession number) -> extra["wos_ut"], as the WoS importer names it.
 - Other bibliographic tags -> extra under their BibTeX names (volume, number, pages,
   publisher, address, issn/isbn, edition, language, type, series, ...). Tags with no
   BibTeX counterpart are kept as extra["ris_<tag>"] so nothing is lost, except DB/DP
@@ -58,14 +63,19 @@ _MAPPING: dict[str, str] = {
 }
 _TAG_OF = {name: tag for tag, name in _MAPPING.items()}
 # Tags that may repeat; the rest keep their first value (rispy's enforce_list_tags).
-# L1/L2 repeat when a record has several attachments.
-_LIST_TAGS = [*rispy.LIST_TYPE_TAGS, "ED", "L1", "L2", "L4"]
+# L1/L2 repeat when a record has several attachments, SN for an ISBN and an ISSN, AN for
+# several databases' accession numbers.
+_LIST_TAGS = [*rispy.LIST_TYPE_TAGS, "ED", "L1", "L2", "L4", "SN", "AN"]
 
 # A tag line as some exporters write it: one to four spaces or tabs before the dash,
 # optional space after it. Only known tags are accepted in this loose form, so that a
 # continuation line such as "AI - assisted ..." is not mistaken for a tag.
 _LOOSE_TAG = re.compile(r"^([A-Z][A-Z0-9])[ \t]{1,4}-[ \t]*(.*?)[ \t]*$")
 _TY_LINE = re.compile(r"^TY[ \t]{1,4}-")
+# What can come before a tag without being text: a byte-order mark (mid-file where two
+# exports were concatenated), the same mark read as Windows-1252 and saved again as
+# UTF-8 ("ï»¿"), and zero-width or no-break spaces from web pages.
+_INVISIBLE = re.compile("^(?:\ufeff|\u00ef\u00bb\u00bf|[\u200b\u2060\u00a0])+")
 
 _TYPES = {
     "JOUR": "article", "EJOUR": "article", "JFULL": "article", "MGZN": "article",
@@ -76,18 +86,13 @@ _TYPES = {
     "THES": "phdthesis",
     "RPRT": "techreport", "GOVDOC": "techreport", "STAND": "techreport",
     "ELEC": "online", "WEB": "online", "BLOG": "online", "ICOMM": "online",
+    "UNPB": "unpublished", "MANSCPT": "unpublished", "PAT": "patent", "DATA": "dataset",
+    "COMP": "software",
 }
 # Straight tag -> BibTeX field copies into extra.
 _EXTRA_TAGS = {
-    "VL": "volume",
-    "IS": "number",
-    "CY": "address",
-    "ET": "edition",
-    "LA": "language",
-    "NV": "volumes",
-    "Y2": "urldate",
-    "AD": "affiliation",
-    "J2": "shortjournal",
+    "VL": "volume", "IS": "number", "CY": "address", "ET": "edition", "LA": "language",
+    "NV": "volumes", "Y2": "urldate", "AD": "affiliation", "J2": "shortjournal",
 }
 _DROPPED_TAGS = {"DB", "DP"}  # where the reference was fetched from
 # Fields that may name an arXiv preprint in running text ("arXiv:2401.12345 [cs]").
@@ -102,12 +107,13 @@ class _Chunk:
     line: int
     lines: list[str] = field(default_factory=list)
     closed: bool = False  # an ER line was seen
+    indent: str = ""  # the TY line's indentation: same-indented tag lines are tags
 
 
 def looks_like(text: str) -> bool:
     """True when one of the first non-blank lines is a ``TY  -`` line."""
-    lines = [ln for ln in text[:4000].lstrip("\ufeff").splitlines() if ln.strip()]
-    return any(_TY_LINE.match(ln) for ln in lines[:20])
+    lines = [_INVISIBLE.sub("", ln).strip() for ln in text[:8000].splitlines()]
+    return any(_TY_LINE.match(ln) for ln in [ln for ln in lines if ln][:40])
 
 
 def parse(text: str, source: str, *, base_dir: Path | None = None) -> ParseResult:
@@ -143,31 +149,33 @@ def parse(text: str, source: str, *, base_dir: Path | None = None) -> ParseResul
 def _split(text: str, source: str, result: ParseResult) -> list[_Chunk]:
     """Records by TY line; text outside records becomes a warning (or a problem when it
     holds tags, i.e. a record that lost its TY line)."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # BOMs go line by line below
     chunks: list[_Chunk] = []
     current: _Chunk | None = None
     stray: list[tuple[int, str, str | None]] = []  # (line, text, tag) outside any record
 
     def flush_stray() -> None:
-        if not stray:
-            return
         tagged = [(n, t) for n, t, tag in stray if tag and tag != "ER"]
+        text_lines = [(n, t) for n, t, tag in stray if tag != "ER"]  # a lone ER is harmless
         if tagged:
             n, t = tagged[0]
             result.problems.append(EntryProblem(
-                source, n, f"RIS lines without a TY line before them, skipped: '{_short(t)}'"
-            ))
-        else:
-            text_lines = [(n, t) for n, t, tag in stray if tag != "ER"]
-            if text_lines:  # a stray ER (a doubled one, say) is harmless
-                n, t = text_lines[0]
-                result.warnings.append(EntryProblem(
-                    source, n, f"text outside any RIS record ignored: '{_short(t)}'"
-                ))
+                source, n, f"RIS lines without a TY line before them, skipped: '{_short(t)}'"))
+        elif text_lines:
+            n, t = text_lines[0]
+            result.warnings.append(EntryProblem(
+                source, n, f"text outside any RIS record ignored: '{_short(t)}'"))
         stray.clear()
 
     for number, raw in enumerate(text.split("\n"), start=1):
+        raw = _INVISIBLE.sub("", raw)
+        body = raw.lstrip(" \t")
+        indent = raw[: len(raw) - len(body)]
+        if indent and (_TY_LINE.match(body) or (current and indent == current.indent)):
+            raw = body  # an indented record (pasted from a web page): its tags count
         tag, line = _normalise_line(raw)
+        if tag is None and current is not None and line.strip() == "ER":
+            tag, line = "ER", "ER  - "  # a bare ER (hand-written files)
         if tag == "TY":
             flush_stray()
             if current is not None:
@@ -176,7 +184,7 @@ def _split(text: str, source: str, result: ParseResult) -> list[_Chunk]:
                     f"record has no ER line; it is taken to end where line {number} "
                     "starts the next one",
                 ))
-            current = _Chunk(number, [line])
+            current = _Chunk(number, [line], indent=indent)
             chunks.append(current)
         elif current is not None:
             if not line.strip():
@@ -187,6 +195,8 @@ def _split(text: str, source: str, result: ParseResult) -> list[_Chunk]:
                 current = None
         elif line.strip():
             stray.append((number, line.strip(), tag))
+            if tag == "ER":
+                flush_stray()  # one problem for each record that lost its TY line
     flush_stray()
     if current is not None:
         result.warnings.append(EntryProblem(
@@ -252,7 +262,7 @@ def _build(tags: dict[str, list[str]], line: int, source: str, result: ParseResu
     entry_type = _TYPES.get(ris_type, "misc")
     key = first("ID")
     title = first("TI", "T1") or (first("BT") if ris_type in {"BOOK", "EBOOK", "EDBOOK"} else "")
-    title = title or first("CT") or first("ST")
+    title = title or first("CT") or first("ST") or first("TT")
     named = f"record '{key}'" if key else "record"
     if not title:
         result.problems.append(EntryProblem(
@@ -264,8 +274,8 @@ def _build(tags: dict[str, list[str]], line: int, source: str, result: ParseResu
     record.entry_type = entry_type
     if key and _KEY_SAFE.match(key) and not key.isdigit():
         record.citation_key = key  # EndNote's IDs are record numbers, not citation keys
-    record.authors = [a for a in (display_name(v) for v in every("AU", "A1")) if a]
-    editors = [e for e in (display_name(v) for v in every("A2", "ED")) if e]
+    record.authors = [a for a in (_ris_name(v) for v in every("AU", "A1")) if a]
+    editors = [e for e in (_ris_name(v) for v in every("A2", "ED")) if e]
     extra: dict[str, str] = {}
     if editors:
         extra["editor"] = " and ".join(editors)
@@ -278,13 +288,15 @@ def _build(tags: dict[str, list[str]], line: int, source: str, result: ParseResu
     record.abstract = first("AB", "N2")
     if tags.get("N2") == [record.abstract]:
         used.add("N2")  # the same abstract twice (some exporters write both)
-    record.note = "\n".join(plain_note(n) for n in every("N1"))
+    record.note = "\n".join(plain_note(n, paragraphs=True) for n in every("N1"))
     record.tags = [t.strip() for kw in every("KW") for t in kw.split(";") if t.strip()]
 
     doi = first("DO")
     m3 = tags.get("M3", [""])[0]
-    if not doi and re.match(r"^(doi:\s*|https?://(dx\.)?doi\.org/)?10\.\d{4,}/", m3, re.I):
-        doi = m3  # EndNote puts the DOI in M3
+    if re.match(r"^(doi:\s*|https?://(dx\.)?doi\.org/)?10\.\d{4,}/", m3, re.I) and (
+        not doi or normalize_doi(m3) == normalize_doi(doi)
+    ):
+        doi = doi or m3  # EndNote and PubMed put the DOI in M3 (PubMed in DO as well)
         used.add("M3")
     record.doi = normalize_doi(doi)
 
@@ -292,6 +304,11 @@ def _build(tags: dict[str, list[str]], line: int, source: str, result: ParseResu
     texts = [record.doi, record.url, *record.links]
     texts += [v for tag in _ARXIV_TEXT_TAGS for v in tags.get(tag, [])]
     record.arxiv_id = next((a for a in map(find_arxiv_id, texts) if a), "")
+    for value in every("AN"):  # accession numbers; "arXiv:ID" (our export) is said above
+        if value.upper().startswith("WOS:"):
+            extra.setdefault("wos_ut", value)  # as the Web of Science importer names it
+        elif not (record.arxiv_id and re.fullmatch(r"(?i)arxiv:\s*\S+", value)):
+            extra["ris_an"] = "; ".join(filter(None, (extra.get("ris_an"), value)))
 
     pages = pages_range(first("SP"), first("EP"))
     if pages:
@@ -300,9 +317,8 @@ def _build(tags: dict[str, list[str]], line: int, source: str, result: ParseResu
     if publisher:
         extra[{"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}
               .get(record.entry_type, "publisher")] = publisher
-    isbn_or_issn = first("SN")
-    if isbn_or_issn:
-        extra[_isbn_or_issn(isbn_or_issn, entry_type)] = isbn_or_issn
+    for number in every("SN"):
+        extra.setdefault(_isbn_or_issn(number, entry_type), number)
     if "M3" not in used and tags.get("M3"):
         extra["type"] = first("M3")
     if ris_type not in {"BOOK", "EBOOK", "EDBOOK"} and tags.get("T3"):
@@ -360,9 +376,11 @@ def _venue(ris_type: str, tags: dict[str, list[str]], first: Callable[..., str],
             extra["eventtitle"] = event
         return first("C3")
     venue = first("T2", "JF", "JO", "BT", "JA")
-    for tag in ("JA", "JO"):
-        # An abbreviation left over once the full name is the venue.
-        if tags.get(tag) and tags[tag][0] != venue and "shortjournal" not in extra:
+    for tag in ("JF", "JO", "JA"):
+        if tags.get(tag) and tags[tag][0] == venue:
+            first(tag)  # the same name again (EndNote writes JO and JF): nothing to keep
+        elif tag != "JF" and tags.get(tag) and "shortjournal" not in extra:
+            # An abbreviation left over once the full name is the venue.
             extra["shortjournal"] = first(tag)
     return venue
 
@@ -395,13 +413,19 @@ def _isbn_or_issn(value: str, entry_type: str) -> str:
     return "isbn" if entry_type in {"book", "incollection"} else "issn"
 
 
-def plain_note(note: str) -> str:
-    """Zotero exports notes as HTML ("<p>Comment: 12 pages</p>"): keep the text."""
+def plain_note(note: str, paragraphs: bool = False) -> str:
+    """Zotero exports notes as HTML ("<p>Comment: 12 pages</p>"): keep the text. With
+    `paragraphs`, paragraphs stay apart by a blank line and lines keep their indentation,
+    so a Markdown note written by our RIS export comes back as it was."""
     if not re.search(r"</?[a-zA-Z][^>]*>", note):
         return note
-    text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>", "\n", note)
+    ends = (r"</p>\s*|</div>\s*", "\n\n") if paragraphs else (r"</p>|</div>", "\n")
+    text = re.sub(r"(?i)<br\s*/?>|</li>", "\n", re.sub(*ends, note, flags=re.IGNORECASE))
     text = html.unescape(re.sub(r"<[^>]+>", "", text))
-    return "\n".join(ln.strip() for ln in text.splitlines() if ln.strip())
+    if not paragraphs:
+        return "\n".join(ln.strip() for ln in text.splitlines() if ln.strip())
+    text = "\n".join(ln.rstrip() for ln in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
 # -- helpers shared with the other importers --------------------------------------------
@@ -432,6 +456,15 @@ def display_name(name: str) -> str:
     else:
         last, first, suffix = parts[0], parts[1], " ".join(parts[2:])
     return " ".join(p for p in (first, last, suffix) if p)
+
+
+def _ris_name(name: str) -> str:
+    """An RIS author: EndNote writes a corporate author with a trailing comma and no other
+    ("Google DeepMind,"), kept whole as an organisation; anyone else by display_name."""
+    name = " ".join(name.split())
+    if name.endswith(",") and name.count(",") == 1 and " " in name:
+        return "{" + name.rstrip(",").strip() + "}"
+    return display_name(name)
 
 
 def find_arxiv_id(text: str) -> str:
