@@ -22,6 +22,7 @@ from . import (
     pdf,
     readinglist_json,
     ris,
+    wos,
 )
 from .base import ParseResult
 from .encoding import decode
@@ -30,9 +31,10 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 # Sniffing order matters: the most specific shapes first (Readinglist's JSON before
-# CSL-JSON, a list of identifiers before a Daily Papers page, which is loose prose).
+# CSL-JSON, a Web of Science .txt before a list of identifiers and before a Daily Papers
+# page, which is loose prose).
 TEXT_FORMATS: tuple[ModuleType, ...] = (
-    readinglist_json, csljson, bibtex, ris, csv_table, identifiers, daily_papers,
+    readinglist_json, csljson, bibtex, ris, wos, csv_table, identifiers, daily_papers,
 )
 FORMATS: tuple[str, ...] = (*(m.FORMAT for m in TEXT_FORMATS), pdf.FORMAT)
 # The file dialog's filter list and drag-and-drop accept these.
