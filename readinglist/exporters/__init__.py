@@ -146,12 +146,13 @@ def export_keys(papers: Sequence[Paper]) -> list[str]:
 
 # --- The registry ------------------------------------------------------------------------
 # Imported here, after ExportContext, because the format modules import it from this package.
-from . import bibtex, csljson, csv_table, markdown  # noqa: E402
+from . import bibtex, csljson, csv_table, markdown, ris  # noqa: E402
 
 FORMATS: dict[str, ExportFormat] = {
     "bibtex": ExportFormat(bibtex.export, ".bib", "BibTeX (JabRef, Zotero, biber)"),
     "csljson": ExportFormat(csljson.export, ".json", "CSL-JSON (Zotero, pandoc, citeproc)"),
     "csv": ExportFormat(csv_table.export, ".csv", "CSV table (spreadsheets)"),
     "markdown": ExportFormat(markdown.export, ".md", "Markdown reading list"),
+    "ris": ExportFormat(ris.export, ".ris", "RIS (EndNote, Zotero, Mendeley)"),
     # The owner adds "json" (Readinglist's own format, readinglist_json.export) here.
 }
