@@ -22,6 +22,7 @@ from readinglist.gui.duplicates_dialog import (
     COL_KEEP,
     COL_OTHER,
     COL_REASON,
+    IMPORT_TITLE,
     NO_DUPLICATES,
     DuplicatesDialog,
     plan_merges,
@@ -174,17 +175,60 @@ def merge(qtbot, dlg: DuplicatesDialog, button) -> None:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
+STRONG_REASONS = ["same DOI; titles differ", "similar titles (98%), same first author and year"]
+WEAK_REASONS = ["same arXiv id; titles differ, different first authors",
+                "same title and first author; years differ (2016/2015)"]
+
+
 def test_duplicates_are_listed_strongest_first_with_reasons(dialog):
     rows = shown(dialog)
-    assert [r[0] for r in rows] == ["same title", "same DOI", "same arXiv id",
-                                    "similar titles (99%)"]
-    assert rows[0][1] == "Deep Residual Learning for Image Recognition #1, 2016, He et al."
+    assert [r[0] for r in rows] == STRONG_REASONS + WEAK_REASONS
+    assert rows[3][1] == "Deep Residual Learning for Image Recognition #1, 2016, He et al."
     # The title's extra space is not shown; its markup is shown as typed, never rendered.
-    assert rows[0][2] == "Deep residual learning for image recognition #2, 2015, He"
-    assert rows[1][1] == "Über <b>Graphen</b> & Netze #6, 2021, Müller & Google DeepMind"
-    assert dialog.summary_label.text().startswith("4 likely duplicate pairs")
+    assert rows[3][2] == "Deep residual learning for image recognition #2, 2015, He"
+    assert rows[0][1] == "Über <b>Graphen</b> & Netze #6, 2021, Müller & Google DeepMind"
+    assert dialog.summary_label.text().startswith("4 likely duplicate pairs (2 strong)")
+    assert dialog.windowTitle() == "Find duplicates"
     assert not dialog.merge_checked_button.isEnabled()  # nothing checked yet
     assert not dialog.undo_button.isEnabled()
+
+
+def test_check_all_checks_only_strong_pairs_and_a_second_click_unchecks(qtbot, dialog):
+    def checked() -> list[bool]:
+        return [r.checked for r in dialog.model.rows]
+
+    model = dialog.model
+    assert [r.pair.strong for r in model.rows] == [True, True, False, False]
+    # Weak pairs are shown in italics, and their tooltip says why they are not checked.
+    assert model.data(model.index(3, COL_KEEP), Qt.ItemDataRole.FontRole).italic()
+    assert model.data(model.index(0, COL_KEEP), Qt.ItemDataRole.FontRole) is None
+    assert "weak" in model.data(model.index(3, COL_REASON), Qt.ItemDataRole.ToolTipRole)
+    check(dialog, RESNET, RESNET_ARXIV)  # the user's own choice of a weak pair...
+    dialog.check_all_button.click()
+    assert checked() == [True, True, False, True]  # ...survives Check all
+    assert model.checked_pairs() == [(GRAPHS, GRAPHS_DOI), (SCALING, SCALING_TYPO),
+                                     (RESNET, RESNET_ARXIV)]
+    dialog.check_all_button.click()
+    assert checked() == [False, False, False, False]
+    assert not dialog.merge_checked_button.isEnabled()
+
+
+def test_opened_on_an_imports_papers_it_lists_only_their_pairs(qtbot, library, stack):
+    dlg = DuplicatesDialog(library, stack, None, only_ids=[GRAPHS_DOI])
+    qtbot.addWidget(dlg)
+    with qtbot.waitSignal(dlg.listRefreshed, timeout=10000) as blocker:
+        dlg.show()
+    assert blocker.args == [2]
+    assert dlg.windowTitle() == IMPORT_TITLE
+    assert [(r.keep, r.other) for r in dlg.model.rows] == [(GRAPHS, GRAPHS_DOI),
+                                                           (GRAPHS_DOI, GRAPHS_ARXIV)]
+    select(dlg, GRAPHS, GRAPHS_DOI)
+    merge(qtbot, dlg, dlg.merge_button)
+    # Found again after the merge: still only pairs of the papers it was opened on (7 is
+    # gone, so none), although the library still has other pairs.
+    assert shown(dlg) == [] and dlg.summary_label.text() == NO_DUPLICATES
+    assert library.find_duplicates()
+    dlg.runner.wait()
 
 
 def test_merging_the_current_pair_removes_the_other_paper(qtbot, dialog, library, stack):
@@ -194,7 +238,7 @@ def test_merging_the_current_pair_removes_the_other_paper(qtbot, dialog, library
     assert SCALING_TYPO not in ids(library)
     assert SCALING in ids(library)
     assert dialog.status_label.text() == "Merged 1 paper; Undo with Ctrl+Z"
-    assert [r[0] for r in shown(dialog)] == ["same title", "same DOI", "same arXiv id"]
+    assert [r[0] for r in shown(dialog)] == STRONG_REASONS[:1] + WEAK_REASONS
     assert stack.count() == 1
     assert dialog.undo_button.isEnabled()
 
@@ -215,7 +259,9 @@ def test_one_undo_restores_a_whole_merged_selection_and_redo_merges_again(
     qtbot, dialog, library, stack
 ):
     before = snapshot(library)
-    dialog.check_all_button.click()
+    dialog.check_all_button.click()  # the strong pairs; the weak ones by hand
+    check(dialog, GRAPHS_DOI, GRAPHS_ARXIV)
+    check(dialog, RESNET, RESNET_ARXIV)
     merge(qtbot, dialog, dialog.merge_checked_button)
     assert ids(library) == [RESNET, SCALING, SOUPS, GRAPHS]
     assert dialog.summary_label.text() == NO_DUPLICATES
@@ -243,7 +289,7 @@ def test_swap_keeps_the_other_paper(qtbot, dialog, library):
     dialog.swap_button.click()
     row = dialog.model.rows[dialog.current_row()]
     assert (row.keep, row.other) == (RESNET_ARXIV, RESNET)
-    assert shown(dialog)[0][1].endswith("#2, 2015, He")
+    assert shown(dialog)[dialog.current_row()][1].endswith("#2, 2015, He")
     merge(qtbot, dialog, dialog.merge_button)
     assert RESNET not in ids(library)
     assert library.get(RESNET_ARXIV).doi == "10.1109/cvpr.2016.90"

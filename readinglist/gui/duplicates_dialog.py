@@ -1,5 +1,7 @@
-"""Find duplicates: likely duplicate pairs in a table, merged one at a time or as a
-checked selection, each merge one step of the main window's undo stack.
+"""Find duplicates: likely duplicate pairs in a table, strongest first, merged one at a
+time or as a checked selection, each merge one step of the main window's undo stack.
+"Check all" checks the strong pairs only (duplicates.STRONG); weak ones, shown in
+italics, are merged only when the user checks or picks them.
 
 Finding and merging run on the task runner; the table shows papers the library returned,
 as plain text (a title like "<b>Scaling</b>" is shown as typed).
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +24,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -41,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from ..citation_keys import family_name
 from ..domain import Paper, ReadinglistError
-from ..duplicates import DuplicatePair
+from ..duplicates import STRONG, DuplicatePair, plan_merges
 from ..exporters import is_organisation, plain_author
 from ..service import Library, MergeUndo
 from .list_model import RowListModel
@@ -54,6 +56,7 @@ log = logging.getLogger(__name__)
 COLUMNS = ("", "Reason", "Keep", "Merge into it")
 COL_CHECK, COL_REASON, COL_KEEP, COL_OTHER = range(len(COLUMNS))
 NO_DUPLICATES = "No likely duplicates"
+IMPORT_TITLE = "Possible duplicates from the last import"
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -102,46 +105,6 @@ def paper_details(paper: Paper) -> str:
         if value
     ]
     return "\n".join(line for line in lines if line)
-
-
-def plan_merges(
-    pairs: Iterable[tuple[int, int]], existing: set[int] | None = None
-) -> list[tuple[int, list[int]]]:
-    """Turn (keep, other) pairs into merges of whole groups, one per surviving paper.
-
-    Pairs are applied as if merged one after the other: a paper already merged away is
-    represented by the paper it went into, so with A<-B and B<-C everything ends in A.
-    Pairs naming a paper not in `existing` (deleted since they were found) are skipped.
-    Returns [(keep, others)] with groups and their members in the order first seen.
-    """
-    parent: dict[int, int] = {}
-
-    def find(paper_id: int) -> int:
-        root = paper_id
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while paper_id != root:  # path compression keeps long chains cheap
-            parent[paper_id], paper_id = root, parent[paper_id]
-        return root
-
-    order: list[int] = []
-    for keep, other in pairs:
-        if existing is not None and (keep not in existing or other not in existing):
-            continue
-        for paper_id in (keep, other):
-            if paper_id not in parent:
-                parent[paper_id] = paper_id
-                order.append(paper_id)
-        root_keep, root_other = find(keep), find(other)
-        if root_keep != root_other:
-            parent[root_other] = root_keep
-    groups: dict[int, list[int]] = {}
-    for paper_id in order:
-        root = find(paper_id)
-        members = groups.setdefault(root, [])
-        if paper_id != root:
-            members.append(paper_id)
-    return [(keep, others) for keep, others in groups.items() if others]
 
 
 # -- the table model -----------------------------------------------------------------------
@@ -209,6 +172,14 @@ class DuplicatePairsModel(RowListModel):
                 return tooltip(paper_details(paper))
         if column == COL_REASON and role == Qt.ItemDataRole.DisplayRole:
             return row.pair.reason
+        if column == COL_REASON and role == Qt.ItemDataRole.ToolTipRole:
+            strength = ("strong: Check all checks it" if row.pair.strong
+                        else "weak: check it yourself if it is one work")
+            return tooltip(f"{row.pair.reason}\nScore {row.pair.score:.0%}, {strength}")
+        if role == Qt.ItemDataRole.FontRole and not row.pair.strong:
+            font = QFont()
+            font.setItalic(True)
+            return font
         return None
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -224,9 +195,12 @@ class DuplicatePairsModel(RowListModel):
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
         self.checkedChanged.emit()
 
-    def set_all_checked(self, checked: bool) -> None:
+    def set_all_checked(self, checked: bool, strong_only: bool = False) -> None:
+        """Check or uncheck every pair (`strong_only`: check the strong pairs and leave
+        the weak ones as they are)."""
         for row in self.rows:
-            row.checked = checked
+            if not strong_only or row.pair.strong:
+                row.checked = checked
         if self.rows:
             self.dataChanged.emit(self.index(0, COL_CHECK),
                                   self.index(len(self.rows) - 1, COL_CHECK),
@@ -272,12 +246,16 @@ class DuplicatesDialog(QDialog):
     mergeFinished = Signal(int)  # number of papers merged away
 
     def __init__(self, library: Library, undo_stack: QUndoStack,
-                 parent: QWidget | None = None, *, runner: TaskRunner | None = None) -> None:
+                 parent: QWidget | None = None, *, runner: TaskRunner | None = None,
+                 only_ids: Sequence[int] | None = None) -> None:
+        """`only_ids`: list only the pairs involving these papers (an import's new
+        papers, to review its possible duplicates)."""
         super().__init__(parent)
         self.library = library
         self.undo_stack = undo_stack
         self.runner = runner or TaskRunner(self)
-        self.setWindowTitle("Find duplicates")
+        self.only_ids = None if only_ids is None else list(only_ids)
+        self.setWindowTitle("Find duplicates" if only_ids is None else IMPORT_TITLE)
         self.resize(960, 520)
         self._generation = 0
         self._finding = False
@@ -301,7 +279,8 @@ class DuplicatesDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Pairs of papers that are probably the same work. Merging fills the kept "
-            "paper's empty fields and moves tags, notes, highlights and files into it."
+            "paper's empty fields and moves tags, notes, highlights and files into it. "
+            "Check all checks the strong pairs; weak ones (in italics) are for you to judge."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -355,6 +334,8 @@ class DuplicatesDialog(QDialog):
 
         buttons = QHBoxLayout()
         self.check_all_button = QPushButton("Check all")
+        self.check_all_button.setToolTip(
+            f"Check every strong pair (score {STRONG:.0%} or more); weak pairs stay unchecked")
         self.check_all_button.clicked.connect(self._toggle_all)
         self.swap_button = QPushButton("Swap")
         self.swap_button.setToolTip("Keep the other paper of the current pair")
@@ -400,10 +381,10 @@ class DuplicatesDialog(QDialog):
         self._finding = True
         self.summary_label.setText("Looking for duplicates…")
         self._update_buttons()
-        library = self.library
+        library, only_ids = self.library, self.only_ids
 
         def work() -> tuple[list[DuplicatePair], dict[int, Paper]]:
-            pairs = library.find_duplicates()
+            pairs = library.find_duplicates(ids=only_ids)
             ids = sorted({i for p in pairs for i in (p.keep, p.other)})
             return pairs, {p.id: p for p in library.get_many(ids)}
 
@@ -422,8 +403,10 @@ class DuplicatesDialog(QDialog):
         self.model.set_pairs(pairs, papers)
         count = len(self.model.rows)
         if count:
+            strong = sum(r.pair.strong for r in self.model.rows)
             self.summary_label.setText(
-                f"{count} likely duplicate pair{'' if count == 1 else 's'}, strongest first")
+                f"{count} likely duplicate pair{'' if count == 1 else 's'} ({strong} strong), "
+                "strongest first")
             self.pages.setCurrentWidget(self.table)
             rows = [r.pair for r in self.model.rows]
             self.table.selectionModel().setCurrentIndex(
@@ -461,7 +444,12 @@ class DuplicatesDialog(QDialog):
             self.model.swap(row)
 
     def _toggle_all(self) -> None:
-        self.model.set_all_checked(not all(r.checked for r in self.model.rows))
+        """Check the strong pairs; once they all are, uncheck everything."""
+        strong = [r for r in self.model.rows if r.pair.strong]
+        if strong and not all(r.checked for r in strong):
+            self.model.set_all_checked(True, strong_only=True)
+        else:
+            self.model.set_all_checked(False)
 
     # -- merging -----------------------------------------------------------------------
 
@@ -579,7 +567,8 @@ class DuplicatesDialog(QDialog):
         self.swap_button.setEnabled(idle and has_current)
         self.merge_button.setEnabled(idle and has_current)
         self.merge_checked_button.setEnabled(idle and bool(self.model.checked_pairs()))
-        self.check_all_button.setEnabled(idle and bool(self.model.rows))
+        self.check_all_button.setEnabled(idle and any(
+            r.pair.strong or r.checked for r in self.model.rows))
         self.undo_button.setEnabled(not self._merging and self.undo_stack.canUndo())
         self.undo_button.setToolTip(
             f"Undo: {self.undo_stack.undoText()}" if self.undo_stack.canUndo() else "")
