@@ -290,7 +290,8 @@ class TransferMixin:
                         ids: Sequence[int] | None = None) -> list[DuplicatePair]:
         """Likely duplicates already in the library, strongest first (with `ids`: only
         the pairs involving those papers, e.g. an import's possible duplicates)."""
-        rows = [DuplicateRow.from_db(row) for row in self.store.duplicate_rows()]
+        rows = [DuplicateRow.from_db(i, t, json.loads(a or "[]"), *rest)
+                for i, t, a, *rest in self.store.duplicate_rows()]
         return find_pairs(rows, threshold, only=ids)
 
     def merge_papers(self, keep: int, others: Sequence[int]) -> MergeUndo:
@@ -352,7 +353,7 @@ class TransferMixin:
 
     def export(self, fmt: str, ids: Sequence[int] | None = None) -> str:
         """The papers (all if `ids` is None) in an export format: bibtex, csljson, json,
-        csv or markdown (see README for what each keeps)."""
+        csv, markdown or ris (see README for what each keeps)."""
         if ids is None:
             ids = self.store.list_ids(sort="id")
         if fmt == "json":

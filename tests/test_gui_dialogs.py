@@ -368,6 +368,8 @@ def count_papers(fmt: str, text: str) -> int:
         return len(re.findall(r"^@", text, re.MULTILINE))
     if fmt == "csv":
         return len(list(csv.DictReader(io.StringIO(text))))
+    if fmt == "ris":
+        return len(re.findall(r"^TY  - ", text, re.MULTILINE))
     assert fmt == "markdown"
     return len(re.findall(r"^### ", text, re.MULTILINE))
 
@@ -390,10 +392,10 @@ def run_export(qtbot, dlg: ExportDialog) -> list:
 def test_export_formats_are_all_offered_with_an_extension():
     names = {name: ext for name, ext, _desc in export_formats()}
     assert names == {"bibtex": ".bib", "csljson": ".json", "csv": ".csv", "json": ".json",
-                     "markdown": ".md"}
+                     "markdown": ".md", "ris": ".ris"}
 
 
-@pytest.mark.parametrize("fmt", ["bibtex", "csljson", "csv", "json", "markdown"])
+@pytest.mark.parametrize("fmt", ["bibtex", "csljson", "csv", "json", "markdown", "ris"])
 @pytest.mark.parametrize(
     ("scope", "expected"), [(SCOPE_SELECTED, 1), (SCOPE_VIEW, 3), (SCOPE_LIBRARY, 8)]
 )

@@ -283,7 +283,7 @@ def test_sidebar_offers_inbox_queue_and_every_status_with_counts(window, seeded_
                for i in range(section.childCount())]
     assert entries == [("All papers", "68"), ("Inbox", "66"), ("Queue", "1"),
                        ("Reading", "0"), ("Read", "0"), ("Skimmed", "1"),
-                       ("Abandoned", "0")]
+                       ("Abandoned", "0"), ("Last import", "68")]
 
 
 def test_queue_view_lists_the_queue_in_its_order_with_places(window, seeded_library):

@@ -167,7 +167,7 @@ def test_find_duplicates_lists_identifier_and_near_identical_title_pairs(empty_l
     d = empty_library.add("Scaling laws for neural language models", authors=["Jared Kaplan"])
     e = empty_library.add("Scaling laws for neural language model", authors=["Someone Else"])
     pairs = {(p.keep, p.other): p.reason for p in empty_library.find_duplicates()}
-    assert pairs[(a.id, b.id)] == "same DOI"
+    assert pairs[(a.id, b.id)] == "same DOI; titles differ"
     assert pairs[(a.id, c.id)].startswith("similar titles")
     assert (d.id, e.id) not in pairs  # different first authors: two works
 

@@ -440,7 +440,7 @@ class PaperStore:
     def duplicate_rows(self) -> list[tuple[Any, ...]]:
         """What every paper's duplicates are judged on, in one query: (id, title, authors
         JSON, year, doi, arxiv_id, venue, volume, number, pages, entry_type, citation_key,
-        alias keys, abstract) -- the columns of duplicates.DuplicateRow.from_db."""
+        alias keys, abstract, title_key) -- the columns of duplicates.DuplicateRow.from_db."""
         # The abstract only decides between papers without a first author or a year, so
         # only theirs is read (the first 2,000 characters, as identity.facts keeps).
         return self._q(
@@ -450,7 +450,7 @@ class PaperStore:
             "json_extract(extra, '$.issue')), json_extract(extra, '$.pages'), "
             "entry_type, citation_key, json_extract(extra, '$.ids'), "
             "CASE WHEN authors = '[]' OR year IS NULL THEN substr(abstract, 1, 2000) "
-            "ELSE '' END FROM papers ORDER BY id")
+            "ELSE '' END, title_key FROM papers ORDER BY id")
 
     def get_paper(self, paper_id: int) -> Paper:
         papers = self.get_papers([paper_id])
