@@ -84,6 +84,7 @@ def check_rating(value: object) -> int | None:
 class StatusChange:
     status: Status
     at: datetime
+    imported: bool = False  # the status a paper arrived with: it dates no reading
 
 
 @dataclass(frozen=True)

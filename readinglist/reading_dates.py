@@ -12,10 +12,13 @@ def derive_dates(paper: Paper, changes: Sequence[StatusChange], now: datetime) -
     """Added, started (first set to reading), finished (last set to read or skimmed, if
     it is so now), queued (when it last joined the queue, if it is queued now) and the
     time spent in the queue over all its stays (counting up to `now` while queued)."""
-    started = next((c.at for c in changes if c.status is Status.READING), None)
+    # A status a paper was imported with says nothing of when it was started or read.
+    started = next((c.at for c in changes if c.status is Status.READING and not c.imported),
+                   None)
     finished = None
     if paper.status.done:
-        finished = next((c.at for c in reversed(changes) if c.status is paper.status), None)
+        finished = next((c.at for c in reversed(changes)
+                         if c.status is paper.status and not c.imported), None)
     in_queue = timedelta(0)
     queued_since: datetime | None = None
     ever_queued = False

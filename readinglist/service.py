@@ -491,8 +491,8 @@ class Library(TransferMixin):
     def history(self, paper_id: int) -> list[StatusChange]:
         """Every status change of a paper with its time, oldest first (the timeline)."""
         self.store.get_paper(paper_id)  # PaperNotFound for an unknown id
-        return [StatusChange(Status.parse(status), datetime.fromisoformat(at))
-                for status, at in self.store.status_history(paper_id)]
+        return [StatusChange(Status.parse(status), datetime.fromisoformat(at), imported)
+                for status, at, imported in self.store.status_history(paper_id)]
 
     def reading_dates(self, paper_id: int, now: datetime | None = None) -> ReadingDates:
         """When a paper was added, first started, finished (read or skimmed, if it is so
@@ -509,7 +509,8 @@ class Library(TransferMixin):
         """Reading statistics as of `now` (default: now); see readinglist.statistics."""
         papers = self.list(sort="id")
         histories = {
-            paper_id: [StatusChange(Status.parse(s), datetime.fromisoformat(at)) for s, at in rows]
+            paper_id: [StatusChange(Status.parse(s), datetime.fromisoformat(at), imported)
+                       for s, at, imported in rows]
             for paper_id, rows in self.store.all_status_histories().items()
         }
         return compute_statistics(papers, histories, now or utc_now())

@@ -281,15 +281,11 @@ def _finished_at(paper: Paper, history: Sequence[StatusChange]) -> datetime | No
     if not paper.status.done:
         return None
     if paper.finished is not None:
-        at: datetime | None = _utc(paper.finished)
-    else:
-        times = [_utc(c.at) for c in history if c.status is paper.status]
-        at = max(times) if times else None
-    # Done the moment it entered the library: imported as already read (a reference
-    # list), read on a day nobody knows. Counted in the totals, not in any week.
-    if at is not None and paper.added is not None and at == _utc(paper.added):
-        return None
-    return at
+        return _utc(paper.finished)
+    # A status imported with the paper (a reference list imported as read) says it was
+    # read, not when: counted in the totals, not in any week.
+    times = [_utc(c.at) for c in history if c.status is paper.status and not c.imported]
+    return max(times) if times else None
 
 
 def _count(finished: Sequence[tuple[Paper, datetime]], first: date, last: date,

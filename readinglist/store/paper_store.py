@@ -169,9 +169,10 @@ class PaperStore:
             paper_id = int(cursor.lastrowid or 0)
             self._record_status(paper_id, Status.UNREAD.value, added)
             if status != Status.UNREAD.value:
-                # The status it arrives with is its status from the moment it entered (a
-                # bibliography imported as read was not read today: see statistics).
-                self._status_changed(paper_id, Status.UNREAD.value, status, added)
+                # The status it arrives with: from the moment it entered, and no day it
+                # was read on (a bibliography imported as read was not read today).
+                self._status_changed(paper_id, Status.UNREAD.value, status, added,
+                                     imported=True)
             self._write_tags(paper_id, record.tags)
             if record.fulltext:
                 self.set_fulltext(paper_id, record.fulltext)
@@ -295,20 +296,22 @@ class PaperStore:
             raise ReadinglistError(f"citation key {cleaned!r} is already used by paper {other[0]}")
         return cleaned
 
-    def _status_changed(self, paper_id: int, old: str, new: str, stamp: str) -> None:
+    def _status_changed(self, paper_id: int, old: str, new: str, stamp: str,
+                        imported: bool = False) -> None:
         """Record a status change and keep what derives from it: the queue position,
-        the dates started and finished."""
-        self._record_status(paper_id, new, stamp)
+        the dates started and finished (`imported`: the status a paper arrived with,
+        which dates no reading)."""
+        self._record_status(paper_id, new, stamp, imported)
         if new == Status.QUEUED.value and old != new:
             self.db.execute(
                 "UPDATE papers SET queue_position = (SELECT coalesce(max(queue_position), 0) + 1"
                 " FROM papers) WHERE id = ?", [paper_id])
         elif new != Status.QUEUED.value:
             self.db.execute("UPDATE papers SET queue_position = NULL WHERE id = ?", [paper_id])
-        if new == Status.READING.value:
+        if new == Status.READING.value and not imported:
             self.db.execute("UPDATE papers SET started = coalesce(started, ?) WHERE id = ?",
                             [stamp, paper_id])
-        finished = stamp if Status(new).done else None
+        finished = stamp if Status(new).done and not imported else None
         self.db.execute("UPDATE papers SET finished = ? WHERE id = ?", [finished, paper_id])
 
     def refresh_status_caches(self, paper_id: int) -> None:
@@ -317,10 +320,10 @@ class PaperStore:
         with self.transaction():
             self.db.execute(
                 "UPDATE papers SET started = (SELECT min(changed) FROM status_history h "
-                "WHERE h.paper_id = papers.id AND h.status = 'reading'), "
+                "WHERE h.paper_id = papers.id AND h.status = 'reading' AND NOT h.imported), "
                 "finished = CASE WHEN status IN ('read', 'skimmed') THEN (SELECT max(changed) "
-                "FROM status_history h WHERE h.paper_id = papers.id AND h.status = papers.status)"
-                " END WHERE id = ?", [paper_id])
+                "FROM status_history h WHERE h.paper_id = papers.id AND h.status = papers.status"
+                " AND NOT h.imported) END WHERE id = ?", [paper_id])
             self.db.execute(
                 "UPDATE papers SET queue_position = NULL WHERE id = ? AND status != 'queued'",
                 [paper_id])
@@ -350,25 +353,28 @@ class PaperStore:
                 [(n, i) for n, i in enumerate(ids, start=1)])
             self.enqueue_index([paper_id])
 
-    def _record_status(self, paper_id: int, status: str, stamp: str) -> None:
+    def _record_status(self, paper_id: int, status: str, stamp: str,
+                       imported: bool = False) -> None:
         self.db.execute(
-            "INSERT INTO status_history (paper_id, status, changed) VALUES (?, ?, ?)",
-            [paper_id, status, stamp],
+            "INSERT INTO status_history (paper_id, status, changed, imported) "
+            "VALUES (?, ?, ?, ?)", [paper_id, status, stamp, int(imported)],
         )
 
-    def status_history(self, paper_id: int) -> list[tuple[str, str]]:
-        """(status, ISO time) of every status change of a paper, oldest first."""
-        return [(status, changed) for status, changed in self._q(
-            "SELECT status, changed FROM status_history WHERE paper_id = ? "
+    def status_history(self, paper_id: int) -> list[tuple[str, str, bool]]:
+        """(status, ISO time, imported) of every status change of a paper, oldest
+        first; `imported`: the status it arrived with from an import."""
+        return [(status, changed, bool(imported)) for status, changed, imported in self._q(
+            "SELECT status, changed, imported FROM status_history WHERE paper_id = ? "
             "ORDER BY changed, id", [paper_id])]
 
-    def all_status_histories(self) -> dict[int, list[tuple[str, str]]]:
+    def all_status_histories(self) -> dict[int, list[tuple[str, str, bool]]]:
         """Every paper's status changes, oldest first, in one query (for statistics)."""
-        result: dict[int, list[tuple[str, str]]] = {}
-        for paper_id, status, changed in self._q(
-            "SELECT paper_id, status, changed FROM status_history ORDER BY paper_id, changed, id"
+        result: dict[int, list[tuple[str, str, bool]]] = {}
+        for paper_id, status, changed, imported in self._q(
+            "SELECT paper_id, status, changed, imported FROM status_history "
+            "ORDER BY paper_id, changed, id"
         ):
-            result.setdefault(paper_id, []).append((status, changed))
+            result.setdefault(paper_id, []).append((status, changed, bool(imported)))
         return result
 
     def next_paper_id(self) -> int:

@@ -198,10 +198,13 @@ def m005_reading_workflow(db: Database) -> None:
 
 
 @_migration
-def m006_last_import(db: Database) -> None:
+def m006_imports(db: Database) -> None:
     # The papers the last import added or found, in file order: the "Last import" view.
     db.execute("CREATE TABLE last_import (paper_id INTEGER PRIMARY KEY, position INTEGER "
                "NOT NULL, outcome TEXT NOT NULL)")
+    # A status a paper arrived with (a bibliography imported as read): it was not read
+    # on the day of the import, so it dates no reading (statistics, date finished).
+    db.execute("ALTER TABLE status_history ADD COLUMN imported INTEGER NOT NULL DEFAULT 0")
 
 
 SCHEMA_VERSION = len(MIGRATION_NAMES)

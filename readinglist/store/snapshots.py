@@ -28,13 +28,16 @@ def snapshots(store: PaperStore, ids: Sequence[int]) -> list[dict[str, Any]]:
     with store._lock:
         papers = store.get_papers(ids)
         texts = store.fulltexts(ids)
-        history: dict[int, list[dict[str, str]]] = {}
-        for paper_id, status, changed in store.db.execute(
-            "SELECT paper_id, status, changed FROM status_history WHERE paper_id IN "
-            "(SELECT value FROM json_each(?)) ORDER BY paper_id, changed, id",
+        history: dict[int, list[dict[str, Any]]] = {}
+        for paper_id, status, changed, imported in store.db.execute(
+            "SELECT paper_id, status, changed, imported FROM status_history WHERE paper_id "
+            "IN (SELECT value FROM json_each(?)) ORDER BY paper_id, changed, id",
             [json.dumps(list(ids))],
         ):
-            history.setdefault(paper_id, []).append({"status": status, "at": changed})
+            change: dict[str, Any] = {"status": status, "at": changed}
+            if imported:
+                change["imported"] = True
+            history.setdefault(paper_id, []).append(change)
     result = []
     for paper_id in ids:
         if paper_id in papers:
@@ -96,8 +99,10 @@ def restore(store: PaperStore, snap: dict[str, Any], keep_id: bool = True,
         for change in history:
             _object(change, "a history entry")
             store.db.execute(
-                "INSERT INTO status_history (paper_id, status, changed) VALUES (?, ?, ?)",
-                [paper_id, _status(change.get("status")), _time(change.get("at"), "history")],
+                "INSERT INTO status_history (paper_id, status, changed, imported) "
+                "VALUES (?, ?, ?, ?)",
+                [paper_id, _status(change.get("status")), _time(change.get("at"), "history"),
+                 int(change.get("imported") is True)],
             )
         for note in _list(snap, "annotations"):
             _restore_annotation(store, paper_id, note, keep_id)
