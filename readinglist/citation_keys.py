@@ -25,9 +25,13 @@ def _ascii_word(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold_accents(text).lower())
 
 
+_NAME_SUFFIX = re.compile(r"(?:,\s*|\s+)(?:Jr\.?|Sr\.?|II|III|IV)$")
+
+
 def family_name(author: str) -> str:
     """The family name of "Last, First" or "First Last" (last word), as written."""
-    author = author.strip()
+    # "Harry L. Baldwin, Jr." and "Edwin V. Bell II": the name before the suffix.
+    author = _NAME_SUFFIX.sub("", author.strip())
     if "," in author:
         return author.split(",", 1)[0].strip()
     parts = author.split()

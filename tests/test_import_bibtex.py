@@ -298,9 +298,10 @@ def test_accents_math_dashes_and_names():
     ]
     assert names.extra["publisher"] == "Editions Étienne"
     # A year range is no year: imported without one, said so, kept for export.
-    assert names.year is None
+    # A range: the first year to sort and compare by, the range kept as written.
+    assert names.year == 1824
     assert names.extra["year"] == "1824--1827"
-    assert any("beethoven1824" in w.reason and "1824--1827" in w.reason for w in result.warnings)
+    assert not any("beethoven1824" in w.reason and "year" in w.reason for w in result.warnings)
 
     smith = papers["smith2022"]
     assert smith.title == "“Quoted” Titles, Ties and Dashes – a Study"

@@ -274,3 +274,65 @@ def test_quotes_inside_braces_of_a_quoted_value_and_lines_after_repeated_fields(
     assert greene.venue == "" and greene.extra["publisher"] == "Addison-Wesley"
     [failed] = report.failed
     assert failed.line == 19 and "'broken'" in failed.reason
+
+
+def test_latex_logos_and_unknown_macros_never_vanish_from_titles(
+        empty_library: Library, tmp_path: Path) -> None:
+    bib = tmp_path / "tugboat.bib"
+    bib.write_text(
+        "@Article{a, author = {Hans Hagen}, title = {{OpenType} fonts in {\\LuaTeX}},"
+        " year = 2008}\n"
+        "@Article{b, author = {A. B}, title = {Typesetting registers{\\Dash}an experiment},"
+        " year = 1995}\n"
+        "@Article{c, author = {Anonymous}, title = {{\\TUG}}, year = 1990}\n"
+        "@Article{d, author = {C. D}, title = {Using {\\Frobnicate} with {\\Frobnicate}"
+        " and \\Zork{} twice: \\Zork}, year = 2001}\n"
+        "@Article{e, author = {E. F}, title = {More {\\Frobnicate}}, year = 2002}\n",
+        encoding="utf-8")
+    report = empty_library.import_files([bib])
+    titles = [t for _, t in report.added]
+    assert titles == ["OpenType fonts in LuaTeX", "Typesetting registers—an experiment",
+                      "TUG", "Using Frobnicate with Frobnicate and Zork twice: Zork",
+                      "More Frobnicate"]
+    macros = sorted((w for w in report.warnings if "LaTeX macro" in w.reason),
+                    key=lambda w: w.reason)
+    assert [(w.line, w.reason) for w in macros] == [
+        (4, "LaTeX macro \\Frobnicate is unknown; its name was kept as text (3 uses, the "
+            "first in entry 'd')"),
+        (4, "LaTeX macro \\Zork is unknown; its name was kept as text (2 uses, the first in "
+            "entry 'd')")]
+
+
+def test_noopsort_years_keep_their_year_and_export_back_as_written(
+        empty_library: Library, tmp_path: Path) -> None:
+    report = empty_library.import_files([BIBTEX / "trio_crossref.bib"])
+    by_key = {p.citation_key: p for p in empty_library.get_many(empty_library.list_ids())}
+    assert by_key["chapter-minimal"].year == 1973 and by_key["book-minimal"].year == 1981
+    # Defined by the file's @preamble: {\noopsort{1973a}}{\switchargs{--90}{1968}}.
+    assert by_key["whole-set"].year == 1968
+    assert by_key["whole-set"].extra["year"] == "1968--90"
+    assert not [w for w in report.warnings if "is not a number" in w.reason]
+    exported = empty_library.export("bibtex", [by_key["chapter-minimal"].id])
+    assert "year = {{\\noopsort{1973b}}1973}" in exported
+
+
+CSLJSON = Path(__file__).parent / "fixtures" / "import" / "csljson"
+_CSL_COMPARED = ("title", "authors", "year", "venue", "doi", "arxiv_id", "url", "abstract",
+                 "entry_type", "tags", "citation_key")
+
+
+@pytest.mark.parametrize("name", ["citeproc_items.json", "zotero.json", "bad_items.json"])
+def test_csljson_round_trip_keeps_every_paper_and_value(name: str, tmp_path: Path) -> None:
+    with Library.open(tmp_path / "first") as first:
+        report = first.import_files([CSLJSON / name], fetch=False)
+        assert report.added
+        exported = tmp_path / "export.json"
+        exported.write_text(first.export("csljson"), encoding="utf-8")
+        before = [{f: getattr(p, f) for f in _CSL_COMPARED}
+                  for p in first.get_many(first.list_ids(sort="id"))]
+    with Library.open(tmp_path / "second") as second:
+        back = second.import_files([exported], fetch=False)
+        assert not back.failed and not back.possible
+        after = [{f: getattr(p, f) for f in _CSL_COMPARED}
+                 for p in second.get_many(second.list_ids(sort="id"))]
+    assert after == before

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from readinglist.domain import PaperNotFound, PaperRecord, Status
+from readinglist.identity import Verdict, judge
 from readinglist.store import paper_store
+from readinglist.store.import_lookup import candidates, record_facts
 from readinglist.store.paper_store import SORT_KEYS, PaperStore, SchemaTooNew
 from readinglist.store.schema import MIGRATION_NAMES, SCHEMA_VERSION
 
@@ -93,8 +95,8 @@ def test_update_changes_only_the_given_fields(store):
 def test_update_of_title_updates_the_duplicate_key(store):
     paper_id = add(store, "Old title")
     store.update_fields(paper_id, {"title": "Brand New Title"})
-    assert store.find_duplicate(PaperRecord(title="brand new title")) == paper_id
-    assert store.find_duplicate(PaperRecord(title="Old title")) is None
+    assert candidate_ids(store, PaperRecord(title="brand new title")) == [paper_id]
+    assert candidate_ids(store, PaperRecord(title="Old title")) == []
 
 
 def test_update_refuses_fields_that_are_not_editable(store):
@@ -266,30 +268,36 @@ def test_unknown_sort_key_is_refused(store):
 # -- duplicates and counts ------------------------------------------------------------
 
 
-def test_find_duplicate_by_title_key_ignores_case_punctuation_and_accents(store):
+def test_import_candidates_by_title_key_ignore_case_punctuation_and_accents(store):
     paper_id = add(store, "Model Soups: Averaging Weights of Über-Models")
     same = PaperRecord(title="model soups - averaging weights of uber models!")
-    assert store.find_duplicate(same) == paper_id
-    assert store.find_duplicate(PaperRecord(title="Model soups 2")) is None
+    [(found, facts)] = candidates(store, same)
+    assert found == paper_id
+    assert judge(record_facts(same), facts).verdict is Verdict.MATCH
+    assert candidate_ids(store, PaperRecord(title="Model soups 2")) == []
 
 
-def test_find_duplicate_by_arxiv_id(store):
+def candidate_ids(store, record):
+    return [paper_id for paper_id, _ in candidates(store, record)]
+
+
+def test_import_candidates_by_arxiv_id(store):
     paper_id = add(store, "A title", arxiv_id="2401.12345")
-    assert store.find_duplicate(PaperRecord(title="Another title", arxiv_id="2401.12345")) == (
-        paper_id
-    )
-    assert store.find_duplicate(PaperRecord(title="Another title", arxiv_id="2401.54321")) is None
+    same = PaperRecord(title="Another title", arxiv_id="2401.12345")
+    assert candidate_ids(store, same) == [paper_id]
+    assert candidate_ids(store, PaperRecord(title="Another title", arxiv_id="2401.54321")) == []
 
 
-def test_find_duplicate_by_doi(store):
+def test_import_candidates_by_doi(store):
     paper_id = add(store, "A title", doi="10.1000/xyz")
-    assert store.find_duplicate(PaperRecord(title="Another title", doi="10.1000/xyz")) == paper_id
-    assert store.find_duplicate(PaperRecord(title="Another title", doi="10.1000/abc")) is None
+    assert candidate_ids(store, PaperRecord(title="Another title", doi="10.1000/xyz")) == [
+        paper_id]
+    assert candidate_ids(store, PaperRecord(title="Another title", doi="10.1000/abc")) == []
 
 
 def test_empty_identifiers_never_match(store):
-    add(store, "A title")  # no arXiv id, no DOI
-    assert store.find_duplicate(PaperRecord(title="Another title", arxiv_id="", doi="")) is None
+    add(store, "A title", citation_key="")  # no arXiv id, no DOI
+    assert candidate_ids(store, PaperRecord(title="Another title", arxiv_id="", doi="")) == []
 
 
 def test_status_counts_include_every_status(store):

@@ -42,7 +42,9 @@ class ExportFormat(NamedTuple):
 
 # --- Helpers shared by several formats -------------------------------------------------
 
-_SUFFIX = re.compile(r"^(?P<name>.+?)(?:,\s*|\s+)(?P<suffix>(?:Jr|Sr)\.?|II|III|IV|V)$")
+# "Jr.", "III"; a lone "V" only after a comma ("Apu V" is a name with an initial).
+_SUFFIX = re.compile(
+    r"^(?P<name>.+?)(?:(?:,\s*|\s+)(?P<suffix>(?:Jr|Sr)\.?|II|III|IV)|,\s*(?P<five>V))$")
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def split_author(author: str) -> PersonName:
     match = _SUFFIX.match(author)
     # "King, Jr., Martin" (BibTeX's own order) has two commas: the parser reads it right.
     if match and match.group("name").count(",") == 0:
-        author, suffix = match.group("name"), match.group("suffix")
+        author, suffix = match.group("name"), match.group("suffix") or match.group("five")
     try:
         parts = parse_single_name_into_parts(author, strict=False)
     except Exception:  # a name the parser rejects is still a name: keep it whole

@@ -83,6 +83,7 @@ _OWN_ORDER = (
     "readinglist-rating", "readinglist-added", "annote", "file",
 )
 _JABREF_PRIORITY = {"high": "prio1", "normal": "prio2", "low": "prio3"}
+_SUFFIX_END = re.compile(r",\s*(?:Jr\.?|Sr\.?|II|III|IV|V)$")
 
 
 def export(papers: Iterable[Paper], context: ExportContext | None = None) -> str:
@@ -116,7 +117,11 @@ def entry(paper: Paper, key: str) -> Entry:
                 ours[name] = escape(paper.venue)
                 break
     if paper.year is not None:
-        ours["year"] = str(paper.year)
+        # A year written with a sorting trick ("{\\noopsort{1973b}}1973") or as a range
+        # ("1968--90") was kept as written: it goes back out so.
+        written = str(paper.extra.get("year") or "")
+        keep = str(paper.year) in written and _balanced(written)
+        ours["year"] = written if keep else str(paper.year)
     ours["doi"] = verbatim(paper.doi)
     ours["url"] = verbatim(paper.url)
     if paper.arxiv_id:
@@ -268,6 +273,10 @@ def bibtex_name(author: str) -> str:
     name = split_author(author)
     if name.literal:
         return "{" + escape(name.literal) + "}"
+    if " and " in author or "," in _SUFFIX_END.sub("", author):
+        # "Adobe Systems, Inc.", "Committee on Nomenclature and Symbols": written braced
+        # in the file they came from; unbraced, BibTeX would split or turn them.
+        return "{" + escape(" ".join(author.split())) + "}"
     parts = NameParts(
         first=[escape(name.given)] if name.given else [],
         von=[escape(name.particle)] if name.particle else [],

@@ -28,6 +28,7 @@ from bibtexparser.model import (
     ExplicitComment,
     Field,
     ParsingFailedBlock,
+    Preamble,
     String,
 )
 
@@ -35,7 +36,7 @@ from ..bibliography import is_raw, venue_field
 from ..domain import EntryProblem, ImportFailed, PaperRecord
 from ..textutil import extract_links, normalize_arxiv_id, normalize_doi
 from .base import ParseResult
-from .latex_text import paragraphs, to_text
+from .latex_text import LatexDecoder, year_text
 
 # bibtexparser logs each broken block and pylatexenc each odd macro; both reach the user
 # as EntryProblems instead, so keep them off stderr when the app configured no logging.
@@ -87,6 +88,8 @@ _PARAGRAPH_FIELDS = frozenset({"abstract", "note", "comment"})
 _LINE_FIELDS = frozenset({"annote", "annotation"})
 
 _YEAR = re.compile(r"\d{3,4}")
+_SUFFIX_COMMA = re.compile(r",\s*(Jr\.?|Sr\.?|II|III|IV)$")
+_YEAR_RANGE = re.compile(r"(\d{4})\s*(?:-{1,3}|–|—|/)\s*\d{2,4}")
 _JABREF_PRIORITY = {"prio1": "high", "prio2": "normal", "prio3": "low"}
 _RATING = re.compile(r"(?:rank)?([1-5])")
 _ADDED = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d|Z)?")
@@ -144,13 +147,18 @@ def parse(text: str, source: str, base_dir: Path | None = None) -> ParseResult:
         library = bibtexparser.parse_string(text, parse_stack=[])  # split only: module doc
     except Exception as exc:  # bibtexparser's own internal errors; it reports bad input
         raise ImportFailed(f"{source}: could not be read as BibTeX ({exc})") from None
-    entries, file_dirs = _collect(library, text, source, base, result)
+    entries, file_dirs, preamble = _collect(library, text, source, base, result)
     _inherit_all(entries)
+    # BibTeX puts every @preamble of the file before the document, wherever it stands:
+    # its macros (\noopsort, a journal's logos) apply to every entry.
+    decoder = LatexDecoder(preamble)
+    first_use: dict[str, tuple[int | None, str]] = {}
     for entry in entries:
         if entry.entry_type == "xdata":
             continue  # BibLaTeX data containers: never papers themselves
+        known = set(decoder.unknown)
         try:
-            record = _record(entry, source, base, file_dirs, result)
+            record = _record(entry, source, base, file_dirs, result, decoder)
         except Exception as exc:  # one odd entry must not cost the rest of the file
             result.problems.append(EntryProblem(
                 source, entry.line, f"{_entry(entry.key)}: could not be read ({exc}); skipped"
@@ -162,6 +170,14 @@ def parse(text: str, source: str, base_dir: Path | None = None) -> ParseResult:
                 EntryProblem(source, entry.line, f"{_entry(entry.key)}: {warning}")
                 for warning in entry.warnings
             )
+        for name in decoder.unknown.keys() - known:
+            first_use[name] = (entry.line, entry.key)
+    for name, count in decoder.unknown.items():
+        line, key = first_use.get(name, (None, ""))
+        uses = f"{count} use{'s' if count != 1 else ''}"
+        result.warnings.append(EntryProblem(
+            source, line, f"LaTeX macro \\{name} is unknown; its name was kept as text "
+            f"({uses}, the first in {_entry(key)})"))
     # Problems are found in two passes; report them in file order.
     result.problems.sort(key=lambda p: p.line or 0)
     result.warnings.sort(key=lambda p: p.line or 0)
@@ -170,14 +186,15 @@ def parse(text: str, source: str, base_dir: Path | None = None) -> ParseResult:
 
 def _collect(
     library: bibtexparser.Library, text: str, source: str, base: Path, result: ParseResult
-) -> tuple[list[_Entry], list[Path]]:
-    """Entries in file order with macros expanded, and JabRef's file folders; broken
-    blocks and repeated keys become problems."""
+) -> tuple[list[_Entry], list[Path], str]:
+    """Entries in file order with macros expanded, JabRef's file folders and the
+    @preamble text; broken blocks and repeated keys become problems."""
     expansion = _Expansion()
     entries: list[_Entry] = []
     first_line: dict[str, int | None] = {}
     file_dirs: list[Path] = []
     locator = _Locator(text)
+    preambles: list[str] = []
     for block in library.blocks:
         offset, line = locator.find(block)
         if isinstance(block, DuplicateBlockKeyBlock):
@@ -210,8 +227,11 @@ def _collect(
                 result.problems.append(_failed_block_problem(block, source, line))
                 continue
             block = salvaged
+        if isinstance(block, Preamble):
+            preambles.append(_expand(block.value, expansion))
+            continue
         if not isinstance(block, Entry):
-            continue  # implicit comments (text between entries), @preamble
+            continue  # implicit comments (text between entries)
         if block.key and block.key in first_line:
             first = first_line[block.key]
             where = f" (first used on line {first})" if first else ""
@@ -225,7 +245,7 @@ def _collect(
             names = ", ".join(sorted(repeated_fields))
             entry.warnings.append(f"field repeated ({names}); the first value was used")
         entries.append(entry)
-    return entries, file_dirs
+    return entries, file_dirs, "\n".join(preambles)
 
 
 # --- splitting and macros ---------------------------------------------------------------
@@ -489,14 +509,15 @@ def _inherit(child: _Entry, parent: _Entry) -> None:
 
 
 def _record(
-    entry: _Entry, source: str, base: Path, file_dirs: list[Path], result: ParseResult
+    entry: _Entry, source: str, base: Path, file_dirs: list[Path], result: ParseResult,
+    decoder: LatexDecoder,
 ) -> PaperRecord | None:
     fields = dict(entry.fields)
     fields.pop("crossref", None)  # inherited fields are copied in; the link is not needed
     fields.pop("xdata", None)
-    title = to_text(fields.pop("title", ""))
+    title = decoder.text(fields.pop("title", ""))
     if not title:
-        title, where = _stand_in_title(entry, fields)
+        title, where = _stand_in_title(entry, fields, decoder)
         entry.warnings.append(f"@{entry.entry_type or '?'} has no title; titled "
                               f"{title!r} from its {where}")
     record = PaperRecord(
@@ -507,26 +528,28 @@ def _record(
         citation_key=entry.key,
         key=entry.key,
     )
-    record.authors = _authors(fields.pop("author", ""))
-    record.year = _year(fields, entry)
-    for name in ("readinglist-venue", *_VENUE_FIELDS, venue_field(entry.entry_type)):
-        venue = to_text(fields.get(name, ""))
+    record.authors = _authors(fields.pop("author", ""), decoder)
+    record.year = _year(fields, entry, decoder)
+    # The type's own venue field first: the exporter writes the venue there, so an
+    # @inbook with a journal and a booktitle reads back the same.
+    for name in ("readinglist-venue", venue_field(entry.entry_type), *_VENUE_FIELDS):
+        venue = decoder.text(fields.get(name, ""))
         if venue and not venue.lower().startswith(("http://", "https://", "www.")):
             fields.pop(name)
             record.venue = venue
             break
-    record.abstract = paragraphs(fields.pop("abstract", ""))
+    record.abstract = decoder.paragraphs(fields.pop("abstract", ""))
     record.links = extract_links(record.abstract)
-    notes = [_prose(name, fields.pop(name, "")) for name in _NOTE_FIELDS]
+    notes = [_prose(name, fields.pop(name, ""), decoder) for name in _NOTE_FIELDS]
     record.note = "\n\n".join(note for note in notes if note)
-    record.tags = _tags(fields.pop("keywords", ""))
+    record.tags = _tags(fields.pop("keywords", ""), decoder)
     for name in _STATUS_FIELDS:
-        status = to_text(fields.get(name, "")).lower()
+        status = decoder.text(fields.get(name, "")).lower()
         if status:
             record.status = status
             # Our export writes both; JabRef's, when it says the same, is no extra field.
             for other in _STATUS_FIELDS:
-                if to_text(fields.get(other, "")).lower() == status:
+                if decoder.text(fields.get(other, "")).lower() == status:
                     del fields[other]
             break
     _state(fields, record)
@@ -545,7 +568,7 @@ def _record(
         record.files = _files(files, entry, base, file_dirs)
 
     record.extra = {
-        name: (_raw(value) if is_raw(name) else _prose(name, value))
+        name: (_raw(value) if is_raw(name) else _prose(name, value, decoder))
         for name, value in fields.items()
         if value.strip()
     }
@@ -579,7 +602,8 @@ def _state(fields: dict[str, str], record: PaperRecord) -> None:
         fields.pop("readinglist-added")
 
 
-def _stand_in_title(entry: _Entry, fields: dict[str, str]) -> tuple[str, str]:
+def _stand_in_title(entry: _Entry, fields: dict[str, str],
+                    decoder: LatexDecoder) -> tuple[str, str]:
     """A title for an entry that has none (legal in BibTeX: a @misc with a howpublished
     or a note alone, an @inbook whose title is its crossref parent's), and where it
     came from."""
@@ -587,7 +611,7 @@ def _stand_in_title(entry: _Entry, fields: dict[str, str]) -> tuple[str, str]:
                          ("howpublished", fields.get("howpublished", "")),
                          ("note", fields.get("note", "")),
                          ("booktitle", fields.get("booktitle", ""))):
-        text = to_text(value)
+        text = decoder.text(value)
         if text:
             return text[:300], where
     return entry.key or f"untitled @{entry.entry_type} entry", "citation key"
@@ -597,17 +621,28 @@ def _raw(value: str) -> str:
     return " ".join(value.split())
 
 
-def _prose(name: str, value: str) -> str:
+def _prose(name: str, value: str, decoder: LatexDecoder) -> str:
     if name in _LINE_FIELDS:
-        return "\n".join(to_text(line) for line in value.strip().split("\n")).strip()
-    return paragraphs(value) if name in _PARAGRAPH_FIELDS else to_text(value)
+        return "\n".join(decoder.text(line) for line in value.strip().split("\n")).strip()
+    return decoder.paragraphs(value) if name in _PARAGRAPH_FIELDS else decoder.text(value)
 
 
-def _year(fields: dict[str, str], entry: _Entry) -> int | None:
-    raw_year = fields.get("year", "").strip().strip("{}").strip()
-    if raw_year and _YEAR.fullmatch(raw_year):
-        fields.pop("year")
-        return int(raw_year)
+def _year(fields: dict[str, str], entry: _Entry, decoder: LatexDecoder) -> int | None:
+    raw_year = fields.get("year", "").strip()
+    if "\\" not in raw_year:
+        raw_year = raw_year.strip("{}").strip()
+    # "{\noopsort{1973b}}1973", a sorting trick of classic .bib files, is the year 1973.
+    written = year_text(raw_year, decoder) if "\\" in raw_year else raw_year
+    plain, years = _YEAR.fullmatch(written), _YEAR_RANGE.fullmatch(written)
+    if plain or years:
+        if plain and written == raw_year:
+            fields.pop("year")
+        elif written != raw_year:
+            # Kept as written, to export back with its trick, when it reads the same
+            # without this file's @preamble (exports have none); else as it reads.
+            fields["year"] = raw_year if year_text(raw_year) == written else written
+        # A range ("1968--90", "1990/91") stays in extra; the year is its first.
+        return int(plain.group(0) if plain else years.group(1))  # type: ignore[union-attr]
     date = _DATE_YEAR.match(fields.get("date", ""))
     if raw_year:
         # Kept in extra (nothing is dropped), but it is no year the library can sort by.
@@ -641,22 +676,23 @@ def _arxiv_id(fields: dict[str, str], record: PaperRecord) -> str:
     return ""
 
 
-def _authors(value: str) -> list[str]:
+def _authors(value: str, decoder: LatexDecoder) -> list[str]:
     """Display names ("First von Last Jr.") in file order; "and others" is dropped."""
     names: list[str] = []
     for name in split_multiple_persons_names(value):
         if name.strip().lower() == "others":
             continue
         parts = parse_single_name_into_parts(name, strict=False)
-        display = to_text(parts.merge_first_name_first)
+        # "Edwin V. {Bell, II}" and "Bell, II, Edwin V." read the same: no comma.
+        display = _SUFFIX_COMMA.sub(r" \1", decoder.text(parts.merge_first_name_first))
         if display:
             names.append(display)
     return names
 
 
-def _tags(value: str) -> list[str]:
+def _tags(value: str, decoder: LatexDecoder) -> list[str]:
     tags: dict[str, str] = {}
-    for tag in re.split(r"[,;]", to_text(value)):
+    for tag in re.split(r"[,;]", decoder.text(value)):
         tag = tag.strip()
         if tag and tag.casefold() not in tags:
             tags[tag.casefold()] = tag

@@ -103,6 +103,7 @@ _CHARACTERS: dict[str, str] = {
     "trademark": "™", "TM": "™", "copyright": "©", "textcopyright": "©", "S": "§",
     "textsection": "§", "P": "¶", "textparagraph": "¶", "pounds": "£",
     "textsterling": "£", "textbackslash": "\\", "bs": "\\", "backslash": "\\",
+    "textasciicircum": "^", "textasciitilde": "~", "textunderscore": "_",
     "cents": "¢", "bull": "•", "vrt": "|", "SP": "␣", "hyphen": "-", "adddot": ".",
     "addcomma": ",", "addcolon": ":", "addsemicolon": ";", "ringhalfrighti": "ʿ",
     # Spacing commands: a space, so that words on either side stay apart.
