@@ -6,6 +6,9 @@ keywords, DOIs, arXiv eprints), then imports it into a new library through the s
 call the CLI uses, and prints the times and the peak memory.
 
     python benchmarks/bench_import_bibtex.py --entries 10000
+    # issue 9: 30 % of the entries share a title and first author with another entry
+    # (another year or volume, no identifier): every entry must still be a paper
+    python benchmarks/bench_import_bibtex.py --entries 20000 --shared-titles 0.3
 
 Peak memory is the process's maximum resident set size (ru_maxrss), measured in a
 fresh child process per run so one run's memory does not hide the next's.
@@ -38,9 +41,25 @@ def latex(text: str) -> str:
     return "".join(_ACCENTS.get(c, c) for c in out)
 
 
-def write_bib(path: Path, entries: int, seed: int = 1) -> None:
+def write_bib(path: Path, entries: int, seed: int = 1, shared: float = 0.0) -> None:
+    """`shared`: the fraction of entries that take the title and first author of an
+    earlier entry, in another year or volume, without a DOI or eprint (so only the
+    identity rules on title, authors, year and venue tell them apart)."""
     rng = random.Random(seed)
     papers = generate_papers(entries, seed=seed)
+    volumes = {n: 1 + n % 40 for n in range(entries)}
+    copies: dict[int, int] = {}  # entry -> the earlier entry whose title it shares
+    for n in range(1, entries):
+        if rng.random() < shared:
+            copies[n] = rng.randrange(n) if n not in copies else copies[n]
+            source = papers[copies[n]]
+            papers[n].title = source.title
+            papers[n].authors = [source.authors[0], *papers[n].authors[1:]]
+            if rng.random() < 0.5:
+                papers[n].year = (source.year or 2024) + rng.choice((-2, -1, 1, 2, 3))
+            else:
+                papers[n].year = source.year
+                volumes[n] = volumes[copies[n]] + 1
     lines = ['@string{neurips = "Advances in Neural Information Processing Systems"}',
              '@string{icml = "International Conference on Machine Learning"}', ""]
     for n, paper in enumerate(papers):
@@ -55,7 +74,9 @@ def write_bib(path: Path, entries: int, seed: int = 1) -> None:
             fields.append("  booktitle = neurips # { 2024}")
         else:
             fields.append("  journal = icml")
-        if n % 2 == 0:
+        if n in copies:
+            fields.append(f"  volume = {{{volumes[n]}}}")
+        elif n % 2 == 0:
             fields.append(f"  doi = {{10.5555/bench.{n}}}")
         else:
             fields.append(f"  eprint = {{{2400 + n % 12:04d}.{n:05d}}}")
@@ -99,6 +120,9 @@ def run_once(bib: Path) -> dict:
             "import_files_s": round(t_import, 2),  # parse + database (one transaction)
             "then_index_s": round(t_index, 2),  # the worker indexing the new papers
             "added": len(report.added),
+            "possible_duplicates": len(report.possible),
+            "merged": len(report.merged),
+            "already_present": len(report.duplicates),
             "failed": len(report.failed),
             "search_hits_llm": hits,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -109,6 +133,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--shared-titles", type=float, default=0.0, metavar="FRACTION",
+                        help="fraction of entries sharing a title and first author with "
+                        "another entry (another year or volume)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -116,9 +143,10 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as folder:
         bib = Path(folder) / "big.bib"
-        write_bib(bib, args.entries)
+        write_bib(bib, args.entries, shared=args.shared_titles)
         size = bib.stat().st_size / 1e6
-        print(f"{args.entries} entries, {size:.1f} MB of BibTeX")
+        print(f"{args.entries} entries, {size:.1f} MB of BibTeX, "
+              f"{args.shared_titles:.0%} sharing a title and first author")
         for run in range(args.runs):
             out = subprocess.run([sys.executable, __file__, "--child", str(bib)],
                                  check=True, capture_output=True, text=True).stdout

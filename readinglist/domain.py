@@ -329,11 +329,12 @@ class ImportReport:
 
     def summary(self) -> str:
         merged = f"{len(self.merged)} merged into existing papers, " if self.merged else ""
-        possible = (f", {len(self.possible)} possible duplicates to review"
-                    if self.possible else "")
+        count = len(self.possible)
+        possible = (f" ({count} of them possible duplicate{'s' if count != 1 else ''} to "
+                    "review)" if count else "")
         text = (
-            f"{len(self.added)} added, {merged}{len(self.duplicates)} already present, "
-            f"{len(self.failed)} failed{possible}"
+            f"{len(self.added)} added{possible}, {merged}{len(self.duplicates)} already "
+            f"present, {len(self.failed)} failed"
         )
         return text + (" (cancelled: nothing was imported)" if self.cancelled else "")
 

@@ -464,7 +464,7 @@ def test_import_reports_merges_and_bad_entries_by_line(seeded: Path, tmp_path: P
     out = ok(run("import", bib, library=seeded))
     # The page's paper has no authors or year to compare: the same title alone is no
     # proof, so the entry is added and listed for review, not merged.
-    assert "2 added, 0 already present, 0 failed, 1 possible duplicates to review" in out
+    assert "2 added (1 of them possible duplicate to review), 0 already present, 0 failed" in out
     assert f"possible duplicate: mixed.bib:1: soups #69 may be the same as #{MODEL_SOUPS}" in out
     assert "mixed.bib:3: entry 'broken': @article has no title; titled 'broken'" in out
     # With a first author and a year on both sides it is merged, its key kept as an alias.

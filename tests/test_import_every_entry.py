@@ -55,7 +55,7 @@ def test_minimal_full_and_crossref_entries_of_one_work_stay_three(empty_library)
                 for new, old, _ in report.possible}
     assert ("paper-full", "paper-minimal") in possible
     assert ("paper-crossref", "paper-minimal") in possible
-    assert "6 possible duplicates to review" in report.summary()
+    assert "18 added (6 of them possible duplicates to review)" in report.summary()
     # Untitled entries are imported under a title made from what they have, with a word.
     by_key = {p.citation_key: p for p in empty_library.get_many(empty_library.list_ids())}
     assert by_key["misc-minimal"].title == "This is a minimal MISC entry"

@@ -313,7 +313,9 @@ class DuplicatesDialog(QDialog):
         header.setSectionResizeMode(COL_KEEP, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_OTHER, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(COL_CHECK, 28)
-        self.table.setColumnWidth(COL_REASON, 150)
+        # Reasons name the evidence for and against ("similar titles (96%), same first
+        # author; years differ (2010/2011)"): room for most of it, the rest in the tooltip.
+        self.table.setColumnWidth(COL_REASON, 300)
         self.table.selectionModel().currentRowChanged.connect(
             lambda *_args: self._update_buttons())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
