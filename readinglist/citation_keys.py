@@ -18,7 +18,9 @@ _SKIP = frozenset({
     "beyond", "through", "into", "at", "by",
 })
 # Characters BibTeX, biber and LaTeX all accept in a key.
-_KEY_SAFE = re.compile(r"[^A-Za-z0-9_:.\-]+")
+# What would break an entry's head in a .bib file: the key is the user's, everything
+# else (Unicode, "/", "+", "'") is kept ("Brown:EPODD-8-2/3-49", "negrão14").
+_KEY_SAFE = re.compile(r"[\s,{}()\"#%=\\~]+")
 
 
 def _ascii_word(text: str) -> str:

@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from .citation_keys import clean_key
 from .domain import (
     EntryProblem,
     ImportReport,
@@ -212,7 +213,8 @@ class ImportRun:
         """The paper `record` is (a match) or may be (a possible duplicate), if any."""
         if self._aliases is None:
             self._aliases = import_lookup.alias_map(self.store)
-        alias = self._aliases.get(record.citation_key) if record.citation_key else None
+        key = clean_key(record.citation_key)
+        alias = self._aliases.get(key) if key else None
         new = import_lookup.record_facts(record)
         found = import_lookup.candidates(self.store, record, [alias] if alias is not None else [])
         recurring = recurring_title(new, [old for _, old in found])
@@ -289,7 +291,7 @@ class ImportRun:
         """The record's citation key, to keep as an alias of the paper it was merged
         into (biblatex ``ids``), or "" when it is the paper's own, already an alias, or
         another paper's key."""
-        key = record.citation_key
+        key = clean_key(record.citation_key)
         if not key or key == existing.citation_key:
             return ""
         if key in aliases_of(existing.extra):

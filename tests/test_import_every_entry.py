@@ -336,3 +336,38 @@ def test_csljson_round_trip_keeps_every_paper_and_value(name: str, tmp_path: Pat
         after = [{f: getattr(p, f) for f in _CSL_COMPARED}
                  for p in second.get_many(second.list_ids(sort="id"))]
     assert after == before
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EVERY_FILE = sorted(
+    str(p.relative_to(FIXTURES)) for p in FIXTURES.glob("**/*")
+    if p.suffix in (".bib", ".ris", ".json", ".csv", ".tsv", ".txt", ".ciw")
+    and ("import" in p.parts or p.parent.name in ("ris", "wos"))
+)
+
+
+@pytest.mark.parametrize("name", EVERY_FILE)
+def test_importing_any_file_again_adds_nothing(name: str, empty_library: Library) -> None:
+    path = FIXTURES / name
+    first = empty_library.import_files([path], fetch=False)
+    count = empty_library.count()
+    if not count:
+        assert first.unreadable or first.failed  # a file of broken entries, said so
+        return
+    again = empty_library.import_files([path], fetch=False)
+    assert again.added == [] and empty_library.count() == count, again.to_dict()["entries"]
+    found = {e.paper_id for e in again.entries}
+    assert again.merged == [] and len(again.duplicates) == len(again.entries)  # no change
+    assert found <= set(empty_library.list_ids())
+
+
+def test_citation_keys_are_kept_as_the_user_wrote_them(empty_library, tmp_path) -> None:
+    bib = tmp_path / "keys.bib"
+    keys = ["Brown:EPODD-8-2/3-49", "negrão14", "ANSI:phigs+", "o'brien:beckett:alt"]
+    bib.write_text("".join(f"@misc{{{key}, title = {{Work {n}}}, year = 2000}}\n"
+                           for n, key in enumerate(keys)), encoding="utf-8")
+    empty_library.import_files([bib])
+    assert keys_of(empty_library) == keys
+    again = empty_library.import_files([bib])
+    assert again.merged == [] and len(again.duplicates) == 4
+    assert "same citation key and title" in again.entries[0].detail

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from ..citation_keys import clean_key
 from ..domain import PaperRecord
 from ..identity import Facts, aliases_of, facts
 from ..textutil import title_key
@@ -22,7 +23,8 @@ def record_facts(record: PaperRecord) -> Facts:
     return facts(
         title=record.title, authors=record.authors, year=record.year, venue=record.venue,
         extra=record.extra, entry_type=record.entry_type, doi=record.doi,
-        arxiv_id=record.arxiv_id, citation_key=record.citation_key, abstract=record.abstract,
+        arxiv_id=record.arxiv_id, citation_key=clean_key(record.citation_key),
+        abstract=record.abstract,
     )
 
 
@@ -34,7 +36,7 @@ def candidates(store: PaperStore, record: PaperRecord,
         title_key(record.title)]
     # The `!= ''` terms let SQLite use the partial and plain indexes.
     for column, value in (("doi", record.doi), ("arxiv_id", record.arxiv_id),
-                          ("citation_key", record.citation_key)):
+                          ("citation_key", clean_key(record.citation_key))):
         if value:
             parts.append(f"SELECT {_COLUMNS} FROM papers WHERE {column} = ? "
                          f"AND {column} != ''")
