@@ -48,6 +48,9 @@ _TYPE_ALIASES = {
     "webpage": "misc", "unpublished": "misc", "manuscript": "misc",
 }  # fmt: skip
 _UNTYPED = {"", "misc"}  # says nothing about what the work is
+# Fields of extra that name one record in a database: the same value is the same work,
+# another value another work (two correction notices "Erratum" in one journal).
+_ACCESSIONS = {"pmid": "PubMed id", "pmcid": "PMC id", "wos_ut": "Web of Science id"}
 # A preprint and its journal version are rarely further apart than this.
 _YEARS_APART = 2
 
@@ -97,6 +100,8 @@ class Facts:
     key: str
     aliases: frozenset[str] = frozenset()
     abstract: str = ""
+    # Database identifiers a record may carry in extra: PubMed, PMC, Web of Science.
+    accession: tuple[tuple[str, str], ...] = ()
 
     @property
     def first_author(self) -> str:
@@ -127,6 +132,8 @@ def facts(
         key=citation_key or "",
         aliases=aliases_of(extra),
         abstract=_norm(abstract)[:2000],
+        accession=tuple((name, _norm(extra[name])) for name in _ACCESSIONS
+                        if _norm(extra.get(name))),
     )
 
 
@@ -160,10 +167,18 @@ def judge(new: Facts, old: Facts, same_file_other_key: bool = False) -> Judgemen
     `same_file_other_key`: `old` came from the same file under another citation key, so
     only an identifier can make them one work."""
     found = _judge(new, old)
-    if same_file_other_key and found.verdict is Verdict.MATCH and found.strength < 3:
+    if same_file_other_key and found.verdict is Verdict.MATCH and (
+            found.strength < 3 or not _same_or_shortened(new.title, old.title)):
+        # Two keys of one file are two works, unless an identifier says otherwise and
+        # the titles agree (one DOI pasted into two different entries proves nothing).
         return Judgement(Verdict.POSSIBLE, f"{found.reason}, but another citation key of "
-                         "the same file")
+                         "the same file" + ("" if found.strength < 3 else " and another title"))
     return found
+
+
+def _same_or_shortened(a: str, b: str) -> bool:
+    """Title keys that are equal, or one the other without its subtitle."""
+    return a == b or a.startswith(b) or b.startswith(a)
 
 
 def _judge(new: Facts, old: Facts) -> Judgement:
@@ -172,13 +187,20 @@ def _judge(new: Facts, old: Facts) -> Judgement:
         return Judgement(Verdict.MATCH, "same DOI", 3)
     if new.arxiv_id and new.arxiv_id == old.arxiv_id and not dois_conflict:
         return Judgement(Verdict.MATCH, "same arXiv id", 3)
+    theirs = dict(old.accession)
+    accessions_differ = False
+    for name, value in new.accession:
+        if theirs.get(name) == value and not dois_conflict:
+            return Judgement(Verdict.MATCH, f"same {_ACCESSIONS[name]}", 3)
+        accessions_differ = accessions_differ or bool(theirs.get(name))
     if not new.title or new.title != old.title:
         return Judgement(Verdict.DIFFERENT, "different titles")
     if new.key and (new.key == old.key or new.key in old.aliases) and not dois_conflict:
         return Judgement(Verdict.MATCH, "same citation key and title", 2)
     if _differs(new.first_author, old.first_author):
         return Judgement(Verdict.DIFFERENT, "different first authors")
-    identifiers_differ = dois_conflict or _differs(new.arxiv_id, old.arxiv_id)
+    identifiers_differ = (dois_conflict or _differs(new.arxiv_id, old.arxiv_id)
+                          or accessions_differ)
     if new.venue and new.venue == old.venue and (
             identifiers_differ or _placed_elsewhere(new, old)):
         # The same title in one venue, in another issue or on other pages, or with

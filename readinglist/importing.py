@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from .citation_keys import clean_key
+from .citation_keys import base_key, clean_key, unique_key
 from .domain import (
     EntryProblem,
     ImportReport,
@@ -108,6 +108,9 @@ class ImportRun:
         # one file are two works unless an identifier says otherwise.
         self._origin: dict[int, tuple[str, str]] = {}
         self._aliases: dict[str, int] | None = None  # alias citation keys, loaded once
+        # Records this run titled from what they had: within their file, a stand-in title
+        # is no title to tell them apart by (only a DOI or an arXiv id is).
+        self._untitled: set[int] = set()
 
     def run(self, parsed: ParseResult) -> ImportReport:
         """Import everything parsed; on cancel the report says so and nothing changed."""
@@ -159,8 +162,8 @@ class ImportRun:
             self._fail(record, str(exc))
             return
         self._check_workflow_fields(record)
-        if not record.title:
-            self._fail(record, "entry has no title")
+        if not record.title and not self._name_untitled(record):
+            self._fail(record, "has no title and nothing else to name it by")
             return
         try:
             with self.store.transaction():
@@ -168,6 +171,30 @@ class ImportRun:
         except (ValueError, OSError, sqlite3.Error) as exc:
             # A file that cannot be copied, a value the database refuses: this entry only.
             self._fail(record, f"not imported: {exc}")
+
+    def _name_untitled(self, record: PaperRecord) -> bool:
+        """Give a record without a title (an RIS record with a DOI alone, a CSL item
+        without one) a title made from what it has, with a warning; False if it has
+        nothing at all."""
+        first_author = record.authors[0] if record.authors else ""
+        by_author = " ".join(str(v) for v in (first_author, record.year or "") if v)
+        note = record.note.strip().splitlines()[0] if record.note.strip() else ""
+        for where, value in (("DOI", record.doi),
+                             ("arXiv id", f"arXiv:{record.arxiv_id}" if record.arxiv_id else ""),
+                             ("note", note), ("venue", record.venue),
+                             ("key", record.citation_key or record.key),
+                             ("first author and year", by_author and f"Untitled ({by_author})"),
+                             ("abstract", record.abstract and "Untitled")):
+            text = " ".join(value.split())[:200]
+            if text:
+                record.title = text
+                self._untitled.add(id(record))
+                name = f"{record.key}: " if record.key else ""
+                self.report.warnings.append(EntryProblem(
+                    record.source, record.line,
+                    f"{name}has no title; titled {text!r} from its {where}"))
+                return True
+        return False
 
     def _check_workflow_fields(self, record: PaperRecord) -> None:
         """Unknown status, priority or rating values: warned about and left at defaults."""
@@ -195,6 +222,11 @@ class ImportRun:
             record.status = self.status
         if self.tag:
             record.tags = [*record.tags, self.tag]
+        if id(record) in self._untitled and not record.citation_key:
+            # A key from the authors and year, not from a stand-in like "10.1186/…".
+            record.citation_key = unique_key(
+                base_key("", record.authors, record.year) if record.authors else "untitled",
+                self.store.citation_key_taken)
         paper_id = self.store.insert_paper(record)
         self.attach(paper_id, record)
         self.report.added.append((paper_id, record.title))
@@ -228,7 +260,9 @@ class ImportRun:
                 and origin[1] != record.citation_key)
             judgement = judge(new, old, same_file_other_key)
             if judgement.verdict is Verdict.DIFFERENT or (
-                    recurring and judgement.verdict is Verdict.POSSIBLE):
+                    recurring and judgement.verdict is Verdict.POSSIBLE) or (
+                    id(record) in self._untitled and judgement.strength < 3
+                    and origin is not None and origin[0] == record.source):
                 continue
             rank = (judgement.verdict is Verdict.MATCH, judgement.strength)
             if best is None or rank > (best[1].verdict is Verdict.MATCH, best[1].strength):

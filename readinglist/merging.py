@@ -59,12 +59,15 @@ def plan_fill(existing: Paper, record: PaperRecord, has_fulltext: bool,
     record's note is used only when the paper has none (an import never overwrites).
     """
     plan = FillPlan()
-    if existing.source == PLACEHOLDER_SOURCE and record.title and record.source != (
-        PLACEHOLDER_SOURCE
-    ):
-        # Added by identifier while offline: the fetched record brings the real title.
+    # Added by identifier while offline, or imported untitled and named by its DOI or
+    # arXiv id: the fetched (or a fuller) record brings the real title.
+    stand_in = existing.title in {existing.doi, f"arXiv:{existing.arxiv_id}"}
+    placeholder = existing.source == PLACEHOLDER_SOURCE
+    if (placeholder or stand_in) and record.title and record.source != PLACEHOLDER_SOURCE and (
+            record.title not in {existing.title, record.doi, f"arXiv:{record.arxiv_id}"}):
         plan.fields["title"] = record.title
-        plan.fields["source"] = record.source
+        if placeholder:
+            plan.fields["source"] = record.source
     for name in FILLABLE:
         mine, theirs = getattr(existing, name), getattr(record, name)
         if _empty(mine) and not _empty(theirs):

@@ -124,6 +124,8 @@ class TransferMixin:
                 record.attach_mode = attach
             if result.needs_lookup and fetch:
                 self._look_up(result, progress, cancelled)
+            elif fetch:
+                self._complete_untitled(result, cancelled)
             parsed.extend(result)
         if cancelled and cancelled():
             return ImportReport(cancelled=True)
@@ -209,6 +211,32 @@ class TransferMixin:
                 source, None, f"no network: {offline} paper(s) added with their identifier "
                 "alone; complete them later with 'readinglist fetch' or the Fetch details "
                 "button"))
+
+    def _complete_untitled(self, parsed: ParseResult, cancelled: Cancelled | None) -> None:
+        """Records without a title but with a DOI or arXiv id (an RIS record holding a
+        DOI alone): their empty fields filled from arXiv or Crossref. Offline, or when
+        the lookup fails, they stay as they are (the import names them by the id)."""
+        for record in parsed.records:
+            if cancelled and cancelled():
+                return
+            if record.title or not (record.doi or record.arxiv_id):
+                continue
+            identifier = lookup.parse_identifier(
+                f"arXiv:{record.arxiv_id}" if record.arxiv_id else record.doi)
+            if identifier is None:
+                continue
+            try:
+                fetched = lookup.fetch(identifier)
+            except lookup.LookupFailed as exc:
+                parsed.warnings.append(EntryProblem(
+                    record.source, record.line, f"has no title, and {exc}"))
+                if exc.offline:
+                    return  # one failed connection is enough to know
+                continue
+            for name in ("title", "authors", "year", "venue", "abstract", "url", "doi",
+                         "arxiv_id", "entry_type"):
+                if not getattr(record, name) and getattr(fetched, name):
+                    setattr(record, name, getattr(fetched, name))
 
     def add_identifier(self, text: str, fetch: bool = True) -> tuple[Paper, str]:
         """Add a paper by arXiv id, arXiv URL or DOI, with its details fetched from arXiv

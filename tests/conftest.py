@@ -71,3 +71,19 @@ def isolated_settings(tmp_path, monkeypatch):
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config")
     )
     QSettings().clear()
+
+
+@pytest.fixture
+def empty_window(qtbot, empty_library: Library):
+    """The main window on an empty library, its index kept by the background worker."""
+    from readinglist.gui.app import make_app
+    from readinglist.gui.main_window import MainWindow
+
+    make_app()
+    empty_library.index_in_background()
+    win = MainWindow(empty_library)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+    win.runner.wait()

@@ -276,12 +276,16 @@ def test_ris_files_round_trip_through_two_libraries(tmp_path: Path):
 
 def test_web_of_science_records_round_trip_through_ris(tmp_path: Path):
     with Library.open(tmp_path / "first") as first:
-        first.import_files([FIXTURES / "wos" / "savedrecs.txt"])
+        imported = first.import_files([FIXTURES / "wos" / "savedrecs.txt"])
+        # The untitled correction notice is kept, titled by its venue.
+        assert [(w.line, w.reason) for w in imported.warnings] == [
+            (207, "WOS:000530000000042: has no title; titled 'JOURNAL OF IMAGING' from its venue")]
         out = tmp_path / "wos.ris"
         out.write_text(first.export("ris"), encoding="utf-8")
         with Library.open(tmp_path / "second") as second:
             report = second.import_files([out])
-            assert len(report.added) == first.count() == 9
+            assert len(report.added) == first.count() == 10
+            assert report.warnings == []  # the stand-in title went out as its TI line
             assert bibliography(second) == bibliography(first)
             assert sorted(p.extra["wos_ut"] for p in second.list()) == sorted(
                 p.extra["wos_ut"] for p in first.list())

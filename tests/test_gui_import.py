@@ -12,9 +12,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-from readinglist import Library, Status
+from readinglist import Status
 from readinglist.domain import Outcome
-from readinglist.gui.app import make_app
 from readinglist.gui.import_dialog import REFERENCES_LABEL, ImportOptionsDialog
 from readinglist.gui.import_report import ImportReportDialog
 from readinglist.gui.main_window import MainWindow
@@ -25,15 +24,8 @@ pytestmark = pytest.mark.usefixtures("isolated_settings")  # see conftest.py
 
 
 @pytest.fixture
-def window(qtbot, empty_library: Library) -> MainWindow:
-    make_app()
-    empty_library.index_in_background()
-    win = MainWindow(empty_library)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-    win.runner.wait()
+def window(empty_window: MainWindow) -> MainWindow:
+    return empty_window
 
 
 def _drop(win: MainWindow, paths: list[Path]) -> None:

@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from readinglist import Library
 from readinglist.domain import ImportReport, Outcome, ReportEntry
 from readinglist.gui.app import make_app
 from readinglist.gui.duplicates_dialog import DuplicatesDialog
@@ -52,15 +51,8 @@ CSV = "title,status\nScaling laws,bogus\n"
 
 
 @pytest.fixture
-def window(qtbot, empty_library: Library) -> MainWindow:
-    make_app()
-    empty_library.index_in_background()
-    win = MainWindow(empty_library)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-    win.runner.wait()
+def window(empty_window: MainWindow) -> MainWindow:
+    return empty_window
 
 
 def _files(folder: Path) -> list[Path]:

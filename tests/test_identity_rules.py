@@ -73,6 +73,13 @@ CASES = [
      {"citation_key": "", "authors": [], "year": None, "venue": "", "extra": {},
       "abstract": "We  study soups."}, False, Verdict.MATCH),
     ("other titles", {}, {"title": "Editorial comment"}, False, Verdict.DIFFERENT),
+    ("same PubMed id", {"extra": {"pmid": "32526193"}},
+     {"citation_key": "x", "title": "Other", "extra": {"pmid": "32526193"}},
+     False, Verdict.MATCH),
+    ("two correction notices of one journal: other Web of Science ids",
+     {"authors": [], "citation_key": "", "extra": {"wos_ut": "WOS:1"}},
+     {"authors": [], "citation_key": "", "extra": {"wos_ut": "WOS:2"}},
+     False, Verdict.DIFFERENT),
     ("accents, case and punctuation do not count", {"title": "Über LaTeX: a tour"},
      {"title": "uber latex -- a TOUR"}, False, Verdict.MATCH),
 ]

@@ -522,25 +522,28 @@ def test_latin1_file_through_encoding_decode():
 
 def test_malformed_entries_among_good_ones():
     result = parse_fixture("malformed.bib")
-    assert [r.key for r in result.records] == ["good1", "good2", "notitle", "twotitles",
-                                                "good3"]
+    # The second 'good1' is another work: kept under a key of its own, with a warning.
+    assert [r.key for r in result.records] == ["good1", "good2", "notitle", "good1-2",
+                                                "twotitles", "good3"]
     assert result.records[0].title == "A Good Paper Before the Trouble"  # the first good1
     assert result.records[1].title == "Recovered After the Broken Entry"
 
     problems = [(p.line, p.reason) for p in result.problems]
     assert all(p.source == "malformed.bib" for p in result.problems)
-    assert [line for line, _ in problems] == [7, 25, 30, 44]
-    unclosed, duplicate, nocomma, eof = (reason for _, reason in problems)
+    assert [line for line, _ in problems] == [7, 30, 44]
+    unclosed, nocomma, eof = (reason for _, reason in problems)
     assert "'unclosed'" in unclosed and "not closed" in unclosed
     # Legal BibTeX without a title: imported under its key, with a warning.
     assert result.records[2].title == "notitle" and result.records[2].year == 2019
     assert any(w.line == 20 and "no title; titled 'notitle' from its citation key"
                in w.reason for w in result.warnings)
-    assert "'good1'" in duplicate and "duplicate key" in duplicate and "line 1" in duplicate
+    assert result.records[3].line == 25
+    assert any(w.line == 25 and "duplicate key (first used on line 1) for another title; "
+               "imported as 'good1-2'" in w.reason for w in result.warnings)
     assert "'nocomma'" in nocomma and "comma" in nocomma
     assert "'eof'" in eof and "end of the file" in eof
 
-    twotitles = result.records[3]
+    twotitles = result.records[4]
     assert twotitles.title == "First Title Wins"
     assert twotitles.line == 32
     warnings = [w.reason for w in result.warnings if w.line == 32]

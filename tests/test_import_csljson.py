@@ -10,6 +10,7 @@ import pytest
 from readinglist.domain import ImportFailed
 from readinglist.importers import csljson
 from readinglist.importers.base import ParseResult
+from readinglist.service import Library
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import" / "csljson"
 
@@ -142,18 +143,35 @@ def test_malformed_json_names_line_and_column():
     assert "delimiter" in message
 
 
-def test_bad_items_are_reported_and_the_rest_imported():
+def test_bad_items_are_reported_and_the_rest_imported(empty_library: Library):
     result = load("bad_items.json")
     assert [r.title for r in result.records] == [
-        "First good paper", "Odd shapes that still import", "Last good item",
+        "First good paper", "", "Odd shapes that still import", "", "Last good item",
     ]
+    # Items without a title are returned untitled, for the import to name (or refuse).
+    _, no_title, _, blank_title, _ = result.records
+    assert (no_title.line, no_title.key, no_title.citation_key) == (10, "notitle2021",
+                                                                    "notitle2021")
+    assert (no_title.venue, no_title.year, no_title.entry_type) == (
+        "Journal of Missing Titles", 2021, "article")
+    assert (blank_title.line, blank_title.key, blank_title.entry_type) == (26, "", "online")
+    assert (blank_title.authors, blank_title.year, blank_title.venue) == ([], None, "")
     assert [(p.line, p.reason) for p in result.problems] == [
         (9, "item 2 is a string, not an object; skipped"),
-        (10, "item 3 (id 'notitle2021') has no title; skipped"),
         (16, "item 4 is a number, not an object; skipped"),
-        (26, "item 6 has no title; skipped"),
     ]
     assert all(p.source == "bad_items.json" for p in result.problems)
+    # Imported: item 3 is titled by its venue; item 6, with nothing to name it by, fails.
+    report = empty_library.import_files([FIXTURES / "bad_items.json"], fetch=False)
+    assert [title for _, title in report.added] == [
+        "First good paper", "Journal of Missing Titles", "Odd shapes that still import",
+        "Last good item"]
+    assert [(w.source, w.line, w.reason) for w in report.warnings] == [
+        ("CSL-JSON (bad_items.json)", 10,
+         "notitle2021: has no title; titled 'Journal of Missing Titles' from its venue")]
+    assert [(p.source, p.line) for p in report.failed] == [
+        ("bad_items.json", 9), ("bad_items.json", 16), ("CSL-JSON (bad_items.json)", 26)]
+    assert report.failed[2].reason == "has no title and nothing else to name it by"
 
 
 def test_odd_field_shapes_are_coerced():
@@ -175,9 +193,11 @@ def test_item_with_unexpected_field_type_is_a_problem_not_a_crash():
         {"id": "good", "type": "book", "title": "Fine", "author": 5, "issued": [2020]},
     ])
     result = csljson.parse(text, "x.json")
-    assert [r.title for r in result.records] == ["Fine"]
-    assert result.records[0].authors == []
-    assert "item 1 (id 'bad')" in result.problems[0].reason
+    # A title that is no text is no title: the item is returned untitled.
+    assert [r.title for r in result.records] == ["", "Fine"]
+    assert (result.records[0].key, result.records[0].entry_type) == ("bad", "book")
+    assert result.records[1].authors == []
+    assert result.problems == []
 
 
 def test_bom_and_not_csl_documents():

@@ -9,6 +9,7 @@ import pytest
 from readinglist.domain import ImportFailed
 from readinglist.importers import csv_table
 from readinglist.importers.base import ParseResult
+from readinglist.service import Library
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import" / "csv"
 
@@ -117,29 +118,41 @@ def test_tab_separated_file():
 def test_broken_rows_are_reported_and_good_rows_imported():
     result = load("bad_rows.csv")
     assert [r.title for r in result.records] == [
-        "Good first paper", "Too many cells", "Multi-line title that spans", "Good last paper",
+        "Good first paper", "", "Too many cells", "Multi-line title that spans",
+        "Good last paper",
     ]
-    assert [r.line for r in result.records] == [2, 7, 8, 10]
+    assert [r.line for r in result.records] == [2, 3, 7, 8, 10]
     problems = {p.line: p.reason for p in result.problems}
-    assert sorted(problems) == [3, 4, 11]
-    assert "no title" in problems[3]
+    assert sorted(problems) == [4, 11]
     assert "cannot be read" in problems[4]
     assert "never closes" in problems[11] and "lines 11-12" in problems[11]
     warnings = {w.line: w.reason for w in result.warnings}
     assert "7 cells but the header has 5" in warnings[7]
     assert "'not a year'" in warnings[8]
-    good_first, _, _, good_last = result.records
+    good_first, untitled, _, _, good_last = result.records
     assert good_first.extra == {"extra_column": "kept"}
+    # The row without a title is returned untitled, for the import to name.
+    assert (untitled.authors, untitled.year, untitled.doi) == (
+        ["Anne Nobody"], 2021, "10.1000/notitle")
     assert good_last.doi == "10.1000/good2"
     assert good_last.authors == ["Ada Lovelace"]
 
 
-def test_row_without_title_is_named_by_its_key():
+def test_row_without_title_is_named_by_its_key(empty_library: Library, tmp_path: Path):
     text = "title,citation key,year\n,smith2020,2020\nFine,doe2021,2021\n"
     result = csv_table.parse(text, "k.csv")
-    assert [r.citation_key for r in result.records] == ["doe2021"]
-    assert result.problems[0].line == 2
-    assert "'smith2020'" in result.problems[0].reason
+    assert [r.citation_key for r in result.records] == ["smith2020", "doe2021"]
+    assert [(r.line, r.title, r.year) for r in result.records] == [
+        (2, "", 2020), (3, "Fine", 2021)]
+    assert result.problems == []
+    # Imported, the untitled row is titled by its key, with a warning on its line.
+    path = tmp_path / "k.csv"
+    path.write_text(text, encoding="utf-8")
+    report = empty_library.import_files([path], fetch=False)
+    assert (report.added, report.failed) == ([(1, "smith2020"), (2, "Fine")], [])
+    assert [(w.source, w.line, w.reason) for w in report.warnings] == [
+        ("CSV (k.csv)", 2, "smith2020: has no title; titled 'smith2020' from its key")]
+    assert empty_library.get(1).citation_key == "smith2020"
 
 
 def test_missing_title_column_names_the_columns_found():

@@ -371,3 +371,45 @@ def test_citation_keys_are_kept_as_the_user_wrote_them(empty_library, tmp_path) 
     again = empty_library.import_files([bib])
     assert again.merged == [] and len(again.duplicates) == 4
     assert "same citation key and title" in again.entries[0].detail
+
+
+def test_repeated_keys_commented_entries_and_one_doi_pasted_twice(
+        empty_library: Library, tmp_path: Path) -> None:
+    bib = tmp_path / "r-package.bib"
+    bib.write_text(
+        "%@inbook{commented,\n%  title = {Commented out},\n%}\n"
+        "@article{smith2010, title = {Splines}, author = {A. Smith}, year = 2010}\n"
+        "@article{smith2010, title = {Splines}, author = {A. Smith}, year = 2010}\n"
+        "@article{smith2010, title = {Another work}, author = {A. Smith}, year = 2010}\n"
+        "@report{max:report, title = {A report}, doi = {10.1/dummy}, year = 2001}\n"
+        "@periodical{max:periodical, title = {A periodical}, doi = {10.1/dummy}}\n",
+        encoding="utf-8")
+    report = empty_library.import_files([bib])
+    assert keys_of(empty_library) == ["smith2010", "smith2010-2", "max:report",
+                                      "max:periodical"]
+    [repeat] = report.failed
+    assert repeat.line == 5 and "duplicate key (first used on line 4), the same title" in (
+        repeat.reason)
+    assert any(w.line == 6 and "imported as 'smith2010-2'" in w.reason
+               for w in report.warnings)
+    # One DOI on two differently titled entries of one file proves nothing: two papers,
+    # listed for review.
+    [(new, old, reason)] = report.possible
+    assert "same DOI, but another citation key of the same file and another title" in reason
+    assert {empty_library.get(new).citation_key, empty_library.get(old).citation_key} == {
+        "max:report", "max:periodical"}
+
+
+def test_untitled_records_of_one_file_stay_apart_and_import_again_as_present(
+        empty_library: Library, tmp_path: Path) -> None:
+    # As in rispy's test data: records holding notes alone, the same in each.
+    ris = tmp_path / "notes.ris"
+    ris.write_text("".join("TY  - JOUR\nN1  - first line\nER  - \n\n" for _ in range(3)),
+                   encoding="utf-8")
+    report = empty_library.import_files([ris], fetch=False)
+    assert [t for _, t in report.added] == ["first line"] * 3
+    assert [w.line for w in report.warnings if "titled 'first line' from its note"
+            in w.reason] == [1, 5, 9]
+    again = empty_library.import_files([ris], fetch=False)
+    assert again.added == [] and len(again.duplicates) == 3
+    assert {e.paper_id for e in again.entries} == {1, 2, 3}

@@ -10,6 +10,7 @@ import pytest
 from readinglist.importers import parse_path, ris
 from readinglist.importers.base import ParseResult
 from readinglist.importers.encoding import decode
+from readinglist.service import Library
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import" / "ris"
 
@@ -162,23 +163,25 @@ def test_bom_junk_missing_title_orphan_lines_and_missing_er():
     assert text.startswith("\ufeff")
     result = ris.parse(text, "junk_bom.ris")
 
-    first, last = result.records
+    first, untitled, last = result.records
     assert first.line == 4
     assert first.title == "A title that is long enough to wrap onto a second line"
     assert first.authors == ["Thị Minh Nguyễn", "{Google DeepMind}"]
     assert first.abstract == "First half of the abstract continues here."
     assert first.year is None
     assert first.venue == "Journal of Élan"
+    # No TI line: the record is still returned, untitled (the import names it).
+    assert (untitled.line, untitled.title, untitled.entry_type) == (17, "", "article")
+    assert (untitled.authors, untitled.year) == (["Anne Nobody"], 2020)
+    assert (untitled.key, untitled.citation_key) == ("untitled2020", "untitled2020")
     # The last record has no ER: imported anyway, with a warning.
     assert last.title == "Cut-off record at the end"
     assert last.arxiv_id == "2302.00001"
     assert last.line == 27
 
     problems = [(p.source, p.line) for p in result.problems]
-    assert problems == [("junk_bom.ris", 17), ("junk_bom.ris", 23)]
-    assert "'untitled2020'" in result.problems[0].reason
-    assert "no title" in result.problems[0].reason
-    assert "without a TY line" in result.problems[1].reason
+    assert problems == [("junk_bom.ris", 23)]
+    assert "without a TY line" in result.problems[0].reason
 
     warnings = {w.line: w.reason for w in result.warnings}
     assert "Provider: Example Publisher" in warnings[1]
@@ -463,12 +466,14 @@ def test_joined_and_damaged_file_loses_no_record():
         (62, "Language Models are Few-Shot Learners"),
         (70, "Neural Machine Translation by Jointly Learning to Align and Translate"),
         (77, "Sequence to Sequence Learning with Neural Networks"),
+        (87, ""),
         (97, "Proximal Policy Optimization Algorithms"),
     ]
-    assert [(p.source, p.line) for p in result.problems] == [
-        ("messy_joined.ris", 87), ("messy_joined.ris", 93)]
-    assert "'notitle2021' has no title" in result.problems[0].reason
-    assert "without a TY line" in result.problems[1].reason
+    untitled = result.records[7]  # no TI line: returned untitled, for the import to name
+    assert (untitled.authors, untitled.year) == (["Anne Nobody"], 2021)
+    assert (untitled.key, untitled.citation_key) == ("notitle2021", "notitle2021")
+    assert [(p.source, p.line) for p in result.problems] == [("messy_joined.ris", 93)]
+    assert "without a TY line" in result.problems[0].reason
     assert [w.line for w in result.warnings] == [1, 48, 70]
     assert "no ER line" in result.warnings[2].reason
     papers = by_title(result)
@@ -570,3 +575,48 @@ def test_html_note_keeps_its_paragraphs():
     assert paper.note == "First paragraph\n  - a list item\n\nSecond & last"
     # Elsewhere (CSV notes) HTML is still read line by line, as before.
     assert ris.plain_note(note) == "First paragraph\n- a list item\nSecond & last"
+
+
+# -- records without a title ---------------------------------------------------------------
+
+# rispy's tests/data/example_bom.ris, byte for byte: a BOM and one record holding a DOI alone.
+RISPY_EXAMPLE_BOM = b"\xef\xbb\xbfTY  - JOUR\nDO  - 10.1186/s40981-020-0316-0\nER  - \n\n"
+
+
+def test_a_record_with_a_doi_alone_is_imported_titled_by_its_doi(
+        empty_library: Library, offline: None, tmp_path: Path):
+    path = tmp_path / "example_bom.ris"
+    path.write_bytes(RISPY_EXAMPLE_BOM)
+    report = empty_library.import_files([path], fetch=False)
+    assert (report.added, report.failed, report.unreadable) == (
+        [(1, "10.1186/s40981-020-0316-0")], [], [])
+    (paper,) = empty_library.get_many(empty_library.list_ids(sort="id"))
+    assert (paper.title, paper.doi) == ("10.1186/s40981-020-0316-0", "10.1186/s40981-020-0316-0")
+    assert (paper.entry_type, paper.authors, paper.source) == (
+        "article", (), "RIS (example_bom.ris)")
+    assert [(w.source, w.line, w.reason) for w in report.warnings] == [
+        ("RIS (example_bom.ris)", 1,
+         "has no title; titled '10.1186/s40981-020-0316-0' from its DOI")]
+
+
+def test_a_record_with_a_doi_alone_is_completed_from_crossref_when_fetching(
+        empty_library: Library, lookup_server: str, tmp_path: Path):
+    # Crossref has no recorded answer for the first DOI (a 404), and one for the second.
+    path = tmp_path / "dois.ris"
+    path.write_bytes(RISPY_EXAMPLE_BOM + b"TY  - JOUR\nDO  - 10.1038/nature14539\nER  - \n")
+    report = empty_library.import_files([path], fetch=True)
+    assert (report.added, report.failed) == (
+        [(1, "10.1186/s40981-020-0316-0"), (2, "Deep learning")], [])
+    unknown, nature = empty_library.get_many(empty_library.list_ids(sort="id"))
+    assert (unknown.title, unknown.authors) == ("10.1186/s40981-020-0316-0", ())
+    assert (nature.title, nature.doi) == ("Deep learning", "10.1038/nature14539")
+    assert nature.authors == ("Yann LeCun", "Yoshua Bengio", "Geoffrey Hinton")
+    assert (nature.year, nature.venue, nature.source) == (2015, "Nature", "RIS (dois.ris)")
+    assert nature.abstract.startswith("Deep learning allows computational models")
+    # Only the record Crossref could not complete is named by its DOI, with a warning
+    # saying why the lookup did not help.
+    assert [(w.source, w.line, w.reason) for w in report.warnings] == [
+        ("RIS (dois.ris)", 1, "has no title, and no DOI 10.1186/s40981-020-0316-0 in "
+         "Crossref (DOIs registered elsewhere, such as DataCite, are not there)"),
+        ("RIS (dois.ris)", 1, "has no title; titled '10.1186/s40981-020-0316-0' from its DOI")]
+    assert unknown.citation_key == "untitled"  # not "10", from the DOI

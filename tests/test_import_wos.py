@@ -41,13 +41,17 @@ def test_plain_text_export_reads_every_record():
         (164, "LEARNING INTERNAL REPRESENTATIONS BY ERROR PROPAGATION"),
         (178, "Method for node ranking in a linked database"),
         (187, "Apprentissage profond pour la traduction automatique des résumés scientifiques"),
+        (207, ""),
         (216, "Attention Is All You Need, revisited: a study of transformer architectures for "
               "sequence transduction"),
     ]
-    # The correction notice has no title: reported by line and accession number.
-    assert [(p.source, p.line) for p in result.problems] == [("savedrecs.txt", 207)]
-    assert "WOS:000530000000042" in result.problems[0].reason
-    assert "no title" in result.problems[0].reason
+    # The correction notice has no title: returned untitled, for the import to name.
+    notice = result.records[8]
+    assert (notice.key, notice.extra["wos_ut"]) == ("WOS:000530000000042", "WOS:000530000000042")
+    assert (notice.authors, notice.year, notice.venue) == (["Anonymous"], 2020,
+                                                          "JOURNAL OF IMAGING")
+    assert (notice.entry_type, notice.extra["wos_dt"]) == ("article", "Correction")
+    assert result.problems == []
     assert result.warnings == []
 
 
@@ -218,10 +222,14 @@ def test_tab_delimited_export():
     assert [(r.line, r.title) for r in result.records] == [
         (2, "Deep learning"),
         (3, "Deep Residual Learning for Image Recognition"),
+        (4, ""),
         (5, "Pattern Recognition and Machine Learning"),
     ]
-    assert [p.line for p in result.problems] == [4]
-    nature, resnet, book = result.records
+    assert result.problems == []
+    nature, resnet, notice, book = result.records
+    # The untitled correction notice is returned untitled, for the import to name.
+    assert (notice.key, notice.authors, notice.year, notice.venue) == (
+        "WOS:000530000000042", ["W. Zhang"], 2020, "JOURNAL OF IMAGING")
     assert nature.authors == ["Yann LeCun", "Yoshua Bengio", "Geoffrey Hinton"]
     assert nature.tags == ["deep learning", "representation learning", "NEURAL-NETWORKS"]
     assert (nature.extra["pages"], nature.extra["wos_ut"]) == ("436--444", "WOS:000355286600030")
@@ -245,7 +253,7 @@ def test_a_wos_txt_is_not_read_as_daily_papers_and_the_sample_page_still_is(tmp_
     copy.write_bytes((FIXTURES / "savedrecs.txt").read_bytes())
     result = parse_path(copy)
     assert {r.source for r in result.records} == {"Web of Science (export.txt)"}
-    assert len(result.records) == 9
+    assert len(result.records) == 10
     sample = sample_page_path()
     assert not wos.looks_like(sample.read_text("utf-8"))
     assert detect_format(sample, sample.read_text("utf-8")) == "dailypapers"
@@ -284,8 +292,16 @@ def test_no_ris_file_is_taken_for_wos(path: Path):
 
 def test_import_into_a_library(empty_library):
     report = empty_library.import_files([FIXTURES / "savedrecs.txt"])
-    assert len(report.added) == 9, report.summary()
-    assert [(p.source, p.line) for p in report.failed] == [("savedrecs.txt", 207)]
+    assert len(report.added) == 10, report.summary()
+    assert report.failed == []
+    # The untitled correction notice is titled by its venue, with a warning on its line.
+    assert report.added[8] == (9, "JOURNAL OF IMAGING")
+    assert [(w.source, w.line, w.reason) for w in report.warnings] == [
+        ("Web of Science (savedrecs.txt)", 207,
+         "WOS:000530000000042: has no title; titled 'JOURNAL OF IMAGING' from its venue")]
+    notice = empty_library.get(9)
+    assert (notice.venue, notice.year, notice.extra["wos_ut"]) == (
+        "JOURNAL OF IMAGING", 2020, "WOS:000530000000042")
     paper = empty_library.get(report.added[0][0])
     assert paper.title == "Deep learning" and paper.extra["wos_ut"] == "WOS:000355286600030"
     assert paper.authors == ("Yann LeCun", "Yoshua Bengio", "Geoffrey Hinton")

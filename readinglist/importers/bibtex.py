@@ -34,7 +34,7 @@ from bibtexparser.model import (
 
 from ..bibliography import is_raw, venue_field
 from ..domain import EntryProblem, ImportFailed, PaperRecord
-from ..textutil import extract_links, normalize_arxiv_id, normalize_doi
+from ..textutil import extract_links, normalize_arxiv_id, normalize_doi, title_key
 from .base import ParseResult
 from .latex_text import LatexDecoder, year_text
 
@@ -55,6 +55,7 @@ _NOT_ENTRIES = {"string", "comment", "preamble"}
 _COMMENT_TYPED_ENTRY = re.compile(
     r"\s*@\s*(comment[A-Za-z][\w-]*)\s*[{(]\s*[^\s,{}()=\"#%'~\\]+\s*,", re.IGNORECASE)
 _SNIFF_CHARS = 100_000
+_COMMENT_LINE = re.compile(r"^[ \t]*%[^\n]*", re.MULTILINE)
 # Reading an entry bibtexparser gave up on (see _salvage).
 _SALVAGE_HEAD = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])\s*([^\s,{}()=\"#%'~\\]+)\s*,")
 _SALVAGE_FIELD = re.compile(r"([^\s=,{}()\"#%']+)\s*=\s*")
@@ -143,6 +144,9 @@ def parse(text: str, source: str, base_dir: Path | None = None) -> ParseResult:
     """
     result = ParseResult()
     base = (base_dir if base_dir is not None else Path.cwd()).absolute()
+    # Lines starting with "%" are comments (biber, JabRef and LaTeX read them so): a
+    # commented-out entry is not an entry. Blanked, so that line numbers stay true.
+    text = _COMMENT_LINE.sub("", text)
     try:
         library = bibtexparser.parse_string(text, parse_stack=[])  # split only: module doc
     except Exception as exc:  # bibtexparser's own internal errors; it reports bad input
@@ -192,6 +196,7 @@ def _collect(
     expansion = _Expansion()
     entries: list[_Entry] = []
     first_line: dict[str, int | None] = {}
+    first_titles: dict[str, str] = {}  # title keys by entry key, to tell repeats apart
     file_dirs: list[Path] = []
     locator = _Locator(text)
     preambles: list[str] = []
@@ -232,15 +237,25 @@ def _collect(
             continue
         if not isinstance(block, Entry):
             continue  # implicit comments (text between entries)
-        if block.key and block.key in first_line:
-            first = first_line[block.key]
-            where = f" (first used on line {first})" if first else ""
-            result.problems.append(EntryProblem(
-                source, line, f"{_entry(block.key)}: duplicate key{where}; this entry was skipped"
-            ))
-            continue
-        first_line[block.key] = line
         entry = _expand_entry(block, expansion, line)
+        if block.key and block.key in first_line:
+            first, first_title = first_line[block.key], first_titles[block.key]
+            where = f" (first used on line {first})" if first else ""
+            if title_key(entry.fields.get("title", "")) == first_title:
+                # BibTeX reads the first and calls the rest repeats: the same work again.
+                result.problems.append(EntryProblem(
+                    source, line, f"{_entry(block.key)}: duplicate key{where}, the same title;"
+                    " this repeat was skipped"))
+                continue
+            # Another work under a key already used: kept, under a key of its own.
+            n = 2
+            while f"{block.key}-{n}" in first_line:
+                n += 1
+            entry.key = f"{block.key}-{n}"
+            entry.warnings.append(f"duplicate key{where} for another title; imported as "
+                                  f"'{entry.key}'")
+        first_line[entry.key] = line
+        first_titles[entry.key] = title_key(entry.fields.get("title", ""))
         if repeated_fields:
             names = ", ".join(sorted(repeated_fields))
             entry.warnings.append(f"field repeated ({names}); the first value was used")
@@ -285,16 +300,17 @@ class _Locator:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.pos = 0
+        self.pos = -1  # where the last block found starts
         self.line = 1
 
     def find(self, block: object) -> tuple[int | None, int | None]:
         """(offset, 1-based line) of the block, or bibtexparser's line if not found."""
         raw = getattr(block, "raw", None)
         if raw:
-            index = self.text.find(raw[:80], self.pos)
+            # After the last block's start: a repeated entry has the same text.
+            index = self.text.find(raw[:80], self.pos + 1)
             if index >= 0:
-                self.line += self.text.count("\n", self.pos, index)
+                self.line += self.text.count("\n", max(self.pos, 0), index)
                 self.pos = index
                 return index, self.line
         return None, _line(block)

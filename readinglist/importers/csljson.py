@@ -165,10 +165,7 @@ def parse(text: str, source: str) -> ParseResult:
             # A field of an unexpected shape the code below did not foresee.
             result.problems.append(EntryProblem(source, line, f"{named}: cannot read ({exc})"))
             continue
-        if not record.title:
-            result.problems.append(EntryProblem(source, line, f"{named} has no title; skipped"))
-            continue
-        result.records.append(record)
+        result.records.append(record)  # untitled: the import names it from what it has
     return result
 
 

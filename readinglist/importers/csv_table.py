@@ -191,10 +191,7 @@ def _build(row: dict[str, tuple[str, str]], line: int, source: str,
     citation_key = get("citation_key") or (match.group(1) if match else "")
     key = citation_key or get("key")
     title = " ".join(get("title").split())
-    if not title:
-        named = f"row '{key}'" if key else "row"
-        result.problems.append(EntryProblem(source, line, f"{named} has no title; skipped"))
-        return
+    # An untitled row is still a record: the import names it from what it has.
     record = PaperRecord(title=title, line=line, source=f"CSV ({source})", key=key)
     if citation_key and _KEY_SAFE.match(citation_key):
         record.citation_key = citation_key

@@ -263,13 +263,7 @@ def _build(tags: dict[str, list[str]], line: int, source: str, result: ParseResu
     key = first("ID")
     title = first("TI", "T1") or (first("BT") if ris_type in {"BOOK", "EBOOK", "EDBOOK"} else "")
     title = title or first("CT") or first("ST") or first("TT")
-    named = f"record '{key}'" if key else "record"
-    if not title:
-        result.problems.append(EntryProblem(
-            source, line, f"{named} has no title (no TI or T1 line); skipped"
-        ))
-        return
-
+    # No title (no TI or T1 line): still a record; the import names it from what it has.
     record = PaperRecord(title=title, line=line, source=f"RIS ({source})", key=key)
     record.entry_type = entry_type
     if key and _KEY_SAFE.match(key) and not key.isdigit():

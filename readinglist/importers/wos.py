@@ -236,13 +236,7 @@ def _build(fields: dict[str, list[list[str]]], line: int, source: str,
     title = text("TI")
     if not title and entry_type == "book":
         title = text("SO")
-    if not title:
-        named = f"record {accession}" if accession else "record"
-        result.problems.append(EntryProblem(
-            source, line, f"{named} has no title (no TI line); skipped"
-        ))
-        return
-
+    # No title (no TI line): still a record; the import names it from what it has.
     record = PaperRecord(title=title, line=line, source=f"Web of Science ({source})",
                          key=accession)
     record.entry_type = entry_type
