@@ -9,12 +9,14 @@ removes the copies, so the library is left exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .citation_keys import base_key, clean_key, unique_key
@@ -43,6 +45,35 @@ Cancelled = Callable[[], bool]
 FILES_DIR = "files"  # attachment copies, inside the library folder
 _ARXIV_DOI_PREFIX = re.compile(r"^10\.48550/arxiv\.", re.IGNORECASE)
 _ARXIV_SOURCE = re.compile(r"^10\.48550/arxiv\.|arxiv\.org/(abs|pdf)/", re.IGNORECASE)
+
+
+_paused = 0
+_pause_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while an import runs. A big import creates millions
+    of objects, and each full collection then holds the interpreter for a third of a
+    second, stalling the window's thread; reference counting still frees what is not
+    kept, and the collector catches up when the last import ends."""
+    global _paused
+    with _pause_guard:
+        if _paused == 0 and not gc.isenabled():
+            _paused = -1  # someone else turned it off: leave it so
+        if _paused >= 0:
+            _paused += 1
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _pause_guard:
+            if _paused > 0:
+                _paused -= 1
+                if _paused == 0:
+                    gc.enable()
+            elif _paused == -1:
+                _paused = 0
 
 
 class ImportCancelled(ReadinglistError):

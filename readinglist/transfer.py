@@ -29,7 +29,7 @@ from .domain import (
 from .duplicates import SIMILAR_TITLES, DuplicatePair, DuplicateRow, find_pairs
 from .exporters import readinglist_json
 from .importers.base import ParseResult
-from .importing import ImportRun
+from .importing import ImportRun, collection_paused
 from .locations import sample_page_path
 from .merging import plan_fill
 from .store.merge_papers import merge_into
@@ -102,6 +102,14 @@ class TransferMixin:
         """
         if attach not in ("copy", "link"):
             raise ReadinglistError(f"attach is 'copy' or 'link', not {attach!r}")
+        with collection_paused():
+            return self._import_files(paths, fmt, encoding, attach, fetch, merge, status, tag,
+                                      progress, cancelled)
+
+    def _import_files(self, paths: Sequence[str | Path], fmt: str | None,
+                      encoding: str | None, attach: str, fetch: bool, merge: bool,
+                      status: Status | str | None, tag: str | None,
+                      progress: Progress | None, cancelled: Cancelled | None) -> ImportReport:
         parsed = ParseResult()
         unreadable: list[str] = []
         for number, raw in enumerate(paths, start=1):

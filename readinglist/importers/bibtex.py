@@ -50,7 +50,6 @@ _NOT_ENTRIES = {"string", "comment", "preamble"}
 _COMMENT_TYPED_ENTRY = re.compile(
     r"\s*@\s*(comment[A-Za-z][\w-]*)\s*[{(]\s*[^\s,{}()=\"#%'~\\]+\s*,", re.IGNORECASE)
 _SNIFF_CHARS = 100_000
-_COMMENT_LINE = re.compile(r"^[ \t]*%[^\n]*", re.MULTILINE)
 # Reading an entry bibtexparser gave up on (see _salvage).
 _SALVAGE_HEAD = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])\s*([^\s,{}()=\"#%'~\\]+)\s*,")
 _SALVAGE_FIELD = re.compile(r"([^\s=,{}()\"#%']+)\s*=\s*")
@@ -112,7 +111,7 @@ def parse(text: str, source: str, base_dir: Path | None = None) -> ParseResult:
     base = (base_dir if base_dir is not None else Path.cwd()).absolute()
     # Lines starting with "%" are comments (biber, JabRef and LaTeX read them so): a
     # commented-out entry is not an entry. Blanked, so that line numbers stay true.
-    text = _COMMENT_LINE.sub("", text)
+    text = _blank_comment_lines(text)
     try:
         library = bibtexparser.parse_string(text, parse_stack=[])  # split only: module doc
     except Exception as exc:  # bibtexparser's own internal errors; it reports bad input
@@ -152,6 +151,25 @@ def parse(text: str, source: str, base_dir: Path | None = None) -> ParseResult:
     result.problems.sort(key=lambda p: p.line or 0)
     result.warnings.sort(key=lambda p: p.line or 0)
     return result
+
+
+def _blank_comment_lines(text: str) -> str:
+    """`text` with the lines that start with "%" emptied (their line ends kept). A loop of
+    short searches rather than one regular expression over the whole file, which would
+    hold the interpreter for a fifth of a second on a 40 MB file while the app waits."""
+    parts: list[str] = []
+    pos = last = 0
+    while (index := text.find("%", pos)) >= 0:
+        start = text.rfind("\n", 0, index) + 1
+        if text[start:index].strip(" \t"):
+            pos = index + 1  # a "%" inside a line: "\%", "50%"
+            continue
+        end = text.find("\n", index)
+        end = len(text) if end < 0 else end
+        parts.append(text[last:start])
+        last = pos = end
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _collect(

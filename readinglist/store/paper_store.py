@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from ..domain import (
     check_rating,
 )
 from ..textutil import title_key
+from .connections import ReadConnections, WriteLock, reading
 from .schema import MIGRATION_NAMES, SCHEMA_VERSION, migrations
 
 # Columns a caller may change with update_fields(); everything else is managed here.
@@ -77,7 +77,10 @@ class PaperStore:
         target = ":memory:" if path is None else str(path)
         # Attachment copies are stored relative to this folder, so the library can move.
         self.folder = Path(path).resolve().parent if path is not None else None
-        self._lock = threading.RLock()
+        self._lock = WriteLock()
+        # Readers of a file database have their own connections (see connections.py);
+        # an in-memory database has only the one.
+        self._readers = ReadConnections(target, timeout=10) if path is not None else None
         try:
             conn = sqlite3.connect(target, check_same_thread=False, timeout=10)
             self.db = Database(conn)
@@ -103,6 +106,8 @@ class PaperStore:
         self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
+        if self._readers is not None:
+            self._readers.close()
         with self._lock:
             self.db.close()
 
@@ -117,8 +122,13 @@ class PaperStore:
             yield
 
     def _q(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
-        with self._lock:
-            return self.db.execute(sql, params).fetchall()
+        """Rows of a read: on this thread's own connection, so it never waits for a
+        write in progress (inside a write, through the writer, to see it)."""
+        with self._reading() as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def _reading(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return reading(self.db.conn, self._lock, self._readers)
 
     # -- meta ----------------------------------------------------------------------
 
@@ -217,9 +227,10 @@ class PaperStore:
         with self.transaction():
             self.db.execute("DELETE FROM attachments WHERE paper_id = ?", [paper_id])
 
-    def _attachments_for(self, id_list_json: str) -> dict[int, tuple[Attachment, ...]]:
+    def _attachments_for(self, conn: sqlite3.Connection,
+                         id_list_json: str) -> dict[int, tuple[Attachment, ...]]:
         result: dict[int, list[Attachment]] = {}
-        for paper_id, path, kind, added in self.db.execute(
+        for paper_id, path, kind, added in conn.execute(
             "SELECT paper_id, path, kind, added FROM attachments WHERE paper_id IN "
             "(SELECT value FROM json_each(?)) ORDER BY id",
             [id_list_json],
@@ -469,15 +480,15 @@ class PaperStore:
         if not ids:
             return {}
         id_list = json.dumps(list(ids))
-        with self._lock:
-            cursor = self.db.execute(
+        with self._reading() as conn:
+            cursor = conn.execute(
                 "SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))", [id_list]
             )
             columns = [d[0] for d in cursor.description]
             rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-            tags = self._tags_for(id_list)
-            notes = self._annotations_for(id_list)
-            files = self._attachments_for(id_list)
+            tags = self._tags_for(conn, id_list)
+            notes = self._annotations_for(conn, id_list)
+            files = self._attachments_for(conn, id_list)
         return {
             row["id"]: _paper_from_row(
                 row, tags.get(row["id"], ()), notes.get(row["id"], ()), files.get(row["id"], ())
@@ -485,8 +496,9 @@ class PaperStore:
             for row in rows
         }
 
-    def _annotations_for(self, id_list_json: str) -> dict[int, tuple[Annotation, ...]]:
-        cursor = self.db.execute(
+    def _annotations_for(self, conn: sqlite3.Connection,
+                         id_list_json: str) -> dict[int, tuple[Annotation, ...]]:
+        cursor = conn.execute(
             "SELECT * FROM annotations WHERE paper_id IN (SELECT value FROM json_each(?)) "
             "ORDER BY paper_id, start, id",
             [id_list_json],
@@ -498,9 +510,10 @@ class PaperStore:
             result.setdefault(note.paper_id, []).append(note)
         return {k: tuple(v) for k, v in result.items()}
 
-    def _tags_for(self, id_list_json: str) -> dict[int, tuple[str, ...]]:
+    def _tags_for(self, conn: sqlite3.Connection,
+                  id_list_json: str) -> dict[int, tuple[str, ...]]:
         result: dict[int, list[str]] = {}
-        for paper_id, tag in self.db.execute(
+        for paper_id, tag in conn.execute(
             "SELECT paper_id, tag FROM paper_tags WHERE paper_id IN "
             "(SELECT value FROM json_each(?)) ORDER BY tag COLLATE NOCASE",
             [id_list_json],
@@ -569,23 +582,23 @@ class PaperStore:
             scope, params = "SELECT id FROM papers", []
         else:
             scope, params = "SELECT value FROM json_each(?)", [json.dumps(list(ids))]
-        with self._lock:
+        with self._reading() as conn:
             # One pass into a temporary table, so the three counts do not re-read the ids.
-            self.db.execute("DROP TABLE IF EXISTS temp.facet_ids")
-            self.db.execute(f"CREATE TEMP TABLE facet_ids AS {scope}", params)
+            conn.execute("DROP TABLE IF EXISTS temp.facet_ids")
+            conn.execute(f"CREATE TEMP TABLE facet_ids AS {scope}", params)
             try:
-                status = dict(self.db.execute(
+                status = dict(conn.execute(
                     "SELECT status, count(*) FROM papers WHERE id IN (SELECT * FROM facet_ids)"
                     " GROUP BY status ORDER BY count(*) DESC, status").fetchall())
-                tags = dict(self.db.execute(
+                tags = dict(conn.execute(
                     "SELECT tag, count(*) FROM paper_tags WHERE paper_id IN "
                     "(SELECT * FROM facet_ids) GROUP BY tag ORDER BY count(*) DESC, "
                     "tag COLLATE NOCASE LIMIT ?", [top_tags]).fetchall())
-                years = {str(y): n for y, n in self.db.execute(
+                years = {str(y): n for y, n in conn.execute(
                     "SELECT year, count(*) FROM papers WHERE id IN (SELECT * FROM facet_ids)"
                     " AND year IS NOT NULL GROUP BY year ORDER BY year DESC").fetchall()}
             finally:
-                self.db.execute("DROP TABLE IF EXISTS temp.facet_ids")
+                conn.execute("DROP TABLE IF EXISTS temp.facet_ids")
         return {"status": status, "tag": tags, "year": years}
 
     def table_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
@@ -639,8 +652,8 @@ class PaperStore:
         return int(cursor.lastrowid or 0)
 
     def get_annotation(self, annotation_id: int) -> Annotation:
-        with self._lock:
-            cursor = self.db.execute("SELECT * FROM annotations WHERE id = ?", [annotation_id])
+        with self._reading() as conn:
+            cursor = conn.execute("SELECT * FROM annotations WHERE id = ?", [annotation_id])
             values = cursor.fetchone()
             if values is None:
                 raise ReadinglistError(f"no annotation with id {annotation_id}")
@@ -649,8 +662,8 @@ class PaperStore:
 
     def annotations(self, ids: Sequence[int]) -> list[Annotation]:
         """Annotations by id, in the order given, in one query."""
-        with self._lock:
-            cursor = self.db.execute(
+        with self._reading() as conn:
+            cursor = conn.execute(
                 "SELECT * FROM annotations WHERE id IN (SELECT value FROM json_each(?))",
                 [json.dumps(list(ids))],
             )

@@ -1,0 +1,91 @@
+"""One writer, many readers: the connections of a library database.
+
+SQLite in WAL mode lets a connection read the last committed state while another writes.
+So every write goes through one connection, serialised by `WriteLock`; each thread that
+reads has a connection of its own (`ReadConnections`) and never waits for a write in
+progress, however long (a 20,000-paper import is one transaction). A thread inside a
+write reads through the writer, to see what it has written so far.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class WriteLock:
+    """A re-entrant lock that knows whether the calling thread holds it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._owner: int | None = None
+        self._depth = 0
+
+    def acquire(self) -> None:
+        self._lock.acquire()
+        self._owner = threading.get_ident()
+        self._depth += 1
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._owner = None
+        self._lock.release()
+
+    def __enter__(self) -> WriteLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def held_here(self) -> bool:
+        return self._owner == threading.get_ident()
+
+
+class ReadConnections:
+    """A read connection per thread, opened on first use, all closed together."""
+
+    def __init__(self, path: str, timeout: float) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
+        self._closed = False
+
+    def get(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            with self._guard:
+                if self._closed:
+                    raise sqlite3.ProgrammingError("the library is closed")
+                # check_same_thread=False only so that close() may close it from the
+                # thread that closes the library; it is used by its own thread alone.
+                conn = sqlite3.connect(self.path, timeout=self.timeout,
+                                       check_same_thread=False)
+                conn.execute("PRAGMA foreign_keys = ON")
+                self._all.append(conn)
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        with self._guard:
+            self._closed = True
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+
+
+@contextmanager
+def reading(writer: sqlite3.Connection, lock: WriteLock,
+            readers: ReadConnections | None) -> Iterator[sqlite3.Connection]:
+    """The connection a read should use: the writer's (under the lock) inside a write on
+    this thread or for an in-memory database, else this thread's own."""
+    if readers is None or lock.held_here():
+        with lock:
+            yield writer
+    else:
+        yield readers.get()

@@ -1,0 +1,79 @@
+"""Readers never wait for a write in progress: each thread reads on its own connection
+and sees the last committed state, while the writer sees what it has written so far."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from readinglist.domain import PaperRecord
+from readinglist.service import Library
+
+
+def _read_everything(library: Library, out: dict[str, Any]) -> None:
+    out["row"] = library.table_rows([28])[28].title
+    out["paper"] = library.get(28).title
+    out["count"] = library.count()
+    out["ids"] = len(library.list_ids())
+    out["facets"] = library.facets()["status"]
+    out["search"] = library.search("model soups", limit=5).ids
+
+
+def test_reads_on_another_thread_do_not_wait_for_an_import_in_progress(
+        seeded_library: Library) -> None:
+    seeded_library.wait_for_index(None)
+    seen: dict[str, Any] = {}
+    finished: list[bool] = []
+    written_so_far: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        # Called inside the import's one transaction, its lock held by this thread.
+        if done != 100 or finished:
+            return
+        written_so_far.append(seeded_library.store.paper_count())  # the writer's view
+        reader = threading.Thread(target=_read_everything, args=(seeded_library, seen))
+        reader.start()
+        # A reader that waited for the write would wait for ever here (the transaction
+        # ends only after this returns): the timeout only keeps a failure from hanging.
+        reader.join(timeout=60)
+        finished.append(not reader.is_alive())
+
+    records = [PaperRecord(title=f"Imported paper {n}", authors=["A. B"], year=2000 + n % 20)
+               for n in range(300)]
+    report = seeded_library.import_records(records, progress=progress)
+    assert finished == [True]
+    assert len(report.added) == 300
+    # The reader saw the library as last committed; the writer saw its own rows.
+    assert seen["count"] == seen["ids"] == 68
+    assert seen["row"].startswith("Model soups") and seen["paper"] == seen["row"]
+    assert sum(seen["facets"].values()) == 68 and seen["search"][0] == 28
+    assert written_so_far == [68 + 100]
+    assert seeded_library.count() == 368
+
+
+def test_a_write_is_visible_to_other_threads_once_committed(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "lib") as library:
+        paper = library.add("First")
+        titles: list[str] = []
+        reader = threading.Thread(target=lambda: titles.append(library.get(paper.id).title))
+        reader.start()
+        reader.join()
+        library.update(paper.id, title="Second")
+        again = threading.Thread(target=lambda: titles.append(library.get(paper.id).title))
+        again.start()
+        again.join()
+        assert titles == ["First", "Second"]
+
+
+def test_closing_the_library_closes_every_thread_s_read_connection(tmp_path: Path) -> None:
+    library = Library.open(tmp_path / "lib")
+    library.add("One")
+    threads = [threading.Thread(target=library.count) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+        thread.join()
+    readers = library.store._readers
+    assert readers is not None and len(readers._all) >= 3
+    library.close()
+    assert readers._all == []
