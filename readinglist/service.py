@@ -196,6 +196,18 @@ class Library(TransferMixin):
         """Ids of papers filtered by status, tag, year and/or the last import, sorted."""
         return self.store.list_ids(status, tag, sort, descending, year, last_import)
 
+    def changed_elsewhere(self) -> bool:
+        """True (once) when another process or library changed this library since the
+        last call (the CLI beside the open app): the search index is brought up to date
+        and callers reread what they show. Cheap, and never waits for a write."""
+        if not self.store.changed_elsewhere():
+            return False
+        if self.index.is_open:
+            self.index.refresh()
+        if self.sync.background:
+            self.sync.notify()  # outbox rows the other process left, if any
+        return True
+
     def last_import_ids(self) -> list[int]:
         """The papers the last import added or found in the library, in file order."""
         return import_lookup.last_import_ids(self.store)

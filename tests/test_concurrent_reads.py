@@ -77,3 +77,17 @@ def test_closing_the_library_closes_every_thread_s_read_connection(tmp_path: Pat
     assert readers is not None and len(readers._all) >= 3
     library.close()
     assert readers._all == []
+
+
+def test_changes_by_another_library_on_the_same_folder_are_noticed_once(
+        tmp_path: Path) -> None:
+    with Library.open(tmp_path / "lib") as app, Library.open(tmp_path / "lib") as script:
+        assert app.changed_elsewhere() is False  # the state it starts from
+        app.add("Mine")
+        assert app.changed_elsewhere() is False  # its own writes are no news
+        paper = script.add("From a script")
+        assert app.changed_elsewhere() is True
+        assert app.changed_elsewhere() is False
+        assert app.get(paper.id).title == "From a script"
+        script.set_status(paper.id, "read")
+        assert app.changed_elsewhere() is True and app.get(paper.id).status.value == "read"

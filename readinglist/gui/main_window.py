@@ -49,6 +49,7 @@ from .transfer import Transfer
 from .triage import BANNER_TEXT, TriageController
 
 SIDEBAR_DELAY_MS = 200  # counts are redone once edits pause
+ELSEWHERE_POLL_MS = 1000  # how often the window looks for edits by other programs
 
 
 class MainWindow(QMainWindow):
@@ -80,6 +81,11 @@ class MainWindow(QMainWindow):
         self.triage_action.toggled.connect(self._triage_toggled)
         self._sidebar_timer = QTimer(self, singleShot=True, interval=SIDEBAR_DELAY_MS)
         self._sidebar_timer.timeout.connect(self._recount)
+        # Edits another process makes (the CLI beside the open app) show up by themselves.
+        self.library.changed_elsewhere()  # the state the window starts from
+        self._elsewhere_timer = QTimer(self, interval=ELSEWHERE_POLL_MS)
+        self._elsewhere_timer.timeout.connect(self._check_elsewhere)
+        self._elsewhere_timer.start()
         self._restore_layout()
         self.index_status.listen()
         self.reload()
@@ -243,6 +249,21 @@ class MainWindow(QMainWindow):
         if not self.search.query:
             self._sidebar_timer.start()  # one recount for a burst of edits (autosave, keys)
         self.update_index_label()
+
+    def _check_elsewhere(self) -> None:
+        """Reread what the window shows when another process changed the library."""
+        if self.closed or not self.library.changed_elsewhere():
+            return
+        self.reload()
+        current = self.current_paper_id()
+        # Not under the user's typing: a note being written is saved as it is, and the
+        # pane rereads the paper the next time it is shown.
+        editor, focus = self.detail.note_editor, QApplication.focusWidget()
+        typing = focus is not None and (focus is editor or editor.isAncestorOf(focus))
+        if current is not None and not typing:
+            self.show_detail(current, reload=True)
+        self.statusBar().showMessage("The library was changed by another program; "
+                                     "the list is up to date", 5000)
 
     def _recount(self) -> None:
         if not self.closed and not self.search.query:  # a search shows its own facets

@@ -212,6 +212,10 @@ class SearchIndex:
 
     # -- searching ------------------------------------------------------------------------
 
+    def refresh(self) -> None:
+        """See what another process committed to the index (a CLI beside the app)."""
+        self._refresh_searcher()
+
     def _refresh_searcher(self) -> None:
         """Make the searcher see the last commit, reopening only the segments that changed.
 

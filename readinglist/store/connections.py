@@ -28,6 +28,14 @@ class WriteLock:
         self._owner = threading.get_ident()
         self._depth += 1
 
+    def try_acquire(self) -> bool:
+        """Take the lock if it is free now (or held here already); never waits."""
+        if not self._lock.acquire(blocking=False):
+            return False
+        self._owner = threading.get_ident()
+        self._depth += 1
+        return True
+
     def release(self) -> None:
         self._depth -= 1
         if self._depth == 0:

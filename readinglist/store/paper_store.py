@@ -78,6 +78,7 @@ class PaperStore:
         # Attachment copies are stored relative to this folder, so the library can move.
         self.folder = Path(path).resolve().parent if path is not None else None
         self._lock = WriteLock()
+        self._data_version: int | None = None  # see changed_elsewhere
         # Readers of a file database have their own connections (see connections.py);
         # an in-memory database has only the one.
         self._readers = ReadConnections(target, timeout=10) if path is not None else None
@@ -104,6 +105,21 @@ class PaperStore:
             )
         migrations.apply(self.db)
         self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def changed_elsewhere(self) -> bool:
+        """True (once) when another connection, another process or another library on
+        the same file, committed since the last call. Never waits: while this store
+        writes, False (the next call tells)."""
+        if not self._lock.try_acquire():
+            return False
+        try:
+            # data_version counts the commits of other connections, as seen by this one.
+            version = int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        finally:
+            self._lock.release()
+        changed = self._data_version is not None and version != self._data_version
+        self._data_version = version
+        return changed
 
     def close(self) -> None:
         if self._readers is not None:
