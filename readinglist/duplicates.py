@@ -44,6 +44,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import partial
 from typing import Any
 
 from .citation_keys import family_name
@@ -359,8 +360,7 @@ def find_pairs(
                 groups[getattr(row, attr).lower()].append(row.id)
         for group in groups.values():
             for other in group[1:]:
-                consider(group[0], other,
-                         lambda a, b, n=name, s=base: ranker.identifier(a, b, n, s))
+                consider(group[0], other, partial(ranker.identifier, name=name, base=base))
 
     # The same title: every pair that may share a first author, so that a recurring
     # column's items are weighed pairwise.

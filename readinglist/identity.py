@@ -114,26 +114,24 @@ def facts(
     arxiv_id: str = "", citation_key: str = "", abstract: str = "",
 ) -> Facts:
     """Facts of a record or a stored paper (`extra` as a dict or its JSON text)."""
-    if isinstance(extra, str):
-        extra = json.loads(extra or "{}")
-    extra = extra or {}
+    data: Mapping[str, Any] = (json.loads(extra or "{}") if isinstance(extra, str) else extra) or {}
     kind = (entry_type or "").strip().lower()
     return Facts(
         title=title_key(title),
         authors=tuple(title_key(family_name(a)) for a in authors if a.strip()),
         year=year,
         venue=title_key(venue or ""),
-        volume=_norm(extra.get("volume")),
-        number=_norm(extra.get("number") or extra.get("issue")),
-        pages=_pages(extra.get("pages")),
+        volume=_norm(data.get("volume")),
+        number=_norm(data.get("number") or data.get("issue")),
+        pages=_pages(data.get("pages")),
         entry_type=_TYPE_ALIASES.get(kind, kind),
         doi=(doi or "").lower(),
         arxiv_id=(arxiv_id or "").lower(),
         key=citation_key or "",
-        aliases=aliases_of(extra),
+        aliases=aliases_of(data),
         abstract=_norm(abstract)[:2000],
-        accession=tuple((name, _norm(extra[name])) for name in _ACCESSIONS
-                        if _norm(extra.get(name))),
+        accession=tuple((name, _norm(data[name])) for name in _ACCESSIONS
+                        if _norm(data.get(name))),
     )
 
 

@@ -9,6 +9,7 @@ copied verbatim.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -139,10 +140,10 @@ def highlight(annotation: Annotation) -> str:
 
 
 def status_label(status: Status | str) -> str:
-    try:
-        return status.label  # type: ignore[union-attr]
-    except (KeyError, AttributeError):  # a status added before its label
-        return str(status).capitalize()
+    if isinstance(status, Status):
+        with contextlib.suppress(KeyError):  # a status added before its label
+            return status.label
+    return str(status).capitalize()
 
 
 def escape(text: str) -> str:

@@ -124,7 +124,7 @@ def parse_path(
     if path.is_dir():
         if fmt not in (None, pdf.FORMAT):
             raise ImportFailed(f"{path}: is a folder; only PDFs are imported from folders")
-        result = pdf.parse_folder(path, attach_mode, progress, cancelled)
+        result: ParseResult = pdf.parse_folder(path, attach_mode, progress, cancelled)
         if not (result.records or result.problems):
             raise ImportFailed(f"{path}: is a folder with no PDF files in it")
         result.format = pdf.FORMAT
@@ -142,7 +142,7 @@ def parse_path(
     if module in (bibtex, ris, csv_table):
         # Attachment paths in these files are relative to the file's folder.
         parse = functools.partial(module.parse, base_dir=path.parent.resolve())
-    result: ParseResult = parse(text, path.name)
+    result = parse(text, path.name)
     result.warnings[:0] = warnings
     result.format = fmt
     if module is identifiers:

@@ -186,7 +186,8 @@ def _collect(
     preambles: list[str] = []
     for block in library.blocks:
         offset, line = locator.find(block)
-        if isinstance(block, DuplicateBlockKeyBlock):
+        # (bibtexparser always sets ignore_error_block on these two, though typed Optional.)
+        if isinstance(block, DuplicateBlockKeyBlock) and block.ignore_error_block is not None:
             # A repeated key: checked below for entries (also those with repeated
             # fields, which bibtexparser does not register); a repeated @string replaces
             # the earlier one, as in BibTeX.
@@ -205,7 +206,7 @@ def _collect(
                 file_dirs.append(base / Path(unescape_jabref(match.group(1).strip())))
             continue
         repeated_fields: set[str] = set()
-        if isinstance(block, DuplicateFieldKeyBlock):
+        if isinstance(block, DuplicateFieldKeyBlock) and block.ignore_error_block is not None:
             repeated_fields = block.duplicate_keys
             block = block.ignore_error_block
         if isinstance(block, ParsingFailedBlock):
@@ -252,11 +253,12 @@ def _collect(
 
 def _reparse_entry(block: ExplicitComment) -> Entry | ParsingFailedBlock | ExplicitComment:
     """An "@commentXYZ{key, ...}" block read again as an entry of type commentxyz."""
-    match = _COMMENT_TYPED_ENTRY.match(block.raw)
+    text = block.raw or ""
+    match = _COMMENT_TYPED_ENTRY.match(text)
     assert match is not None
     kind = match.group(1)
     stand_in = "readinglistcustomtype"
-    raw = block.raw[:match.start(1)] + stand_in + block.raw[match.end(1):]
+    raw = text[:match.start(1)] + stand_in + text[match.end(1):]
     blocks = bibtexparser.parse_string(raw, parse_stack=[]).blocks
     if len(blocks) != 1 or not isinstance(blocks[0], Entry | ParsingFailedBlock):
         return block

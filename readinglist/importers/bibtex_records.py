@@ -181,7 +181,8 @@ def _year(fields: dict[str, str], entry: RawEntry, decoder: LatexDecoder) -> int
     # "{\noopsort{1973b}}1973", a sorting trick of classic .bib files, is the year 1973.
     written = year_text(raw_year, decoder) if "\\" in raw_year else raw_year
     plain, years = _YEAR.fullmatch(written), _YEAR_RANGE.fullmatch(written)
-    if plain or years:
+    first = plain.group(0) if plain else years.group(1) if years else ""
+    if first:
         if plain and written == raw_year:
             fields.pop("year")
         elif written != raw_year:
@@ -189,7 +190,7 @@ def _year(fields: dict[str, str], entry: RawEntry, decoder: LatexDecoder) -> int
             # without this file's @preamble (exports have none); else as it reads.
             fields["year"] = raw_year if year_text(raw_year) == written else written
         # A range ("1968--90", "1990/91") stays in extra; the year is its first.
-        return int(plain.group(0) if plain else years.group(1))  # type: ignore[union-attr]
+        return int(first)
     date = _DATE_YEAR.match(fields.get("date", ""))
     if raw_year:
         # Kept in extra (nothing is dropped), but it is no year the library can sort by.

@@ -192,14 +192,22 @@ def _items(data: object, strict: bool) -> list | None:
     return data
 
 
+_JSON_SPACE = re.compile(r"[ \t\r\n]*")
+
+
+def _after_space(text: str, index: int) -> int:
+    """Where the JSON whitespace starting at `index` ends."""
+    match = _JSON_SPACE.match(text, index)
+    return match.end() if match else index  # the pattern matches everywhere, if only ""
+
+
 def _item_lines(text: str) -> list[int] | None:
     """The line each element of a top-level JSON array starts on (the text is valid JSON)."""
     decoder = json.JSONDecoder()
-    space = re.compile(r"[ \t\r\n]*")
-    index = space.match(text).end()  # type: ignore[union-attr]
+    index = _after_space(text, 0)
     if text[index:index + 1] != "[":
         return None
-    index = space.match(text, index + 1).end()  # type: ignore[union-attr]
+    index = _after_space(text, index + 1)
     lines: list[int] = []
     line, counted = 1, 0
     try:
@@ -208,9 +216,9 @@ def _item_lines(text: str) -> list[int] | None:
             counted = index
             lines.append(line)
             _, index = decoder.raw_decode(text, index)
-            index = space.match(text, index).end()  # type: ignore[union-attr]
+            index = _after_space(text, index)
             if text[index:index + 1] == ",":
-                index = space.match(text, index + 1).end()  # type: ignore[union-attr]
+                index = _after_space(text, index + 1)
     except ValueError:
         return None
     return lines
@@ -237,11 +245,16 @@ def _text(value: object) -> str:
     return ""
 
 
+def _str_or_empty(value: object) -> str:
+    """`value` if it is a string, else "" (a number or a list is not taken as text)."""
+    return value if isinstance(value, str) else ""
+
+
 def _record(item: dict, source: str, line: int | None) -> PaperRecord:
     csl_type = _text(item.get("type"))
     ident = _text(item.get("id"))
     key = _text(item.get("citation-key")) or _text(item.get("citationKey"))
-    note = item.get("note") if isinstance(item.get("note"), str) else ""
+    note = _str_or_empty(item.get("note"))
     if not key:
         # Zotero keeps a Better BibTeX key in Extra, which CSL-JSON exports as the note.
         match = re.search(r"^\s*Citation Key:\s*(\S+)\s*$", note, re.MULTILINE | re.IGNORECASE)
@@ -265,7 +278,7 @@ def _record(item: dict, source: str, line: int | None) -> PaperRecord:
     record.venue = _text(item.get("container-title"))
     if not record.venue and csl_type == "paper-conference":
         record.venue = _text(item.get("event-title")) or _text(item.get("event"))
-    record.abstract = item.get("abstract").strip() if isinstance(item.get("abstract"), str) else ""
+    record.abstract = _str_or_empty(item.get("abstract")).strip()
     record.doi = normalize_doi(_text(item.get("DOI")))
     record.url = _text(item.get("URL"))
     record.links = [u for u in extract_links(record.abstract) if u != record.url]

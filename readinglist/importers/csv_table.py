@@ -36,7 +36,7 @@ from .ris import (
 )
 
 if TYPE_CHECKING:
-    from _csv import _reader
+    from _csv import Reader  # the type csv.reader returns (typeshed)
 
 FORMAT = "csv"
 EXTENSIONS = (".csv", ".tsv")
@@ -142,7 +142,7 @@ def parse(text: str, source: str, *, base_dir: Path | None = None) -> ParseResul
     return result
 
 
-def _rows(reader: _reader, source: str,
+def _rows(reader: Reader, source: str,
           result: ParseResult) -> Iterator[tuple[int, list[str]]]:
     """(starting line, cells) of each non-blank row; rows csv cannot read are reported.
     A row starts on the line after the previous one ended (reader.line_num counts the

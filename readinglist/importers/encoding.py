@@ -70,14 +70,14 @@ def decode(
             return _strict(data[len(bom):], codec, source, f"{codec} (from its byte-order mark)")
 
     if b"\x00" in data:
-        codec = _utf16_without_bom(data)
-        if codec is None:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
             line = data[: data.index(b"\x00")].count(b"\n") + 1
             raise ImportFailed(
                 f"{source}:{line}: contains a NUL byte (0x00); this looks like a binary "
                 "file, not text"
             )
-        return _strict(data, codec, source, f"{codec} (no byte-order mark)")
+        return _strict(data, utf16, source, f"{utf16} (no byte-order mark)")
 
     try:
         return data.decode("utf-8"), []
@@ -91,12 +91,12 @@ def decode(
     in_file = _declared_in_file(data)
     declaration = " and declares no encoding"
     if in_file is not None:
-        codec = _lookup(in_file)
-        if codec is None:
+        file_codec = _lookup(in_file)
+        if file_codec is None:
             declaration = f" and declares an unknown encoding ({in_file!r})"
         else:
             try:
-                return data.decode(_western(codec, data)), []
+                return data.decode(_western(file_codec, data)), []
             except UnicodeDecodeError:
                 # A wrong declaration (often "UTF-8" on an older file): keep looking.
                 declaration = f" although it declares {in_file!r}"

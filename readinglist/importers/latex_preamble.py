@@ -79,12 +79,12 @@ def _definition(
     """The name and macro of one definition whose command ends at `pos`, and where the
     definition ends; None when it cannot be read."""
     if command == "let":
-        name = re.match(r"\\([A-Za-z]+)\s*=?\s*(\\(?:[A-Za-z]+|.))", preamble[pos:])
-        if name is None:
+        let = re.match(r"\\([A-Za-z]+)\s*=?\s*(\\(?:[A-Za-z]+|.))", preamble[pos:])
+        if let is None:
             return None
-        target = name.group(2)[1:]
-        macro = macros.get(target, _Macro(body=name.group(2) + " "))
-        return name.group(1), macro, pos + name.end()
+        target = let.group(2)[1:]
+        macro = macros.get(target, _Macro(body=let.group(2) + " "))
+        return let.group(1), macro, pos + let.end()
     if command in ("def", "gdef", "edef", "xdef"):
         head = re.match(r"\\([A-Za-z]+)([^{]*)", preamble[pos:])
         if head is None:

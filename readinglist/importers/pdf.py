@@ -570,7 +570,7 @@ _DOI_RE = re.compile(
 def _valid_new_arxiv(identifier: str) -> bool:
     """YYMM must be a month since the scheme began (April 2007)."""
     match = re.match(r"(\d{2})(\d{2})\.", identifier)
-    return bool(match) and 1 <= int(match.group(2)) <= 12 and identifier[:4] >= "0704"
+    return match is not None and 1 <= int(match.group(2)) <= 12 and identifier[:4] >= "0704"
 
 
 def _stamp_arxiv_id(text: str) -> str:

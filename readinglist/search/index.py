@@ -397,7 +397,7 @@ def _id_lookup(searcher: Searcher) -> Callable[[int], int]:
 def _fresh_reader(ix: windex.Index, old: IndexReader) -> IndexReader:
     """A reader of the index's current segments that reuses `old`'s reader of every
     segment whose deletions did not change, and closes the others."""
-    toc = ix._read_toc()  # type: ignore[attr-defined]
+    toc = ix._read_toc()
     previous = {
         r.segment().segment_id(): r for r, _ in old.leaf_readers() if r.segment() is not None
     }

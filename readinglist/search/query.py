@@ -80,7 +80,7 @@ _QUESTION_RE = re.compile(r'"[^"]*"|(?<=\w)\?+(?=[\s)]|$)')
 class BoundedPrefix(wq.Prefix):
     """A prefix query whose expansion is capped, so `a*` cannot make a search slow."""
 
-    def _btexts(self, ixreader):  # type: ignore[no-untyped-def]
+    def _btexts(self, ixreader):
         for count, btext in enumerate(ixreader.expand_prefix(self.fieldname, self.text)):
             if count >= MAX_PREFIX_TERMS:
                 return
@@ -90,7 +90,7 @@ class BoundedPrefix(wq.Prefix):
 class BoundedFuzzy(wq.FuzzyTerm):
     """A fuzzy word whose expansion is capped at the most frequent close words."""
 
-    def _btexts(self, ixreader):  # type: ignore[no-untyped-def]
+    def _btexts(self, ixreader):
         # Searching and then highlighting ask twice; the expansion is the slow part.
         cached = getattr(self, "_expansion", None)
         if cached is not None and cached[0] is ixreader:
@@ -113,20 +113,20 @@ class _FuzzyPlugin(FuzzyTermPlugin):
     """`word~` allows 1 edit for short words and 2 for long ones (`word~1` to choose)."""
 
     class FuzzyTermNode(FuzzyTermPlugin.FuzzyTermNode):
-        def query(self, parser):  # type: ignore[no-untyped-def]
+        def query(self, parser):
             q = syntax.TextNode.query(self, parser)
             if isinstance(q, wq.FuzzyTerm):
                 q.maxdist = auto_distance(self.text) if self.maxdist is None else self.maxdist
                 q.prefixlength = max(self.prefixlength, FUZZY_PREFIX)
             return q
 
-    def create(self, parser, match):  # type: ignore[no-untyped-def]
+    def create(self, parser, match):
         node = super().create(parser, match)
         if not match.group("maxdist"):
             node.maxdist = None
         return node
 
-    def do_fuzzyterms(self, parser, group):  # type: ignore[no-untyped-def]
+    def do_fuzzyterms(self, parser, group):
         newgroup = group.empty_copy()
         i = 0
         while i < len(group):
@@ -151,7 +151,7 @@ class PaperQueryParser(QueryParser):
     expansions are bounded, and a hyphenated word ("fine-tuning") finds the phrase
     "fine tuning" and the closed form "finetuning"."""
 
-    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True,  # type: ignore[no-untyped-def]
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True,
                    removestops=True):
         if termclass is wq.Prefix:
             text = fold_accents(text).lower()
@@ -188,7 +188,7 @@ class _Phrase(wq.Phrase):
     Whoosh's own raises there, so `"efficient, scalable"` (a comma splits tags) failed.
     """
 
-    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+    def matcher(self, searcher, context=None):
         field = searcher.schema[self.fieldname]
         if not field.format or not field.format.supports("positions"):
             terms = [wq.Term(self.fieldname, word) for word in self.words]
@@ -203,7 +203,7 @@ class _MultifieldPlugin(MultifieldPlugin):
     since all words must match, "language models as optimizers" would find nothing.
     """
 
-    def do_multifield(self, parser, group):  # type: ignore[no-untyped-def]
+    def do_multifield(self, parser, group):
         # (Whoosh's method recurses into groups through this one.)
         for node in group:
             if (isinstance(node, syntax.WordNode) and node.fieldname is None

@@ -46,7 +46,7 @@ class CompoundFilter(Filter):
     def __init__(self, stoplist: frozenset[str] = STOP_WORDS) -> None:
         self.stops = stoplist
 
-    def __call__(self, tokens):  # type: ignore[no-untyped-def]
+    def __call__(self, tokens):
         shift = 0  # positions added by compounds so far
         for t in tokens:
             if "-" not in t.text:

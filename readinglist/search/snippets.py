@@ -20,7 +20,7 @@ _WORD = re.compile(r"\w")
 
 
 class _SegmentFormatter(Formatter):
-    def format_fragment(self, fragment, replace=False):  # type: ignore[no-untyped-def]
+    def format_fragment(self, fragment, replace=False):
         segments: list[Segment] = []
         text = fragment.text
         # Only punctuation and spaces left out at either end: show them, not an ellipsis.
@@ -40,11 +40,11 @@ class _SegmentFormatter(Formatter):
             segments.append(Segment(ELLIPSIS))
         return [s for s in segments if s.text]
 
-    def format(self, fragments, replace=False):  # type: ignore[no-untyped-def]
+    def format(self, fragments, replace=False):
         return [self.format_fragment(f) for f in fragments]
 
 
-def _score_fragment(fragment) -> float:  # type: ignore[no-untyped-def]
+def _score_fragment(fragment) -> float:
     """Prefer passages with more of the different query words, then more matches, then
     earlier ones (Whoosh's default counts matches only, and breaks ties by the last)."""
     distinct = len({t.text for t in fragment.matches})

@@ -66,11 +66,12 @@ def set_last_import(store: PaperStore, rows: Sequence[tuple[int, str]]) -> None:
     """Remember the papers of the import that just finished: (paper id, outcome)."""
     with store.transaction():
         store.db.execute("DELETE FROM last_import")
-        seen: set[int] = set()
+        first: dict[int, tuple[int, int, str]] = {}  # a paper's first row, in file order
+        for n, (paper_id, outcome) in enumerate(rows):
+            first.setdefault(paper_id, (paper_id, n, outcome))
         store.db.conn.executemany(
             "INSERT INTO last_import (paper_id, position, outcome) VALUES (?, ?, ?)",
-            [(paper_id, n, outcome) for n, (paper_id, outcome) in enumerate(rows)
-             if not (paper_id in seen or seen.add(paper_id))])
+            list(first.values()))
 
 
 def last_import_ids(store: PaperStore) -> list[int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -18,7 +19,7 @@ migrations = Migrations("readinglist")
 MIGRATION_NAMES: list[str] = []
 
 
-def _migration(fn):  # type: ignore[no-untyped-def]
+def _migration(fn: Callable[[Database], None]) -> Callable[[Database], None]:
     """Register a migration and remember its name, in order."""
     MIGRATION_NAMES.append(fn.__name__)
     return migrations()(fn)
