@@ -11,14 +11,24 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from . import importers
-from .domain import ImportReport, Outcome, Paper, Priority, ReadinglistError, Status
+from .domain import (
+    ImportReport,
+    Outcome,
+    Paper,
+    Priority,
+    ReadinglistError,
+    SearchHit,
+    Status,
+    StatusChange,
+)
 from .exporters import FORMATS as _EXPORTERS
-from .locations import ENV_LIBRARY, default_library_path, demo_library_path, sample_page_path
+from .launch import GUI_HELP, chosen_library, library_option
+from .locations import sample_page_path
 from .service import Library
 from .statistics import format_text
 
@@ -29,13 +39,7 @@ EXPORT_FORMATS = sorted({*_EXPORTERS, "json"})
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--library",
-        metavar="DIR",
-        default=argparse.SUPPRESS,
-        help=f"library folder (default: ${ENV_LIBRARY} or {default_library_path()})",
-    )
+    common = library_option()
     parser = argparse.ArgumentParser(
         prog=PROG,
         parents=[common],
@@ -52,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
 
-    add("gui", "open the desktop app")
+    add("gui", GUI_HELP)
 
     p = add("import", "import papers from files and folders of PDFs (format detected from the "
             "extension and content): " + ", ".join(importers.FORMATS))
@@ -181,7 +185,7 @@ def _positive_int(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    library_path = _library_path(args)
+    library_path = chosen_library(args)
     if args.command in (None, "gui"):
         from .gui.app import run  # Qt is imported only when the GUI is wanted
 
@@ -202,20 +206,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _library_path(args: argparse.Namespace) -> Path:
-    if getattr(args, "library", None):
-        return Path(args.library).expanduser()
-    if args.demo:
-        return demo_library_path()
-    return default_library_path()
-
-
 def _dump(data: Any, out: TextIO) -> None:
     json.dump(data, out, indent=2, ensure_ascii=False)
     out.write("\n")
 
 
-def _progress(label: str):  # type: ignore[no-untyped-def]
+def _progress(label: str) -> Callable[[int, int], None] | None:
     """A progress printer for the terminal (silent when stderr is not a terminal)."""
     if not sys.stderr.isatty():
         return None
@@ -431,7 +427,7 @@ def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_similar(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if library.index_problem:
         library.ensure_index(_progress("indexing"))
-    hits = library.more_like_this(args.id, limit=args.limit)
+    hits: list[SearchHit] = library.more_like_this(args.id, limit=args.limit)
     papers = {p.id: p for p in library.get_many([h.paper_id for h in hits])}
     if args.json:
         _dump([{**papers[h.paper_id].to_dict(), "score": round(h.score, 4)}
@@ -445,7 +441,7 @@ def cmd_similar(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper = library.get(args.id)
-    history = library.history(paper.id)
+    history: list[StatusChange] = library.history(paper.id)
     if args.json:
         _dump({
             **paper.to_dict(),
@@ -538,7 +534,7 @@ def cmd_queue(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             library.move_in_queue(args.id, int(where) - 1)
         else:
             raise ReadinglistError("say where to move it: up, down, top or a position (1 = next)")
-    papers = library.queue()
+    papers: list[Paper] = library.queue()
     if args.json:
         _dump([p.to_dict() for p in papers], out)
         return 0
@@ -600,11 +596,12 @@ def cmd_reindex(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_info(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     state = library.index_state()
+    status, tags = library.status_counts(), library.tag_counts()
     data = {
         "library": str(library.folder),
         "papers": library.count(),
-        "status": library.status_counts(),
-        "tags": library.tag_counts(),
+        "status": status,
+        "tags": tags,
         "index": {
             "ready": state.ready,
             "documents": state.documents,
@@ -618,10 +615,10 @@ def cmd_info(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         print(f"Library: {data['library']}", file=out)
         print(
             f"Papers:  {data['papers']} "
-            f"({', '.join(f'{k} {v}' for k, v in data['status'].items())})",
+            f"({', '.join(f'{k} {v}' for k, v in status.items())})",
             file=out,
         )
-        print(f"Tags:    {len(data['tags'])}", file=out)
+        print(f"Tags:    {len(tags)}", file=out)
         print(f"Search:  {state.message}", file=out)
     return 0
 

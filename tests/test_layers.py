@@ -1,7 +1,9 @@
-"""Architecture guards: the core never needs Qt, and the code stays ruff-clean."""
+"""Architecture guards: the core never needs Qt, the import contracts and the types hold
+(pyproject.toml's [tool.importlinter] and [tool.mypy]), and the code stays ruff-clean."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,3 +31,57 @@ def test_code_is_ruff_clean():
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _tool(name: str) -> Path:
+    tool = Path(sys.executable).parent / name
+    assert tool.exists(), f"{name} is not installed next to {sys.executable} (the test extras)"
+    return tool
+
+
+def test_import_contracts_hold():
+    """Layers, the GUI away from store and search, Qt in the GUI only, no cycles."""
+    done = subprocess.run(
+        [str(_tool("lint-imports")), "--no-cache"], cwd=REPO, capture_output=True, text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_package_type_checks():
+    """mypy over the package, as configured (modules on its ratchet list excepted)."""
+    done = subprocess.run(
+        [str(_tool("mypy")), "--cache-dir", os.devnull], cwd=REPO, capture_output=True,
+        text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_both_launchers_open_the_library_their_arguments_name(monkeypatch, tmp_path):
+    """`readinglist` (no command or `gui`) and `readinglist-gui` share their options through
+    readinglist.launch; the GUI's launcher no longer goes through the CLI's."""
+    from readinglist import cli
+    from readinglist.gui import app
+    from readinglist.locations import demo_library_path
+
+    opened: list[tuple[Path | None, bool]] = []
+
+    def run(library_path: Path | None = None, demo: bool = False) -> int:
+        opened.append((library_path, demo))
+        return 0
+
+    monkeypatch.setattr(app, "run", run)
+    monkeypatch.setenv("READINGLIST_LIBRARY", str(tmp_path / "default"))
+    named = tmp_path / "named"
+    assert cli.main([]) == 0
+    assert cli.main(["--demo"]) == 0
+    assert cli.main(["gui", "--library", str(named)]) == 0
+    assert app.main(["--library", str(named)]) == 0
+    assert app.main([]) == 0
+    assert opened == [
+        (tmp_path / "default", False),
+        (demo_library_path(), True),
+        (named, False),
+        (named, False),
+        (tmp_path / "default", False),
+    ]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..domain import ReadinglistError
+from ..launch import GUI_HELP, chosen_library, library_option
 from ..locations import default_library_path, demo_library_path, resource_path
 from ..service import Library
 from .main_window import MainWindow
@@ -55,8 +58,9 @@ def run(library_path: Path | None = None, demo: bool = False) -> int:
         library.close()
 
 
-def main() -> int:
-    """Entry point of the `readinglist-gui` launcher."""
-    from ..cli import main as cli_main
-
-    return cli_main(["gui", *sys.argv[1:]])
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `readinglist-gui` launcher: `readinglist gui` under its own name."""
+    parser = argparse.ArgumentParser(
+        prog="readinglist-gui", parents=[library_option()], description=GUI_HELP
+    )
+    return run(chosen_library(parser.parse_args(argv)))
