@@ -491,14 +491,22 @@ class Library(TransferMixin):
             self.store.delete_paper(paper_id)
         self._after_write()
 
-    def set_status(self, paper_id: int, status: Status | str) -> Paper:
+    def set_status(self, paper_id: int, status: Status | str,
+                   queue_index: int | None = None) -> Paper:
         """Change the read status (recorded in the history). Queued papers join the end
-        of the reading queue."""
+        of the reading queue, or its place `queue_index` (0 = next): one transaction, so
+        an undo that puts a paper back in its place is one step."""
         try:
             value = Status.parse(status).value
         except ValueError as exc:
             raise ReadinglistError(str(exc)) from None
-        return self.update(paper_id, status=value)
+        with self._write_lock, self.store.transaction():
+            self.store.get_paper(paper_id)  # PaperNotFound for an unknown id
+            self.store.update_fields(paper_id, {"status": value})
+            if queue_index is not None and value == Status.QUEUED.value:
+                self.store.move_in_queue(paper_id, queue_index)
+        self._after_write()
+        return self.get(paper_id)
 
     def history(self, paper_id: int) -> list[StatusChange]:
         """Every status change of a paper with its time, oldest first (the timeline)."""
@@ -555,6 +563,15 @@ class Library(TransferMixin):
         """Move a queued paper to `index` (0 = next); returns the new queue order."""
         with self._write_lock:
             self.store.move_in_queue(paper_id, index)
+        self._after_write()
+        return self.queue_ids()
+
+    def set_queue_order(self, order: Sequence[int]) -> list[int]:
+        """Put the reading queue in `order`, in one transaction: ids not queued are
+        skipped, queued papers `order` leaves out keep their order after it. Returns the
+        new order."""
+        with self._write_lock:
+            self.store.set_queue_order(order)
         self._after_write()
         return self.queue_ids()
 

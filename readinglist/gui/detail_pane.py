@@ -62,6 +62,10 @@ class DetailPane(QStackedWidget):
         # without one (the pane on its own) they are saved directly.
         self.status_handler: Callable[[int, Status], object] | None = None
         self.rating_handler: Callable[[int, int | None], object] | None = None
+        # The window's undoable steps for the priority and the tags (else saved directly,
+        # as in a pane used on its own).
+        self.priority_handler: Callable[[int, Priority], object] | None = None
+        self.tags_handler: Callable[[int, list[str]], object] | None = None
         self._similar_timer = QTimer(self, singleShot=True, interval=SIMILAR_DELAY_MS)
         self._similar_timer.timeout.connect(self._load_similar)
         self._loading = False
@@ -396,7 +400,11 @@ class DetailPane(QStackedWidget):
         if self.paper is None or self._loading:
             return
         value = self.priority_box.itemData(index)
-        if value != self.paper.priority.value:
+        if value == self.paper.priority.value:
+            return
+        if self.priority_handler is not None:
+            self.priority_handler(self.paper.id, Priority(value))
+        else:
             self._save(lambda pid: self.library.set_priority(pid, value))
 
     def save_tags(self) -> None:
@@ -404,6 +412,9 @@ class DetailPane(QStackedWidget):
             return
         tags = [t.strip() for t in self.tags_edit.text().split(",") if t.strip()]
         if [t.casefold() for t in tags] != [t.casefold() for t in self.paper.tags]:
+            if self.tags_handler is not None:
+                self.tags_handler(self.paper.id, tags)
+                return  # the pane is refreshed from the change
             self._save(lambda pid: self.library.set_tags(pid, tags))
             if self.paper is not None:
                 self.tags_edit.setText(", ".join(self.paper.tags))

@@ -128,6 +128,9 @@ class MainWindow(QMainWindow):
         # Status and rating clicks in the pane are undoable steps too, like triage keys.
         self.detail.status_handler = self.paper_actions.change_status
         self.detail.rating_handler = self.paper_actions.change_rating
+        self.detail.priority_handler = self.paper_actions.change_priority
+        self.detail.tags_handler = self.paper_actions.change_tags
+        self.detail.note_editor.saved_handler = self.paper_actions.note_saved
         self.detail.openPaper.connect(self.open_paper)
         self.detail.paperChanged.connect(self.paper_edited)
         self.detail.errorOccurred.connect(lambda msg: self.statusBar().showMessage(msg, 8000))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl, Signal
@@ -274,6 +275,9 @@ class NoteEditor(QWidget):
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Called after each save with (paper id, note before, note saved): the window
+        # records it as an undoable step.
+        self.saved_handler: Callable[[int, str, str], object] | None = None
         self.library = library
         self.paper: Paper | None = None
         self._loading = False
@@ -445,6 +449,16 @@ class NoteEditor(QWidget):
         if self._mode != NoteMode.EDIT:
             self.render_preview()
 
+    def show_saved(self, paper_id: int) -> None:
+        """Show the note as the library has it now, when Edit > Undo or Redo changed it
+        (an undo may come within the same second as the last save, when the times the
+        editor compares cannot tell the newer note)."""
+        if self.paper is None or self.paper.id != paper_id:
+            return
+        self._save_timer.stop()  # nothing of the shown text is to be saved over it
+        self.paper = None
+        self.set_paper(self.library.get(paper_id))
+
     def text(self) -> str:
         return self.editor.toPlainText()
 
@@ -556,7 +570,9 @@ class NoteEditor(QWidget):
 
     def _store(self, paper_id: int, text: str) -> bool:
         """Save one note through the library; False (and a message) if it failed."""
+        known = self.paper if self.paper is not None and self.paper.id == paper_id else None
         try:
+            before = known.note if known is not None else self.library.get(paper_id).note
             paper = self.library.set_note(paper_id, text)
         except PaperNotFound:
             # Deleted meanwhile: there is nothing left to save the note into.
@@ -567,6 +583,8 @@ class NoteEditor(QWidget):
             return False
         if self.paper is not None and self.paper.id == paper_id:
             self.paper = paper
+        if self.saved_handler is not None:  # the window: an undoable step
+            self.saved_handler(paper_id, before, text)
         self.paperChanged.emit(paper_id)
         return True
 

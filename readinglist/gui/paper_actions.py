@@ -13,14 +13,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QUndoStack
 
-from ..domain import Paper, PaperNotFound, Status
+from ..domain import Paper, PaperNotFound, Priority, Status
 from .paper_table_model import format_rating
 from .undo_commands import (
+    NoteCommand,
     PaperCommand,
+    PriorityCommand,
     QueueMoveCommand,
     RatingCommand,
     ReadNextCommand,
     StatusCommand,
+    TagsCommand,
     short_title,
 )
 
@@ -96,6 +99,36 @@ class PaperActions(QObject):
         shown = format_rating(rating) or "no rating"
         self._say(f"#{paper.id} {short_title(paper.title)}: {shown}", 6000)
         return True
+
+    def change_priority(self, paper_id: int, priority: Priority) -> bool:
+        """The detail pane's priority box, as an undoable step."""
+        paper = self._paper_or_none(paper_id)
+        if paper is None or paper.priority is priority:
+            return False
+        self.undo_stack.push(PriorityCommand(self.library, paper, priority,
+                                             self._paper_changed, self._command_failed))
+        return True
+
+    def change_tags(self, paper_id: int, tags: list[str]) -> bool:
+        """The detail pane's tag field, as an undoable step."""
+        paper = self._paper_or_none(paper_id)
+        if paper is None:
+            return False
+        self.undo_stack.push(TagsCommand(self.library, paper, tags, self._paper_changed,
+                                         self._command_failed))
+        return True
+
+    def note_saved(self, paper_id: int, before: str, after: str) -> None:
+        """The note editor saved a note: a step Edit > Undo can take back (consecutive
+        saves of one note merge into one step)."""
+        if before != after:
+            self.undo_stack.push(NoteCommand(self.library, paper_id, before, after,
+                                             self._note_changed, self._command_failed))
+
+    def _note_changed(self, paper_id: int) -> None:
+        """Edit > Undo or Redo changed a note: the editor shows it as it is now."""
+        self._window.detail.note_editor.show_saved(paper_id)
+        self._paper_changed(paper_id)
 
     # -- the reading queue ------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QUndoCommand
 
-from ..domain import Paper, ReadinglistError, Status
+from ..domain import Paper, Priority, ReadinglistError, Status
 from ..service import Library, MergeUndo
 
 OnChange = Callable[[], None]
@@ -107,14 +107,9 @@ def rating_text(rating: int | None) -> str:
 
 
 def restore_queue_order(library: Library, order: Sequence[int]) -> None:
-    """Put the queue back in `order` (ids that are no longer queued are skipped), moving
-    only the papers that are out of place."""
-    queued = set(library.queue_ids())
-    wanted = [paper_id for paper_id in order if paper_id in queued]
-    current = library.queue_ids()
-    for index, paper_id in enumerate(wanted):
-        if index >= len(current) or current[index] != paper_id:
-            current = library.move_in_queue(paper_id, index)
+    """Put the queue back in `order` (ids that are no longer queued are skipped), in one
+    transaction."""
+    library.set_queue_order(order)
 
 
 class PaperCommand(QUndoCommand):
@@ -191,9 +186,8 @@ class StatusCommand(PaperCommand):
         self.library.set_status(self.paper_id, self.status)
 
     def _revert(self) -> None:
-        self.library.set_status(self.paper_id, self.before)
-        if self.queue_index is not None:  # back to where it was, not the end of the queue
-            self.library.move_in_queue(self.paper_id, self.queue_index)
+        # Back to where it was in the queue, not its end: one transaction.
+        self.library.set_status(self.paper_id, self.before, queue_index=self.queue_index)
 
 
 class ReadNextCommand(StatusCommand):
@@ -276,3 +270,79 @@ class QueueMoveCommand(PaperCommand):
 
     def _revert(self) -> None:
         restore_queue_order(self.library, self.before)
+
+
+class PriorityCommand(PaperCommand):
+    """Set a paper's priority; undo restores the previous one."""
+
+    def __init__(self, library: Library, paper: Paper, priority: Priority,
+                 on_change: OnPaperChange | None = None,
+                 on_error: OnError | None = None) -> None:
+        super().__init__(library, paper.id, f"Priority of #{paper.id}: {priority.value}",
+                         on_change, on_error)
+        self.priority = priority
+        self.before = paper.priority
+
+    def _apply(self) -> None:
+        self.library.set_priority(self.paper_id, self.priority)
+
+    def _revert(self) -> None:
+        self.library.set_priority(self.paper_id, self.before)
+
+
+class TagsCommand(PaperCommand):
+    """Give a paper these tags; undo gives it back the tags it had."""
+
+    def __init__(self, library: Library, paper: Paper, tags: Sequence[str],
+                 on_change: OnPaperChange | None = None,
+                 on_error: OnError | None = None) -> None:
+        super().__init__(library, paper.id, f"Tags of #{paper.id}: {', '.join(tags) or 'none'}",
+                         on_change, on_error)
+        self.tags = list(tags)
+        self.before = list(paper.tags)
+
+    def _apply(self) -> None:
+        self.library.set_tags(self.paper_id, self.tags)
+
+    def _revert(self) -> None:
+        self.library.set_tags(self.paper_id, self.before)
+
+
+NOTE_COMMAND_ID = 1001  # QUndoCommand.id(): consecutive note saves merge into one step
+
+
+class NoteCommand(PaperCommand):
+    """A note as saved by the editor (its autosave already wrote `after`); undo puts back
+    the note as it was before this run of edits, redo writes it again. Consecutive saves
+    of one paper's note merge into one step, so Edit > Undo undoes a writing session,
+    not one autosave of it."""
+
+    def __init__(self, library: Library, paper_id: int, before: str, after: str,
+                 on_change: OnPaperChange | None = None,
+                 on_error: OnError | None = None) -> None:
+        super().__init__(library, paper_id, f"Edit the note of #{paper_id}", on_change,
+                         on_error)
+        self.before = before
+        self.after = after
+        self._saved = True  # the first redo (QUndoStack.push) has nothing to do
+
+    def id(self) -> int:
+        return NOTE_COMMAND_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, NoteCommand) or other.paper_id != self.paper_id:
+            return False
+        self.after = other.after
+        return True
+
+    def redo(self) -> None:
+        if self._saved:
+            self._saved = False
+            return
+        super().redo()
+
+    def _apply(self) -> None:
+        self.library.set_note(self.paper_id, self.after)
+
+    def _revert(self) -> None:
+        self.library.set_note(self.paper_id, self.before)

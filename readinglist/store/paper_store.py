@@ -380,6 +380,20 @@ class PaperStore:
                 [(n, i) for n, i in enumerate(ids, start=1)])
             self.enqueue_index([paper_id])
 
+    def set_queue_order(self, order: Sequence[int]) -> None:
+        """Renumber the queue 1..n in `order` (not queued: skipped; queued but not named:
+        after, in their order), moving only the papers whose place changed."""
+        with self.transaction():
+            queued = self.queue_ids()
+            wanted = [i for i in dict.fromkeys(order) if i in set(queued)]
+            ids = [*wanted, *(i for i in queued if i not in set(wanted))]
+            places = dict(self._q("SELECT id, queue_position FROM papers "
+                                  "WHERE queue_position IS NOT NULL"))
+            moved = [(n, i) for n, i in enumerate(ids, start=1) if places.get(i) != n]
+            self.db.conn.executemany(
+                "UPDATE papers SET queue_position = ? WHERE id = ?", moved)
+            self.enqueue_index([i for _, i in moved])
+
     def _record_status(self, paper_id: int, status: str, stamp: str,
                        imported: bool = False) -> None:
         self.db.execute(
