@@ -427,6 +427,37 @@ class SearchResults:
 
 
 @dataclass(frozen=True)
+class View:
+    """What the library is looked at through: the sidebar's choice (a status, a tag, a
+    year, the last import) and whether it is the reading queue, listed in its order."""
+
+    status: str | None = None
+    tag: str | None = None
+    year: int | None = None
+    last_import: bool = False
+    queue: bool = False
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.status or self.tag or self.year is not None or self.last_import)
+
+
+@dataclass(frozen=True)
+class ViewSearch:
+    """A search inside a view: its results (facets and total over every match), the
+    hits the view shows, in its order (relevance, or the queue's), and how many matches
+    the last import holds (the sidebar's count)."""
+
+    results: SearchResults
+    hits: tuple[SearchHit, ...]
+    in_last_import: int
+
+    @property
+    def ids(self) -> list[int]:
+        return [h.paper_id for h in self.hits]
+
+
+@dataclass(frozen=True)
 class IndexState:
     """How the search index relates to the database, for status displays."""
 

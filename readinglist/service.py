@@ -35,6 +35,8 @@ from .domain import (
     Segment,
     Status,
     StatusChange,
+    View,
+    ViewSearch,
     check_rating,
 )
 from .importing import check_year, normalize
@@ -49,6 +51,7 @@ from .store import import_lookup
 from .store.paper_store import SORT_KEYS, PaperStore, clean_tag, utc_now
 from .textutil import extract_links, normalize_arxiv_id, normalize_doi
 from .transfer import MergeUndo, TransferMixin
+from .views import EVERYTHING, search_view
 
 DB_FILE = "library.sqlite"
 INDEX_DIR = "index"
@@ -207,6 +210,12 @@ class Library(TransferMixin):
         if self.sync.background:
             self.sync.notify()  # outbox rows the other process left, if any
         return True
+
+    def search_view(self, query: str, view: View = EVERYTHING,
+                    snippet_limit: int | None = None, facets: bool = True,
+                    snippets: bool = True) -> ViewSearch:
+        """A search inside a view (the sidebar's choice, the queue): see views.py."""
+        return search_view(self, query, view, snippet_limit, facets, snippets)
 
     def last_import_ids(self) -> list[int]:
         """The papers the last import added or found in the library, in file order."""

@@ -22,9 +22,10 @@ from .domain import (
     Paper,
     PaperNotFound,
     PaperRecord,
-    QueryError,
     ReadinglistError,
     Status,
+    View,
+    ViewSearch,
 )
 from .duplicates import SIMILAR_TITLES, DuplicatePair, DuplicateRow, find_pairs
 from .exporters import readinglist_json
@@ -71,6 +72,8 @@ class TransferMixin:
         def _after_write(self) -> None: ...
         def search(self, query: str, limit: int | None = 50, snippets: bool = True,
                    facets: bool = False, snippet_limit: int | None = None) -> Any: ...
+        def search_view(self, query: str, view: View = ..., snippet_limit: int | None = None,
+                        facets: bool = True, snippets: bool = True) -> ViewSearch: ...
         def index_state(self) -> Any: ...
 
     # -- importing -----------------------------------------------------------------------
@@ -376,15 +379,9 @@ class TransferMixin:
         """Ids of the papers a query, tag or status selects (all papers if none given),
         in the order they are listed (search rank for a query)."""
         if query and query.strip():
-            if not self.index.is_open or self.sync.rebuilding:
-                raise QueryError(self.index_state().message)
-            ids = self.index.matching_ids(self.index.parse(query))
-            ranked = [h.paper_id for h in self.search(query, limit=None, snippets=False).hits]
-            ids = ranked or list(ids)
-            if tag or status:
-                allowed = set(self.store.list_ids(status=status, tag=tag))
-                ids = [i for i in ids if i in allowed]
-            return ids
+            # One pass: the query's matches, ranked, kept to the tag and status.
+            view = View(status=Status.parse(status).value if status else None, tag=tag)
+            return self.search_view(query, view, facets=False, snippets=False).ids
         return self.store.list_ids(status=status, tag=tag, sort="id")
 
     def export(self, fmt: str, ids: Sequence[int] | None = None) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWidget
 
-from ..domain import SearchResults
+from ..domain import View, ViewSearch
 from .paper_table_model import SNIPPET_PAGE
 from .sidebar import LAST_IMPORT, Filter
 
@@ -111,38 +111,24 @@ class SearchController(QObject):
         queue_view = window.in_queue_view()
         library = window.library
 
-        def work() -> tuple[SearchResults, list[int] | None, int]:
+        view = View(status, tag, year, last_import, queue=queue_view)
+
+        def work() -> ViewSearch:
             # Every match (for the table and the facets), snippets only for the first page:
             # the table fetches the others as their rows are drawn.
-            results = library.search(query, limit=None, facets=True, snippet_limit=first_page)
-            filtered = status or tag or year is not None or last_import
-            order = "queue" if queue_view else "added"
-            allowed = (library.list_ids(status, tag, order, year=year, last_import=last_import)
-                       if filtered else None)
-            imported = set(library.last_import_ids())  # the sidebar's count among matches
-            return results, allowed, sum(1 for h in results.hits if h.paper_id in imported)
+            return library.search_view(query, view, snippet_limit=first_page)
 
         window.runner.run(
             work,
-            on_success=lambda r: self._done(generation, *r, queue_view=queue_view),
+            on_success=lambda found: self._done(generation, found, queue_view=queue_view),
             on_failure=lambda msg: self._failed(generation, msg),
         )
 
-    def _done(
-        self, generation: int, results: SearchResults, allowed: list[int] | None,
-        imported: int = 0, queue_view: bool = False,
-    ) -> None:
+    def _done(self, generation: int, found: ViewSearch, queue_view: bool = False) -> None:
         window = self._window
         if generation != self._generation or window.closed:
             return  # the user has typed on since, or closed the window
-        hits = list(results.hits)
-        if allowed is not None:
-            keep = set(allowed)
-            hits = [h for h in hits if h.paper_id in keep]
-        if queue_view and allowed is not None:
-            # Searching the queue keeps the queue's order (and rows stay draggable).
-            place = {paper_id: n for n, paper_id in enumerate(allowed)}
-            hits.sort(key=lambda h: place[h.paper_id])
+        results, hits, imported = found.results, list(found.hits), found.in_last_import
         self._set_error(False)
         self._show_match_count(len(hits), results.suggestion)
         window.refresh_sidebar(results.facets, results.total, last_import=imported)
