@@ -8,6 +8,7 @@ the database's text.
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 import threading
@@ -79,6 +80,8 @@ class TableRow:
     queue_position: int | None = None
 
 
+# `builtins.list` in annotations below `Library.list`: in the class body, `list` names
+# that method.
 class Library(TransferMixin):
     """A reading-list library in one folder: ``library.sqlite`` plus the ``index/`` folder.
 
@@ -183,7 +186,7 @@ class Library(TransferMixin):
         sort: str = "added",
         descending: bool = False,
         year: int | None = None,
-    ) -> list[Paper]:
+    ) -> builtins.list[Paper]:
         """Papers filtered by status, tag and/or year, sorted by `sort` (see SORT_KEYS)."""
         return self.get_many(self.list_ids(status, tag, sort, descending, year))
 
@@ -195,7 +198,7 @@ class Library(TransferMixin):
         descending: bool = False,
         year: int | None = None,
         last_import: bool = False,
-    ) -> list[int]:
+    ) -> builtins.list[int]:
         """Ids of papers filtered by status, tag, year and/or the last import, sorted."""
         return self.store.list_ids(status, tag, sort, descending, year, last_import)
 
@@ -217,11 +220,12 @@ class Library(TransferMixin):
         """A search inside a view (the sidebar's choice, the queue): see views.py."""
         return search_view(self, query, view, snippet_limit, facets, snippets)
 
-    def last_import_ids(self) -> list[int]:
+    def last_import_ids(self) -> builtins.list[int]:
         """The papers the last import added or found in the library, in file order."""
         return import_lookup.last_import_ids(self.store)
 
-    def sort_ids(self, ids: Sequence[int], sort: str, descending: bool = False) -> list[int]:
+    def sort_ids(self, ids: Sequence[int], sort: str,
+                 descending: bool = False) -> builtins.list[int]:
         return self.store.sort_ids(ids, sort, descending)
 
     def table_rows(self, ids: Sequence[int]) -> dict[int, TableRow]:
@@ -306,7 +310,7 @@ class Library(TransferMixin):
             return self.store.facet_counts(None)
         return self.store.facet_counts(self.index.matching_ids(self.index.parse(query)))
 
-    def more_like_this(self, paper_id: int, limit: int = 8) -> list[SearchHit]:
+    def more_like_this(self, paper_id: int, limit: int = 8) -> builtins.list[SearchHit]:
         """The papers most similar to this one, by the key terms of its title and abstract."""
         paper = self.get(paper_id)
         if not self.index.is_open or self.sync.rebuilding:
@@ -341,7 +345,7 @@ class Library(TransferMixin):
             return None
         return suggestion if self.index.search(parsed_suggestion, 1)[1] > 0 else None
 
-    def match_spans(self, query: str, paper_id: int) -> dict[str, list[tuple[int, int]]]:
+    def match_spans(self, query: str, paper_id: int) -> dict[str, builtins.list[tuple[int, int]]]:
         """Where the query matches in this paper's title, abstract and note, as
         (start, end) character ranges per field: for highlighting the full text."""
         if not query.strip() or not self.index.is_open:
@@ -378,12 +382,12 @@ class Library(TransferMixin):
         them to the search index (within milliseconds). The GUI works this way."""
         self.sync.start_worker()
 
-    def add_index_listener(self, listener: Callable[[list[int]], None]) -> None:
+    def add_index_listener(self, listener: Callable[[builtins.list[int]], None]) -> None:
         """Call `listener(paper_ids)` after the index took in changes to those papers (from
         the indexing thread: a GUI must pass it on to its own thread)."""
         self.sync.add_listener(listener)
 
-    def remove_index_listener(self, listener: Callable[[list[int]], None]) -> None:
+    def remove_index_listener(self, listener: Callable[[builtins.list[int]], None]) -> None:
         self.sync.remove_listener(listener)
 
     def wait_for_index(self, timeout: float | None = 10.0) -> bool:
@@ -491,7 +495,8 @@ class Library(TransferMixin):
         self._after_write()
         return self.store.get_annotation(annotation_id)
 
-    def annotations(self, colour: str | None = None, tag: str | None = None) -> list[Annotation]:
+    def annotations(self, colour: str | None = None,
+                    tag: str | None = None) -> builtins.list[Annotation]:
         """Every highlight in the library, newest first, optionally by colour or tag."""
         return self.store.annotations(self.store.annotation_ids(colour, tag))
 
@@ -517,7 +522,7 @@ class Library(TransferMixin):
         self._after_write()
         return self.get(paper_id)
 
-    def history(self, paper_id: int) -> list[StatusChange]:
+    def history(self, paper_id: int) -> builtins.list[StatusChange]:
         """Every status change of a paper with its time, oldest first (the timeline)."""
         self.store.get_paper(paper_id)  # PaperNotFound for an unknown id
         return [StatusChange(Status.parse(status), datetime.fromisoformat(at), imported)
@@ -529,7 +534,7 @@ class Library(TransferMixin):
         return self.timeline(self.get(paper_id), now)[0]
 
     def timeline(self, paper: Paper, now: datetime | None = None
-                 ) -> tuple[ReadingDates, list[StatusChange]]:
+                 ) -> tuple[ReadingDates, builtins.list[StatusChange]]:
         """A paper's dates and its status changes, from one read of its history."""
         changes = self.history(paper.id)
         return derive_dates(paper, changes, now or utc_now()), changes
@@ -561,21 +566,21 @@ class Library(TransferMixin):
 
     # -- the reading queue ---------------------------------------------------------------
 
-    def queue_ids(self) -> list[int]:
+    def queue_ids(self) -> builtins.list[int]:
         """The reading queue: queued papers, next to read first."""
         return self.store.queue_ids()
 
-    def queue(self) -> list[Paper]:
+    def queue(self) -> builtins.list[Paper]:
         return self.get_many(self.queue_ids())
 
-    def move_in_queue(self, paper_id: int, index: int) -> list[int]:
+    def move_in_queue(self, paper_id: int, index: int) -> builtins.list[int]:
         """Move a queued paper to `index` (0 = next); returns the new queue order."""
         with self._write_lock:
             self.store.move_in_queue(paper_id, index)
         self._after_write()
         return self.queue_ids()
 
-    def set_queue_order(self, order: Sequence[int]) -> list[int]:
+    def set_queue_order(self, order: Sequence[int]) -> builtins.list[int]:
         """Put the reading queue in `order`, in one transaction: ids not queued are
         skipped, queued papers `order` leaves out keep their order after it. Returns the
         new order."""
@@ -584,13 +589,13 @@ class Library(TransferMixin):
         self._after_write()
         return self.queue_ids()
 
-    def move_up(self, paper_id: int) -> list[int]:
+    def move_up(self, paper_id: int) -> builtins.list[int]:
         return self.move_in_queue(paper_id, max(0, self._queue_index(paper_id) - 1))
 
-    def move_down(self, paper_id: int) -> list[int]:
+    def move_down(self, paper_id: int) -> builtins.list[int]:
         return self.move_in_queue(paper_id, self._queue_index(paper_id) + 1)
 
-    def move_to_top(self, paper_id: int) -> list[int]:
+    def move_to_top(self, paper_id: int) -> builtins.list[int]:
         return self.move_in_queue(paper_id, 0)
 
     def _queue_index(self, paper_id: int) -> int:
