@@ -293,17 +293,23 @@ class AbstractView(QTextEdit):
         shortcuts: the window may bind the same keys (triage, deleting papers), and here,
         with a passage or a highlight selected, the highlight's meaning must win."""
 
-        def action(text: str, shortcut: QKeySequence | str,
+        def action(text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str,
                    slot: Callable[[], object]) -> QAction:
             made = QAction(text, self)
             made.setShortcut(QKeySequence(shortcut))  # shown in the menu
             made.triggered.connect(slot)
             return made
 
+        def colour_slot(colour: str) -> Callable[[], object]:
+            def apply(_checked: bool = False) -> None:
+                self.apply_colour(colour)
+
+            return apply
+
         self.colour_actions: dict[str, QAction] = {}
         for number, colour in enumerate(HIGHLIGHT_COLOURS, 1):
             made = action(highlight_style(colour).label, f"Ctrl+{number}",
-                          lambda _checked=False, c=colour: self.apply_colour(c))
+                          colour_slot(colour))
             made.setIcon(swatch_icon(colour))
             self.colour_actions[colour] = made
         self.comment_action = action("Comment…", "Ctrl+Shift+M", self.comment)
@@ -315,7 +321,8 @@ class AbstractView(QTextEdit):
         combination = event.keyCombination()
         if self.selected_range() is not None or self.current_id is not None:
             for act in (*self.colour_actions.values(), self.comment_action):
-                if act.shortcut()[0] == combination:
+                # PySide6 supports QKeySequence[i] (operator[]), its stubs lack __getitem__
+                if act.shortcut()[0] == combination:  # type: ignore[index]
                     return act.trigger
         if self.current_id is not None and event.modifiers() in (
             Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier
@@ -427,8 +434,8 @@ class AbstractView(QTextEdit):
 
     def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
-        selection.cursor = self._cursor(start, end)  # type: ignore[attr-defined]
-        selection.format = fmt  # type: ignore[attr-defined]
+        selection.cursor = self._cursor(start, end)
+        selection.format = fmt
         return selection
 
     def _show_missing(self) -> None:

@@ -159,12 +159,12 @@ class EditAnnotationCommand(_AnnotationCommand):
                     annotation.comment if comment is not None else None)
 
     def redo(self) -> None:
-        self._run(lambda: self._apply(*self.new), "change the highlight")
+        self._run(lambda: self._update(*self.new), "change the highlight")
 
     def undo(self) -> None:
-        self._run(lambda: self._apply(*self.old), "undo the change to the highlight")
+        self._run(lambda: self._update(*self.old), "undo the change to the highlight")
 
-    def _apply(self, colour: str | None, comment: str | None) -> None:
+    def _update(self, colour: str | None, comment: str | None) -> None:
         self.library.update_annotation(self.ref.id, colour=colour, comment=comment)
 
 

@@ -441,7 +441,7 @@ class DetailPane(QStackedWidget):
             self.save_tags()
             self.tags_edit.setModified(False)
 
-    def _save(self, action) -> bool:  # type: ignore[no-untyped-def]
+    def _save(self, action: Callable[[int], Paper]) -> bool:
         """Run one save through the library; False (and a message) if it failed."""
         assert self.paper is not None
         paper_id = self.paper.id

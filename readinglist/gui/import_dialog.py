@@ -78,7 +78,7 @@ def remembered(paths: Sequence[Path]) -> ImportOptions:
     return ImportOptions(
         status=default_status(paths),
         tag=str(settings.value(TAG_SETTING, "") or ""),
-        merge=settings.value(MERGE_SETTING, True, type=bool),
+        merge=bool(settings.value(MERGE_SETTING, True, type=bool)),
         attach="copy" if settings.value(COPY_SETTING, True, type=bool) else "link",
     )
 

@@ -245,7 +245,9 @@ class ImportReportDialog(QDialog):
         self._apply_filter()
 
     def _apply_filter(self) -> None:
-        value = self.filter_group.checkedButton().property("outcome") or None
+        checked = self.filter_group.checkedButton()
+        assert checked is not None  # exclusive group, and "All" starts checked
+        value = checked.property("outcome") or None
         self.model.set_filter(Outcome(value) if value else None, self.text_filter.text())
 
     def possible_ids(self) -> list[int]:

@@ -356,8 +356,12 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.library, self.table.selected_ids(), list(self.model.ids),
                               self.view_label(), self, runner=self.runner)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.exportFinished.connect(
-            lambda ok, msg: ok and self.statusBar().showMessage(msg, 8000))
+
+        def finished(ok: bool, msg: str) -> None:
+            if ok:
+                self.statusBar().showMessage(msg, 8000)
+
+        dialog.exportFinished.connect(finished)
         dialog.open()
 
     def open_duplicates(self) -> None:

@@ -115,7 +115,8 @@ class Sidebar(QTreeWidget):
                 selected.setData(0, FilterRole, self._current)
                 section.setHidden(False)
             if selected is None:  # the selected entry is gone: fall back to all papers
-                selected = self._library.child(0)
+                selected = self._library.child(0)  # "All papers": always listed first
+                assert selected is not None
                 self._current = ("all", None)
             self.setCurrentItem(selected)
         finally:
@@ -126,10 +127,11 @@ class Sidebar(QTreeWidget):
         refreshes it itself)."""
         for section in self._sections:
             for i in range(section.childCount()):
-                if section.child(i).data(0, FilterRole) == flt:
+                child = section.child(i)
+                if child is not None and child.data(0, FilterRole) == flt:
                     self.blockSignals(not notify)
                     try:
-                        self.setCurrentItem(section.child(i))
+                        self.setCurrentItem(child)
                     finally:
                         self.blockSignals(False)
                     self._current = flt
@@ -138,5 +140,5 @@ class Sidebar(QTreeWidget):
     def _changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         flt = item.data(0, FilterRole) if item else None
         if flt and flt != self._current:
-            self._current = tuple(flt)  # type: ignore[assignment]
+            self._current = tuple(flt)
             self.filterChanged.emit(self._current)

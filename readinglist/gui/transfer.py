@@ -150,11 +150,16 @@ class Transfer(QObject):
         dialog.setWindowTitle("Import")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
+
+        def progress(n: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(n)
+
         task = self.runner.run(
             work,
             on_success=lambda result: done(dialog, result),
             on_failure=lambda msg: self._failed(dialog, msg),
-            on_progress=lambda n, total: (dialog.setMaximum(total), dialog.setValue(n)),
+            on_progress=progress,
             with_progress=True,
         )
         dialog.canceled.connect(task.cancel)
