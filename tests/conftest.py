@@ -59,10 +59,11 @@ def offline(monkeypatch):
     monkeypatch.setenv("READINGLIST_CROSSREF_API", url)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
-    """Qt settings (window geometry, the note's Edit/Split/Preview choice, ...) written
-    to this test's own folder, starting empty: never the user's, never another test's."""
+    """Qt settings (window geometry, the note's Edit/Split/Preview choice, the import
+    options, ...) written to this test's own folder, starting empty: never the user's,
+    never another test's (tests may run in parallel processes)."""
     from PySide6.QtCore import QSettings
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
