@@ -31,3 +31,30 @@ def venue_field(entry_type: str) -> str:
     if entry_type in ("techreport", "report"):
         return "institution"
     return "howpublished"
+
+
+def is_organisation(author: str) -> bool:
+    """Braced ("{Google DeepMind}") or a single word ("OpenAI"): not split into parts."""
+    author = author.strip()
+    braced = author.startswith("{") and author.endswith("}") and _balanced(author[1:-1])
+    return braced or len(author.split()) <= 1
+
+
+def plain_author(author: str) -> str:
+    """The author as a person reads it: organisation braces dropped."""
+    author = author.strip()
+    if author.startswith("{") and author.endswith("}") and _balanced(author[1:-1]):
+        return author[1:-1].strip()
+    return author
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0

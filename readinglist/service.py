@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import lookup
+from . import exporters, importers, lookup
 from .anchoring import reanchor
 from .domain import (
     HIGHLIGHT_COLOURS,
@@ -78,6 +78,26 @@ class TableRow:
     priority: Priority = Priority.NORMAL
     rating: int | None = None
     queue_position: int | None = None
+
+
+def import_extensions() -> tuple[str, ...]:
+    """File name endings the importers read (for file dialogs and drops)."""
+    return importers.EXTENSIONS
+
+
+def export_formats() -> builtins.list[tuple[str, str, str]]:
+    """(name, extension with dot, description) of every export format, by name."""
+    result = []
+    for name in sorted({*exporters.FORMATS, "json"}):
+        if name in exporters.FORMATS:
+            _fn, extension, description = exporters.FORMATS[name]
+        else:  # written by the library itself (snapshots), not an exporter module
+            extension, description = _JSON_EXPORT
+        result.append((name, extension, description))
+    return result
+
+
+_JSON_EXPORT = (".json", "Readinglist JSON (everything: notes, highlights, history)")
 
 
 # `builtins.list` in annotations below `Library.list`: in the class body, `list` names

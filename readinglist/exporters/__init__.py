@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
+from ..bibliography import is_organisation, plain_author
 from ..citation_keys import base_key, clean_key, unique_key
 from ..domain import Paper, StatusChange
 
@@ -58,21 +59,6 @@ class PersonName:
     literal: str = ""  # kept whole: "Google DeepMind", "Plato"
 
 
-def is_organisation(author: str) -> bool:
-    """Braced ("{Google DeepMind}") or a single word ("OpenAI"): not split into parts."""
-    author = author.strip()
-    braced = author.startswith("{") and author.endswith("}") and _balanced(author[1:-1])
-    return braced or len(author.split()) <= 1
-
-
-def plain_author(author: str) -> str:
-    """The author as a person reads it: organisation braces dropped."""
-    author = author.strip()
-    if author.startswith("{") and author.endswith("}") and _balanced(author[1:-1]):
-        return author[1:-1].strip()
-    return author
-
-
 def split_author(author: str) -> PersonName:
     """Split a display name ("Ludwig van Beethoven", "Martin Luther King Jr.", "Müller, Jörg")
     into parts the way BibTeX does (lower-case words before the last name are the particle).
@@ -108,16 +94,6 @@ def paper_value(paper: Paper, name: str) -> str:
     return str(getattr(value, "value", value))
 
 
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
 
 
 def export_keys(papers: Sequence[Paper]) -> list[str]:

@@ -41,10 +41,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..bibliography import is_organisation, plain_author
 from ..citation_keys import family_name
 from ..domain import Paper, ReadinglistError
 from ..duplicates import STRONG, DuplicatePair, plan_merges
-from ..exporters import is_organisation, plain_author
 from ..service import Library, MergeUndo
 from .list_model import RowListModel
 from .plain_text import message_box, tooltip

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import exporters
+from .. import service
 from ..domain import ReadinglistError
 from ..service import Library
 from .plain_text import message_box
@@ -38,23 +38,13 @@ from .tasks import TaskRunner
 
 DEFAULT_NAME = "reading-list"
 DEFAULT_FORMAT = "bibtex"
-# Readinglist's own JSON is written by the library itself, not by an exporters.FORMATS
-# entry (until the owner registers one): its extension and description are given here.
-_JSON = (".json", "Readinglist JSON (everything: notes, highlights, history)")
 
 SCOPE_SELECTED, SCOPE_VIEW, SCOPE_LIBRARY = "selected", "view", "library"
 
 
 def export_formats() -> list[tuple[str, str, str]]:
     """(name, extension with dot, description) of every export format, by name."""
-    result = []
-    for name in sorted({*exporters.FORMATS, "json"}):
-        if name in exporters.FORMATS:
-            _fn, extension, description = exporters.FORMATS[name]
-        else:
-            extension, description = _JSON
-        result.append((name, extension, description))
-    return result
+    return service.export_formats()
 
 
 def write_atomically(target: Path, text: str) -> None:

@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog
 
-from .. import importers
 from ..domain import ImportReport, ReadinglistError
 from ..lookup import parse_identifier
-from ..service import Library
+from ..service import Library, import_extensions
 from .duplicates_dialog import DuplicatesDialog
 from .import_dialog import ImportOptions, ImportOptionsDialog
 from .import_report import ImportReportDialog
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
 
 
 def file_filter() -> str:
-    patterns = " ".join(f"*{ext}" for ext in importers.EXTENSIONS)
+    patterns = " ".join(f"*{ext}" for ext in import_extensions())
     return f"Papers and references ({patterns});;All files (*)"
 
 
