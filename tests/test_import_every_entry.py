@@ -413,3 +413,25 @@ def test_untitled_records_of_one_file_stay_apart_and_import_again_as_present(
     again = empty_library.import_files([ris], fetch=False)
     assert again.added == [] and len(again.duplicates) == 3
     assert {e.paper_id for e in again.entries} == {1, 2, 3}
+
+
+def test_files_of_other_tools_and_eras(empty_library: Library, tmp_path: Path) -> None:
+    """As in JabRef's own test files: UTF-16 with classic Mac line ends (CR alone), an
+    entry without a key, and JabRef's encoding line running into the first entry."""
+    mac = tmp_path / "mac.bib"
+    mac.write_bytes("% Encoding: UTF-16BE\r\r@article{mac1,\r  title = {Written on a Mac},"
+                    "\r  year = 1999\r}\r".encode("utf-16"))
+    keyless = tmp_path / "keyless.bib"
+    keyless.write_text("% Encoding: UTF-8\n@techreport{\n  author = {Sam and Jason},\n"
+                       "  title = {No key at all},\n  year = 2004,\n}\n", encoding="utf-8")
+    one_line = tmp_path / "oneline.bib"
+    one_line.write_text("% Encoding: US-ASCII@article{oneline, title={On one line}}",
+                        encoding="ascii")
+    report = empty_library.import_files([mac, keyless, one_line])
+    assert not report.failed and not report.unreadable
+    assert [(e.source, e.line, e.title) for e in report.entries] == [
+        ("mac.bib", 3, "Written on a Mac"), ("keyless.bib", 2, "No key at all"),
+        ("oneline.bib", 1, "On one line")]
+    keyless_paper = empty_library.get(report.entries[1].paper_id)
+    assert keyless_paper.citation_key == "sam2004no"  # made up, as for any new paper
+    assert keyless_paper.authors == ("Sam", "Jason")

@@ -136,6 +136,9 @@ def parse_path(
         result.format = pdf.FORMAT
         return result
     text, warnings = decode(_read_bytes(path), path.name, encoding)
+    # Classic Mac OS files end lines with CR alone: one line ending for every reader.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     fmt = fmt or detect_format(path, text)
     module = _BY_FORMAT[fmt]
     parse = module.parse

@@ -50,8 +50,12 @@ _NOT_ENTRIES = {"string", "comment", "preamble"}
 _COMMENT_TYPED_ENTRY = re.compile(
     r"\s*@\s*(comment[A-Za-z][\w-]*)\s*[{(]\s*[^\s,{}()=\"#%'~\\]+\s*,", re.IGNORECASE)
 _SNIFF_CHARS = 100_000
+_ENCODING_HEADER = re.compile(r"%[ \t]*Encoding:[ \t]*[^\s@]*", re.IGNORECASE)
 # Reading an entry bibtexparser gave up on (see _salvage).
 _SALVAGE_HEAD = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])\s*([^\s,{}()=\"#%'~\\]+)\s*,")
+# "@techreport{ journal = {...}, ...}": no key at all (JabRef writes such entries).
+_SALVAGE_KEYLESS = re.compile(
+    r"@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])(?=\s*[^\s=,{}()\"#%']+\s*=)")
 _SALVAGE_FIELD = re.compile(r"([^\s=,{}()\"#%']+)\s*=\s*")
 _SALVAGE_WORD = re.compile(r"[^\s#{}\",()=]+")
 
@@ -166,6 +170,9 @@ def _blank_comment_lines(text: str) -> str:
             continue
         end = text.find("\n", index)
         end = len(text) if end < 0 else end
+        header = _ENCODING_HEADER.match(text, index, end)
+        if header is not None:
+            end = header.end()  # JabRef's "% Encoding: X" may run into the first entry
         parts.append(text[last:start])
         last = pos = end
     parts.append(text[last:])
@@ -300,7 +307,7 @@ class _Locator:
 def _salvage(text: str, start: int) -> Entry | None:
     """The entry at `start` read as BibTeX reads it (a quoted value ends at a '"' outside
     braces), or None when it is really broken: unclosed, or running into the next entry."""
-    head = _SALVAGE_HEAD.match(text, start)
+    head = _SALVAGE_HEAD.match(text, start) or _SALVAGE_KEYLESS.match(text, start)
     if head is None:
         return None
     close = "}" if head.group(2) == "{" else ")"
@@ -336,7 +343,8 @@ def _salvage(text: str, start: int) -> Entry | None:
     raw = text[start:pos + 1]
     if _ENTRY_START.search(raw, head.end()):
         return None  # it swallowed the next entry: an unclosed value, not ours to guess
-    return Entry(head.group(1), head.group(3), fields, raw=raw)
+    key = head.group(3) if head.re is _SALVAGE_HEAD else ""  # keyless: one is made up
+    return Entry(head.group(1), key, fields, raw=raw)
 
 
 def _skip(text: str, pos: int, chars: str) -> int:

@@ -54,7 +54,7 @@ from .base import ParseResult
 from .ris import display_name, find_arxiv_id, pages_range, year_of
 
 FORMAT = "wos"
-EXTENSIONS = (".txt", ".ciw")
+EXTENSIONS = (".txt", ".ciw", ".isi")
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
 # A byte-order mark, also mid-file where two exports were joined, or misread as "ï»¿".
