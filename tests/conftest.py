@@ -88,3 +88,21 @@ def empty_window(qtbot, empty_library: Library):
     yield win
     win.close()
     win.runner.wait()
+
+
+@pytest.fixture
+def paper_28_window(qtbot, seeded_library: Library):
+    """The main window on the seed library, showing paper 28 ("Model soups")."""
+    from readinglist.gui.app import make_app
+    from readinglist.gui.main_window import MainWindow
+
+    make_app()
+    seeded_library.index_in_background()
+    win = MainWindow(seeded_library)
+    qtbot.addWidget(win)
+    win.show()
+    win.open_paper(28)
+    qtbot.waitUntil(lambda: win.detail.paper is not None and win.detail.paper.id == 28)
+    yield win
+    win.close()
+    win.runner.wait()

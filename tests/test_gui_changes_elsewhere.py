@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from readinglist import Library
-from readinglist.gui.app import make_app
 from readinglist.gui.main_window import MainWindow
 from readinglist.gui.paper_table_model import COL_STATUS
 
@@ -21,14 +20,9 @@ def cli(folder: Path, *args: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_cli_edits_show_in_the_open_window(qtbot, seeded_library: Library) -> None:
-    make_app()
-    seeded_library.index_in_background()
-    window = MainWindow(seeded_library)
-    qtbot.addWidget(window)
-    window.show()
-    window.open_paper(28)
-    qtbot.waitUntil(lambda: window.detail.paper is not None and window.detail.paper.id == 28)
+def test_cli_edits_show_in_the_open_window(qtbot, seeded_library: Library,
+                                          paper_28_window: MainWindow) -> None:
+    window = paper_28_window
     folder = seeded_library.folder
     assert window.sidebar._library.child(1).text(1) == "68"  # Inbox
 
@@ -56,5 +50,3 @@ def test_cli_edits_show_in_the_open_window(qtbot, seeded_library: Library) -> No
     # And the window's own search sees what the other process indexed.
     qtbot.waitUntil(lambda: 28 in seeded_library.search("tag:from-the-cli").ids,
                     timeout=15000)
-    window.close()
-    window.runner.wait()

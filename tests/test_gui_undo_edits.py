@@ -4,28 +4,15 @@ leaves the library as it was."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from readinglist import Library
 from readinglist.domain import Priority, Status
-from readinglist.gui.app import make_app
 from readinglist.gui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, seeded_library: Library) -> Iterator[MainWindow]:
-    make_app()
-    seeded_library.index_in_background()
-    win = MainWindow(seeded_library)
-    qtbot.addWidget(win)
-    win.show()
-    win.open_paper(28)
-    qtbot.waitUntil(lambda: win.detail.paper is not None and win.detail.paper.id == 28)
-    yield win
-    win.close()
-    win.runner.wait()
+def window(paper_28_window: MainWindow) -> MainWindow:
+    return paper_28_window
 
 
 def undo_redo(window: MainWindow) -> tuple[str, str]:
