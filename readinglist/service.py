@@ -9,6 +9,7 @@ the database's text.
 from __future__ import annotations
 
 import builtins
+import functools
 import json
 import re
 import threading
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from . import exporters, importers, lookup
 from .anchoring import reanchor
@@ -51,7 +52,7 @@ from .statistics import compute as compute_statistics
 from .store import import_lookup
 from .store.paper_store import SORT_KEYS, PaperStore, clean_tag, utc_now
 from .textutil import extract_links, normalize_arxiv_id, normalize_doi
-from .transfer import MergeUndo, TransferMixin
+from .transfer import MergeUndo, Transfers
 from .views import EVERYTHING, search_view
 
 DB_FILE = "library.sqlite"
@@ -100,9 +101,25 @@ def export_formats() -> builtins.list[tuple[str, str, str]]:
 _JSON_EXPORT = (".json", "Readinglist JSON (everything: notes, highlights, history)")
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _forwarded(method: Callable[Concatenate[Transfers, _P], _R]
+               ) -> Callable[Concatenate[Library, _P], _R]:
+    """A Library method that calls `method` of the library's Transfers."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def forward(self: Library, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return getattr(self.transfers, name)(*args, **kwargs)
+
+    return forward
+
+
 # `builtins.list` in annotations below `Library.list`: in the class body, `list` names
 # that method.
-class Library(TransferMixin):
+class Library:
     """A reading-list library in one folder: ``library.sqlite`` plus the ``index/`` folder.
 
     >>> lib = Library.open("~/papers")        # created on first use
@@ -116,6 +133,22 @@ class Library(TransferMixin):
         self.index = index
         self.sync = IndexSync(store, index)
         self._write_lock = threading.RLock()
+        # Imports, exports and merges: a service of its own, with its dependencies named.
+        self.transfers = Transfers(store, self.sync, self._write_lock, self)
+
+    # Its API, forwarded (signatures and documentation are Transfers').
+    import_files = _forwarded(Transfers.import_files)
+    import_file = _forwarded(Transfers.import_file)
+    import_sample = _forwarded(Transfers.import_sample)
+    import_records = _forwarded(Transfers.import_records)
+    add_identifier = _forwarded(Transfers.add_identifier)
+    fetch_details = _forwarded(Transfers.fetch_details)
+    attach_file = _forwarded(Transfers.attach_file)
+    find_duplicates = _forwarded(Transfers.find_duplicates)
+    merge_papers = _forwarded(Transfers.merge_papers)
+    undo_merge = _forwarded(Transfers.undo_merge)
+    select_ids = _forwarded(Transfers.select_ids)
+    export = _forwarded(Transfers.export)
 
     # -- opening -----------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 """The Library's traffic with the outside: imports (files, PDF folders, identifiers
 looked up on arXiv and Crossref), exports, and merging duplicates.
 
-A mixin of :class:`readinglist.service.Library`, kept in its own module because it is a
-job of its own; it uses the library's store, index sync and write lock like every write.
+A service that :class:`readinglist.service.Library` holds and forwards to; it uses the
+library's store, index sync and write lock like every write.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import exporters, importers, lookup
 from .domain import (
@@ -40,7 +40,6 @@ from .store.snapshots import restore, snapshots
 if TYPE_CHECKING:
     from .domain import StatusChange
     from .indexing import IndexSync
-    from .search.index import SearchIndex
     from .store.paper_store import PaperStore
 
 Progress = Callable[[int, int], None]
@@ -57,24 +56,34 @@ class MergeUndo:
     after: dict[str, Any] | None = None  # the kept paper right after the merge
 
 
-class TransferMixin:
-    """Import, export and duplicate merging for Library (see service.py)."""
+class LibraryReads(Protocol):
+    """The reads of the library that imports, exports and merges use."""
 
-    # Provided by Library.
-    store: PaperStore
-    sync: IndexSync
-    index: SearchIndex
-    _write_lock: threading.RLock
+    def get(self, paper_id: int) -> Paper: ...
 
-    if TYPE_CHECKING:
-        def get(self, paper_id: int) -> Paper: ...
-        def history(self, paper_id: int) -> list[StatusChange]: ...
-        def _after_write(self) -> None: ...
-        def search(self, query: str, limit: int | None = 50, snippets: bool = True,
-                   facets: bool = False, snippet_limit: int | None = None) -> Any: ...
-        def search_view(self, query: str, view: View = ..., snippet_limit: int | None = None,
-                        facets: bool = True, snippets: bool = True) -> ViewSearch: ...
-        def index_state(self) -> Any: ...
+    def history(self, paper_id: int) -> list[StatusChange]: ...
+
+    def search_view(self, query: str, view: View = ..., snippet_limit: int | None = None,
+                    facets: bool = True, snippets: bool = True) -> ViewSearch: ...
+
+
+class Transfers:
+    """Imports (files, PDF folders, identifiers), exports and duplicate merging: a
+    service the Library holds, with its dependencies named: the store it writes, the
+    index sync it tells, the write lock it takes, and the library reads it uses."""
+
+    def __init__(self, store: PaperStore, sync: IndexSync, write_lock: threading.RLock,
+                 library: LibraryReads) -> None:
+        self.store = store
+        self.sync = sync
+        self._write_lock = write_lock
+        self._library = library
+
+    def get(self, paper_id: int) -> Paper:
+        return self._library.get(paper_id)
+
+    def _after_write(self) -> None:
+        self.sync.notify()
 
     # -- importing -----------------------------------------------------------------------
 
@@ -381,7 +390,7 @@ class TransferMixin:
         if query and query.strip():
             # One pass: the query's matches, ranked, kept to the tag and status.
             view = View(status=Status.parse(status).value if status else None, tag=tag)
-            return self.search_view(query, view, facets=False, snippets=False).ids
+            return self._library.search_view(query, view, facets=False, snippets=False).ids
         return self.store.list_ids(status=status, tag=tag, sort="id")
 
     def export(self, fmt: str, ids: Sequence[int] | None = None) -> str:
@@ -395,7 +404,7 @@ class TransferMixin:
             names = ", ".join(sorted({*exporters.FORMATS, "json"}))
             raise ReadinglistError(f"unknown export format {fmt!r}; formats: {names}")
         papers = self.store.get_papers(list(ids))
-        history = {paper_id: self.history(paper_id) for paper_id in papers}
+        history = {paper_id: self._library.history(paper_id) for paper_id in papers}
         context = exporters.ExportContext(history=history, generated=utc_now())
         export_fn = exporters.FORMATS[fmt][0]
         return export_fn([papers[i] for i in ids if i in papers], context)
