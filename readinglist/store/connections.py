@@ -60,7 +60,8 @@ class ReadConnections:
         self.path = path
         self.timeout = timeout
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        # Each connection with the thread it serves: those of finished threads are closed.
+        self._all: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._guard = threading.Lock()
         self._closed = False
 
@@ -72,17 +73,33 @@ class ReadConnections:
                     raise sqlite3.ProgrammingError("the library is closed")
                 # check_same_thread=False only so that close() may close it from the
                 # thread that closes the library; it is used by its own thread alone.
+                self._close_finished()
                 conn = sqlite3.connect(self.path, timeout=self.timeout,
                                        check_same_thread=False)
                 conn.execute("PRAGMA foreign_keys = ON")
-                self._all.append(conn)
+                self._all.append((threading.current_thread(), conn))
             self._local.conn = conn
         return conn
+
+    def open_count(self) -> int:
+        with self._guard:
+            return len(self._all)
+
+    def _close_finished(self) -> None:
+        """Close the connections of threads that have ended (short-lived workers), so a
+        long session does not gather open files."""
+        alive = []
+        for thread, conn in self._all:
+            if thread.is_alive():
+                alive.append((thread, conn))
+            else:
+                conn.close()
+        self._all = alive
 
     def close(self) -> None:
         with self._guard:
             self._closed = True
-            for conn in self._all:
+            for _thread, conn in self._all:
                 conn.close()
             self._all.clear()
 
