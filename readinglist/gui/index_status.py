@@ -7,17 +7,27 @@ a bridge signal carries that to the GUI thread, where the shown search may run a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QWidget
 
+from ..service import Library
 from .plain_text import message_box
-from .search_controller import SEARCH_PLACEHOLDER
-from .tasks import Task
+from .search_controller import SEARCH_PLACEHOLDER, SearchController
+from .tasks import Task, TaskRunner
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+
+class IndexStatusHost(Protocol):
+    """What of the window the index status uses (MainWindow has it): no more."""
+
+    closed: bool
+    library: Library
+    reindex_action: QAction
+    runner: TaskRunner
+    search: SearchController
+    search_box: QLineEdit
 
 POLL_MS = 700  # how often the label looks again while the index catches up
 
@@ -31,8 +41,9 @@ class IndexBridge(QObject):
 class IndexStatus(QObject):
     """The index state in `label`, the rebuild job, and the library's index listener."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: IndexStatusHost, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._parent = parent  # messages open over it
         self._window = window
         self.library = window.library
         self.label = QLabel()
@@ -86,7 +97,7 @@ class IndexStatus(QObject):
         window.reindex_action.setEnabled(True)
         window.search_box.setPlaceholderText(SEARCH_PLACEHOLDER)
         if error:
-            message_box(window, QMessageBox.Icon.Warning, "Search index",
+            message_box(self._parent, QMessageBox.Icon.Warning, "Search index",
                         f"The search index could not be built: {error}").open()
         self.update_label()
         if window.search.query:

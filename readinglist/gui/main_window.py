@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self.count_label = QLabel()
-        self.index_status = IndexStatus(self)
+        self.index_status = IndexStatus(self, self)
         self.index_label = self.index_status.label
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.index_label)
