@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
     # -- construction ----------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        self.search = SearchController(self)
+        self.search = SearchController(self, self)
         self.search.finished.connect(self.searchFinished)
         self.search_box, self.search_message = self.search.box, self.search.message
         toolbar = QToolBar("Search", self)
@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar()
         self.sidebar.filterChanged.connect(lambda _flt: self.refresh_list())
 
-        self.table = PaperTable(self.model)
+        self.table: PaperTable = PaperTable(self.model)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.triage_banner = QLabel(BANNER_TEXT)
         self.triage_banner.setObjectName("triageBanner")
@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self.count_label = QLabel()
-        self.index_status = IndexStatus(self, self)
+        self.index_status: IndexStatus = IndexStatus(self, self)
         self.index_label = self.index_status.label
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.index_label)

@@ -10,17 +10,42 @@ the shown search is run again, unless that would move the list under the user.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWidget
 
 from ..domain import View, ViewSearch
+from ..service import Library
+from .detail_pane import DetailPane
+from .paper_table import PaperTable
 from .paper_table_model import SNIPPET_PAGE
-from .sidebar import LAST_IMPORT, Filter
+from .sidebar import LAST_IMPORT, Filter, Sidebar
+from .tasks import TaskRunner
+from .triage import TriageController
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+
+class SearchHost(Protocol):
+    """What of the window the search controller uses (MainWindow has it): no more."""
+
+    closed: bool
+    library: Library
+    runner: TaskRunner
+    sidebar: Sidebar
+    table: PaperTable
+    detail: DetailPane
+    triage: TriageController
+
+    def in_queue_view(self) -> bool: ...
+
+    def refresh_list(self) -> None: ...
+
+    def refresh_sidebar(self, facets: dict[str, dict[str, int]] | None = None,
+                        total: int | None = None, last_import: int | None = None) -> None: ...
+
+    def show_ids(self, ids: list[int], hits: Any = (), query: str = "",
+                 queue: bool = False) -> None: ...
+
 
 SEARCH_DELAY_MS = 150
 SEARCH_PLACEHOLDER = "Search titles, authors, abstracts, notes, tags…  (Ctrl+F)"
@@ -47,9 +72,10 @@ class SearchController(QObject):
 
     finished = Signal(str)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: SearchHost, parent: QWidget) -> None:
+        super().__init__(parent)
         self._window = window
+        self._parent = parent  # dialogs open over it
         self._generation = 0
         self.query = ""  # what the box holds, stripped
         self.shown_query = ""  # the query whose results the table shows
@@ -85,7 +111,7 @@ class SearchController(QObject):
         self.box.selectAll()
 
     def show_help(self) -> None:
-        QMessageBox.information(self._window, "Search syntax",
+        QMessageBox.information(self._parent, "Search syntax",
                                 SEARCH_HELP.replace("  ·  ", "\n"))
 
     def _edited(self, text: str) -> None:
