@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self.model = PaperTableModel(library, self)
         self.model.queueDrop.connect(self.paper_actions.queue_dropped)
         self._build_widgets()
-        self.triage = TriageController(self)
+        self.triage = TriageController(self, self)
         actions = build_menus(self)
         self.import_action, self.reindex_action = actions.import_files, actions.reindex
         self.triage_action, self.read_next_action = actions.triage, actions.read_next

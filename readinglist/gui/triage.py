@@ -9,16 +9,43 @@ the window (an undoable command); this module only maps keys to the window's act
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QKeyEvent, QUndoStack
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from ..domain import Status
+from .detail_pane import DetailPane
+from .paper_table import PaperTable
+from .paper_table_model import PaperTableModel
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+
+class TriageHost(Protocol):
+    """What of the window triage uses (MainWindow has it): no more."""
+
+    table: PaperTable
+    model: PaperTableModel
+    detail: DetailPane
+    undo_stack: QUndoStack
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def select_row(self, row: int) -> None: ...
+
+    def move_current(self, step: int) -> None: ...
+
+    def set_triage(self, on: bool) -> None: ...
+
+    def triage_status(self, status: Status) -> None: ...
+
+    def triage_rating(self, rating: int | None) -> None: ...
+
+    def focus_tags(self) -> None: ...
+
+    def focus_note(self) -> None: ...
+
+    def show_key_help(self) -> None: ...
 
 BANNER_TEXT = (
     "TRIAGE — j/k move · q queue · r reading · d read · s skim · x abandon · "
@@ -52,8 +79,8 @@ class TriageController(QObject):
 
     toggled = Signal(bool)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: TriageHost, parent: QWidget) -> None:
+        super().__init__(parent)
         self.window = window
         self.active = False
         window.table.installEventFilter(self)
