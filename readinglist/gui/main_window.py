@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.library = library
         self.runner = runner or TaskRunner(self)
         self.closed = False
-        self.transfer = Transfer(self, library, self.runner, self.reload)
+        self.transfer = Transfer(self, self, library, self.runner, self.reload)
         self.paper_actions = PaperActions(self)
         self.undo_stack = self.paper_actions.undo_stack
         self._duplicates: DuplicatesDialog | None = None

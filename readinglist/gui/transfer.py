@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+    QProgressDialog,
+    QStatusBar,
+    QWidget,
+)
 
 from ..domain import ImportReport, ReadinglistError
 from ..lookup import parse_identifier
@@ -20,11 +28,30 @@ from .duplicates_dialog import DuplicatesDialog
 from .import_dialog import ImportOptions, ImportOptionsDialog
 from .import_report import ImportReportDialog
 from .plain_text import message_box
-from .sidebar import LAST_IMPORT
+from .search_controller import SearchController
+from .sidebar import LAST_IMPORT, Sidebar
 from .tasks import TaskRunner
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+
+class TransferHost(Protocol):
+    """What of the window imports use (MainWindow has it): no more."""
+
+    undo_stack: QUndoStack
+    search: SearchController
+    sidebar: Sidebar
+
+    def statusBar(self) -> QStatusBar: ...  # Qt's name
+
+    def activateWindow(self) -> None: ...  # Qt's name
+
+    def open_paper(self, paper_id: int) -> None: ...
+
+    def reload(self) -> None: ...
+
+    def refresh_list(self) -> None: ...
+
+    def refresh_sidebar(self, facets: dict[str, dict[str, int]] | None = None,
+                        total: int | None = None, last_import: int | None = None) -> None: ...
 
 
 def file_filter() -> str:
@@ -40,10 +67,11 @@ def identifiers_in(text: str) -> list[str]:
 class Transfer(QObject):
     """Import and add-by-identifier jobs of one window."""
 
-    def __init__(self, window: MainWindow, library: Library, runner: TaskRunner,
-                 on_done: Callable[[], None]) -> None:
-        super().__init__(window)
+    def __init__(self, window: TransferHost, parent: QWidget, library: Library,
+                 runner: TaskRunner, on_done: Callable[[], None]) -> None:
+        super().__init__(parent)
         self.window = window
+        self.parent_widget = parent  # dialogs open over it
         self.library = library
         self.runner = runner
         self.on_done = on_done
@@ -59,19 +87,19 @@ class Transfer(QObject):
 
     def choose_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self.window, "Import papers", str(Path.home()), file_filter())
+            self.parent_widget, "Import papers", str(Path.home()), file_filter())
         if paths:
             self.import_paths([Path(p) for p in paths])
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self.window, "Import a folder of PDFs", str(Path.home()))
+            self.parent_widget, "Import a folder of PDFs", str(Path.home()))
         if folder:
             self.import_paths([Path(folder)])
 
     def ask_identifiers(self) -> None:
         text, ok = QInputDialog.getMultiLineText(
-            self.window, "Add by identifier",
+            self.parent_widget, "Add by identifier",
             "arXiv ids, arXiv URLs or DOIs, one per line:")
         if ok and text.strip():
             self.add_identifiers([line for line in text.splitlines() if line.strip()])
@@ -107,7 +135,7 @@ class Transfer(QObject):
     def _ask_options(self, paths: list[Path], fmt: str | None) -> None:
         if self.options_dialog is not None:
             self.options_dialog.close()  # a drop while it was open: the newest wins
-        dialog = ImportOptionsDialog(paths, self.library.tag_counts(), self.window)
+        dialog = ImportOptionsDialog(paths, self.library.tag_counts(), self.parent_widget)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.optionsChosen.connect(
             lambda options: self.import_paths(paths, fmt, options=options))
@@ -145,7 +173,7 @@ class Transfer(QObject):
         self._run(f"Adding {len(texts)} paper(s)…", work, self._identifiers_done)
 
     def _run(self, label: str, work: Any, done: Callable[[QProgressDialog, Any], None]) -> None:
-        dialog = QProgressDialog(label, "Cancel", 0, 0, self.window)
+        dialog = QProgressDialog(label, "Cancel", 0, 0, self.parent_widget)
         dialog.setWindowTitle("Import")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
@@ -189,7 +217,7 @@ class Transfer(QObject):
         """The report view of an import (replacing the one of an earlier import)."""
         if self.report_dialog is not None:
             self.report_dialog.close()
-        view = ImportReportDialog(report, self.window)
+        view = ImportReportDialog(report, self.parent_widget)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         view.openPaper.connect(self.window.open_paper)
         view.showPapers.connect(self.show_last_import)
@@ -217,7 +245,7 @@ class Transfer(QObject):
         deleted on close), so Edit > Undo of a merge made in it still reaches it."""
         if self.review_dialog is None or ids != self._review_ids:
             self.review_dialog = DuplicatesDialog(
-                self.library, self.window.undo_stack, self.window, only_ids=ids,
+                self.library, self.window.undo_stack, self.parent_widget, only_ids=ids,
                 runner=self.runner)
             self.review_dialog.libraryChanged.connect(self.window.reload)
             self._review_ids = list(ids)
@@ -230,7 +258,7 @@ class Transfer(QObject):
         self._set_busy(False)
         self.on_done()
         self.window.statusBar().showMessage(lines[-1] if lines else "", 15000)
-        message_box(self.window, QMessageBox.Icon.Information, "Add by identifier",
+        message_box(self.parent_widget, QMessageBox.Icon.Information, "Add by identifier",
                     f"{len(lines)} identifier(s) processed", "\n".join(lines)).open()
 
     def _failed(self, dialog: QProgressDialog, message: str) -> None:
@@ -238,4 +266,4 @@ class Transfer(QObject):
         if self.closed:
             return
         self._set_busy(False)
-        message_box(self.window, QMessageBox.Icon.Warning, "Import failed", message).open()
+        message_box(self.parent_widget, QMessageBox.Icon.Warning, "Import failed", message).open()
