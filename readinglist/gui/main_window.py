@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         self.runner = runner or TaskRunner(self)
         self.closed = False
         self.transfer = Transfer(self, self, library, self.runner, self.reload)
-        self.paper_actions = PaperActions(self)
+        self.paper_actions = PaperActions(self, self)
         self.undo_stack = self.paper_actions.undo_stack
         self._duplicates: DuplicatesDialog | None = None
         self._annotations: AnnotationsDialog | None = None

@@ -8,13 +8,16 @@ date; after an undo the paper it changed is selected again, so triage goes back 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from ..domain import Paper, PaperNotFound, Priority, Status
-from .paper_table_model import format_rating
+from ..service import Library
+from .detail_pane import DetailPane
+from .paper_table_model import PaperTableModel, format_rating
 from .undo_commands import (
     NoteCommand,
     PaperCommand,
@@ -27,15 +30,37 @@ from .undo_commands import (
     short_title,
 )
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+
+class PaperActionsHost(Protocol):
+    """What of the window the paper actions use (MainWindow has it): no more."""
+
+    closed: bool
+    library: Library
+    model: PaperTableModel
+    detail: DetailPane
+
+    def statusBar(self) -> QStatusBar: ...  # Qt's name
+
+    def current_paper_id(self) -> int | None: ...
+
+    def in_queue_view(self) -> bool: ...
+
+    def open_paper(self, paper_id: int) -> None: ...
+
+    def paper_edited(self, paper_id: int) -> None: ...
+
+    def refresh_list(self) -> None: ...
+
+    def select_row(self, row: int) -> None: ...
+
+    def show_detail(self, paper_id: int | None, reload: bool = False) -> None: ...
 
 
 class PaperActions(QObject):
     """The undoable paper changes of one window, and the window's undo stack."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: PaperActionsHost, parent: QWidget) -> None:
+        super().__init__(parent)
         self._window = window
         self.library = window.library
         # The window's undo stack. Owned here, so that it is destroyed after this object
