@@ -36,19 +36,20 @@ def venue_field(entry_type: str) -> str:
 def is_organisation(author: str) -> bool:
     """Braced ("{Google DeepMind}") or a single word ("OpenAI"): not split into parts."""
     author = author.strip()
-    braced = author.startswith("{") and author.endswith("}") and _balanced(author[1:-1])
+    braced = author.startswith("{") and author.endswith("}") and balanced(author[1:-1])
     return braced or len(author.split()) <= 1
 
 
 def plain_author(author: str) -> str:
     """The author as a person reads it: organisation braces dropped."""
     author = author.strip()
-    if author.startswith("{") and author.endswith("}") and _balanced(author[1:-1]):
+    if author.startswith("{") and author.endswith("}") and balanced(author[1:-1]):
         return author[1:-1].strip()
     return author
 
 
-def _balanced(text: str) -> bool:
+def balanced(text: str) -> bool:
+    """Braces as BibTeX counts them (escaped ones too): balanced, never closing early."""
     depth = 0
     for char in text:
         if char == "{":

@@ -6,11 +6,8 @@ Thin by design: parse arguments, call the Library, print text or --json.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -27,6 +24,7 @@ from .domain import (
     StatusChange,
 )
 from .exporters import FORMATS as _EXPORTERS
+from .files import write_atomically
 from .launch import GUI_HELP, chosen_library, library_option
 from .locations import sample_page_path
 from .service import Library
@@ -260,22 +258,8 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _write_report(path: Path, dumps: list[dict[str, Any]]) -> None:
-    """The whole report as JSON, written to a new file beside `path` (created
-    exclusively, so nothing planted there is written through), then renamed."""
-    text = json.dumps(dumps, indent=2, ensure_ascii=False) + "\n"
-    try:
-        handle, part = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
-                                        dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.replace(part, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.remove(part)
-            raise
-    except OSError as exc:
-        raise ReadinglistError(f"cannot write the report to {path}: {exc.strerror}") from None
+    """The whole report as JSON, written atomically (see files.write_atomically)."""
+    write_atomically(path, json.dumps(dumps, indent=2, ensure_ascii=False) + "\n")
 
 
 def _print_report(name: str, report: ImportReport, out: TextIO) -> None:

@@ -123,7 +123,7 @@ class ImportRun:
 
     def __init__(self, store: PaperStore, progress: Progress | None = None,
                  cancelled: Cancelled | None = None, *, merge: bool = True,
-                 status: str | None = None, tag: str | None = None) -> None:
+                 status: Status | str | None = None, tag: str | None = None) -> None:
         self.store = store
         self.progress = progress
         self.cancelled = cancelled

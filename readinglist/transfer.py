@@ -186,8 +186,7 @@ class Transfers:
                       cancelled: Cancelled | None, *, merge: bool = True,
                       status: Status | str | None = None,
                       tag: str | None = None) -> ImportReport:
-        run = ImportRun(self.store, progress, cancelled, merge=merge,
-                        status=Status.parse(status).value if status else None, tag=tag)
+        run = ImportRun(self.store, progress, cancelled, merge=merge, status=status, tag=tag)
         with self._write_lock:
             report = run.run(parsed)
         if report.added or report.merged:

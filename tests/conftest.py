@@ -74,35 +74,32 @@ def isolated_settings(tmp_path, monkeypatch):
     QSettings().clear()
 
 
-@pytest.fixture
-def empty_window(qtbot, empty_library: Library):
-    """The main window on an empty library, its index kept by the background worker."""
+def _window(qtbot, library: Library):
+    """The main window on `library`, its index kept by the background worker, as the app
+    runs; closed (its tasks waited for) when the test ends."""
     from readinglist.gui.app import make_app
     from readinglist.gui.main_window import MainWindow
 
     make_app()
-    empty_library.index_in_background()
-    win = MainWindow(empty_library)
+    library.index_in_background()
+    win = MainWindow(library)
     qtbot.addWidget(win)
     win.show()
     yield win
     win.close()
     win.runner.wait()
+
+
+@pytest.fixture
+def empty_window(qtbot, empty_library: Library):
+    """The main window on an empty library."""
+    yield from _window(qtbot, empty_library)
 
 
 @pytest.fixture
 def paper_28_window(qtbot, seeded_library: Library):
     """The main window on the seed library, showing paper 28 ("Model soups")."""
-    from readinglist.gui.app import make_app
-    from readinglist.gui.main_window import MainWindow
-
-    make_app()
-    seeded_library.index_in_background()
-    win = MainWindow(seeded_library)
-    qtbot.addWidget(win)
-    win.show()
-    win.open_paper(28)
-    qtbot.waitUntil(lambda: win.detail.paper is not None and win.detail.paper.id == 28)
-    yield win
-    win.close()
-    win.runner.wait()
+    for win in _window(qtbot, seeded_library):
+        win.open_paper(28)
+        qtbot.waitUntil(lambda w=win: w.detail.paper is not None and w.detail.paper.id == 28)
+        yield win

@@ -480,7 +480,7 @@ def test_write_atomically_keeps_the_old_file_when_writing_fails(tmp_path, monkey
     def no_rename(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("readinglist.gui.export_dialog.os.replace", no_rename)
+    monkeypatch.setattr("readinglist.files.os.replace", no_rename)
     with pytest.raises(Exception, match="Permission denied"):
         write_atomically(target, "@article{new}\n")
     assert target.read_text("utf-8") == "@article{old}\n"

@@ -36,7 +36,7 @@ import bibtexparser
 from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Entry, Field, ImplicitComment
 
-from ..bibliography import is_raw, venue_field
+from ..bibliography import balanced, is_raw, venue_field
 from ..domain import Paper
 from . import ExportContext, export_keys, paper_value, split_author
 
@@ -120,7 +120,7 @@ def entry(paper: Paper, key: str) -> Entry:
         # A year written with a sorting trick ("{\\noopsort{1973b}}1973") or as a range
         # ("1968--90") was kept as written: it goes back out so.
         written = str(paper.extra.get("year") or "")
-        keep = str(paper.year) in written and _balanced(written)
+        keep = str(paper.year) in written and balanced(written)
         ours["year"] = written if keep else str(paper.year)
     ours["doi"] = verbatim(paper.doi)
     ours["url"] = verbatim(paper.url)
@@ -188,17 +188,9 @@ def _extra_field(name: str, value: str) -> Field:
     if name in _VERBATIM:
         return Field(name, verbatim(value))
     # Kept as written on import ("{\\noopsort{1973b}}1973", "10--119"): written back so.
-    return Field(name, value if is_raw(name) and _balanced(value) else escape(value))
+    return Field(name, value if is_raw(name) and balanced(value) else escape(value))
 
 
-def _balanced(value: str) -> bool:
-    """Braces as BibTeX counts them (escaped ones too): balanced, never closing early."""
-    depth = 0
-    for char in value:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 def _field_rank(field: Field) -> tuple[int, str]:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import ImportReport, Outcome, ReadinglistError, ReportEntry
-from .export_dialog import write_atomically
+from ..files import write_atomically
 from .plain_text import message_box, tooltip
 
 COLUMNS = ("Outcome", "File:line", "Key", "Paper", "Title", "Detail")

@@ -385,8 +385,10 @@ class PaperStore:
         after, in their order), moving only the papers whose place changed."""
         with self.transaction():
             queued = self.queue_ids()
-            wanted = [i for i in dict.fromkeys(order) if i in set(queued)]
-            ids = [*wanted, *(i for i in queued if i not in set(wanted))]
+            in_queue = set(queued)
+            wanted = [i for i in dict.fromkeys(order) if i in in_queue]
+            named = set(wanted)
+            ids = [*wanted, *(i for i in queued if i not in named)]
             places = dict(self._q("SELECT id, queue_position FROM papers "
                                   "WHERE queue_position IS NOT NULL"))
             moved = [(n, i) for n, i in enumerate(ids, start=1) if places.get(i) != n]
