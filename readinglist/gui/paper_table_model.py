@@ -28,6 +28,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from ..domain import Priority, ReadinglistError, SearchHit, Segment, Status
+from ..names import format_authors as format_authors  # re-exported: its old home
 from ..service import Library, TableRow
 from .plain_text import tooltip
 from .title_delegate import SnippetRole
@@ -77,12 +78,6 @@ _PRIORITY_COLOURS = {
 RATING_COLOUR = QColor("#bf8700")
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def format_authors(authors: Sequence[str], limit: int = 3) -> str:
-    if len(authors) > limit:
-        return ", ".join(authors[:limit]) + " et al."
-    return ", ".join(authors)
 
 
 def format_rating(rating: int | None) -> str:
