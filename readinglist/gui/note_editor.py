@@ -7,47 +7,45 @@ next edit or flush; the text of a paper left while unsaved is kept, shown again 
 paper comes back, and saved with the next successful save.
 
 In the preview, references to other papers of the library (#28, paper:28, arXiv ids,
-DOIs) are links; clicking one emits `openPaper(id)`.
+DOIs) are links; clicking one emits `openPaper(id)`. The preview is note_preview.py, the
+colouring of the source markdown_highlighter.py, the dates line note_dates.py.
 """
 
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import (
-    QColor,
-    QDesktopServices,
-    QFont,
-    QFontDatabase,
-    QKeySequence,
-    QResizeEvent,
-    QShortcut,
-    QSyntaxHighlighter,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-)
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase, QKeySequence, QResizeEvent, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from ..domain import Paper, PaperNotFound
-from ..note_links import find_references, is_web_url, paper_id_from_url, render_markdown
 from ..service import Library
+from .markdown_highlighter import MarkdownHighlighter as MarkdownHighlighter  # re-exported
+from .markdown_highlighter import utf16_len
+from .note_dates import FittingLabel, local_time, note_times
+from .note_dates import relative_time as relative_time  # re-exported
+from .note_preview import EMPTY_PREVIEW as EMPTY_PREVIEW  # re-exported
+from .note_preview import PREVIEW_CSS as PREVIEW_CSS  # re-exported
+from .note_preview import TABLE_TAG as TABLE_TAG  # re-exported
+from .note_preview import NotePreview
 from .plain_text import tooltip
+
+# The names these had when they lived here.
+_local = local_time
+_utf16_len = utf16_len
+_FittingLabel = FittingLabel
 
 NOTE_SAVE_DELAY_MS = 600
 PREVIEW_DELAY_MS = 150  # the preview follows typing closely; rendering takes ~1 ms
@@ -62,27 +60,6 @@ PLACEHOLDER = (
     "Link other papers of the library by id (#28 or paper:28), arXiv id (arXiv:2203.05482) "
     "or DOI; in the preview they open the paper.\n"
     "The note is saved as you type."
-)
-
-# The preview is a QTextDocument: Qt's subset of HTML and CSS. Headings take size keywords
-# (steps relative to the text); Qt's own h1 is xx-large, too loud for a note.
-PREVIEW_CSS = """
-h1 { font-size: x-large; font-weight: 600; margin-top: 6px; margin-bottom: 4px; }
-h2 { font-size: large; font-weight: 600; margin-top: 6px; margin-bottom: 4px; }
-h3, h4, h5, h6 { font-size: medium; font-weight: 600; margin-top: 4px; margin-bottom: 2px; }
-p { margin-top: 0px; margin-bottom: 6px; }
-code { font-family: monospace; background-color: #f0f2f5; color: #24292f; }
-pre { font-family: monospace; background-color: #f6f8fa; margin-top: 2px; margin-bottom: 6px; }
-blockquote { color: #57606a; margin-left: 12px; }
-a { color: #1f6feb; text-decoration: none; }
-a.paper { color: #1a5fcc; font-weight: 600; }
-th { font-weight: 600; background-color: #f6f8fa; }
-table { margin-bottom: 6px; }
-"""
-TABLE_TAG = '<table border="1" cellspacing="0" cellpadding="3" style="border-color: #d0d7de">'
-EMPTY_PREVIEW = (
-    '<p style="color:#8a94a3">The rendered note appears here. References to papers of the '
-    "library (#28, arXiv:2203.05482) become links.</p>"
 )
 # The editor's own look (compact mode buttons); kept with the widget it belongs to.
 EDITOR_QSS = """
@@ -109,158 +86,6 @@ class NoteMode(enum.StrEnum):
 # inline rendering, which show the rendered note while you type, so paper links are one
 # click away without leaving the editor. The user's choice is remembered.
 DEFAULT_MODE = NoteMode.SPLIT
-
-
-def _local(moment: datetime) -> datetime:
-    """The store keeps UTC; a naive time is taken as UTC too."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone()
-
-
-def relative_time(moment: datetime, now: datetime | None = None) -> str:
-    """ "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", or the date."""
-    now = now or datetime.now(UTC)
-    seconds = (_local(now) - _local(moment)).total_seconds()
-    if seconds < 60:  # a clock a little ahead counts as now
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
-    days = (_local(now).date() - _local(moment).date()).days
-    if days <= 1:
-        return "yesterday"
-    if days < 7:
-        return f"{days} days ago"
-    return f"on {_local(moment):%Y-%m-%d}"
-
-
-def note_times(created: datetime | None, modified: datetime | None,
-               now: datetime | None = None) -> str:
-    """The header line: "Created 2026-11-02 · edited 5 min ago" ("" for no note yet)."""
-    parts = []
-    if created is not None:
-        parts.append(f"Created {_local(created):%Y-%m-%d}")
-    if modified is not None:
-        edited = f"edited {relative_time(modified, now)}"
-        parts.append(edited if parts else edited.capitalize())
-    return " · ".join(parts)
-
-
-class MarkdownHighlighter(QSyntaxHighlighter):
-    """Light Markdown colouring for the editor: headings, emphasis, code, links, paper
-    references. Only as much as helps reading the source; the preview shows the rest."""
-
-    IN_FENCE = 1  # block state: inside a ``` fenced code block
-
-    _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-    _HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$).*")
-    _QUOTE = re.compile(r"^\s{0,3}>.*")
-    _LIST = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?=\s)")
-    _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-    _EMPHASIS = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)"
-                           r"|(?<![_\w])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![_\w])")
-    _CODE = re.compile(r"`[^`\n]+`")
-    _LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
-
-    def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
-
-        def fmt(colour: str = "", bold: bool = False, italic: bool = False,
-                background: str = "") -> QTextCharFormat:
-            f = QTextCharFormat()
-            if colour:
-                f.setForeground(QColor(colour))
-            if bold:
-                f.setFontWeight(QFont.Weight.Bold)
-            if italic:
-                f.setFontItalic(True)
-            if background:
-                f.setBackground(QColor(background))
-            return f
-
-        self.heading = fmt("#1f2937", bold=True)
-        self.quote = fmt("#57606a", italic=True)
-        self.marker = fmt("#8a94a3")
-        self.strong = fmt(bold=True)
-        self.emphasis = fmt(italic=True)
-        self.code = fmt("#24292f", background="#f0f2f5")
-        self.link = fmt("#1f6feb")
-        self.reference = fmt("#1a5fcc", bold=True)
-
-    def highlightBlock(self, text: str) -> None:
-        fence = self._FENCE.match(text)
-        if self.previousBlockState() == self.IN_FENCE:
-            self._set(text, 0, len(text), self.code)
-            self.setCurrentBlockState(-1 if fence else self.IN_FENCE)
-            return
-        if fence:
-            self._set(text, 0, len(text), self.code)
-            self.setCurrentBlockState(self.IN_FENCE)
-            return
-        self.setCurrentBlockState(-1)
-        if self._HEADING.match(text):
-            self._set(text, 0, len(text), self.heading)
-        elif self._QUOTE.match(text):
-            self._set(text, 0, len(text), self.quote)
-        if match := self._LIST.match(text):
-            self._set(text, match.start(), match.end(), self.marker)
-        for pattern, style in ((self._STRONG, self.strong), (self._EMPHASIS, self.emphasis),
-                               (self._LINK, self.link)):
-            for match in pattern.finditer(text):
-                self._set(text, match.start(), match.end(), style)
-        for ref in find_references(text):
-            self._set(text, ref.start, ref.end, self.reference)
-        for match in self._CODE.finditer(text):  # last: code shows as code, refs or not
-            self._set(text, match.start(), match.end(), self.code)
-
-    def _set(self, text: str, start: int, end: int, style: QTextCharFormat) -> None:
-        # Qt counts UTF-16 units, Python code points (an emoji is two units).
-        offset = _utf16_len(text[:start])
-        self.setFormat(offset, _utf16_len(text[start:end]), style)
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-class _FittingLabel(QLabel):
-    """A label that shows the longest of its texts that fits (the last one elided), so a
-    narrow pane shortens "Created 2026-11-02 · edited 5 min ago" to "Edited 5 min ago"
-    instead of growing wider."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._variants: list[str] = []
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-    def set_variants(self, variants: list[str]) -> None:
-        self._variants = variants
-        self._fit()
-
-    def full_text(self) -> str:
-        return self._variants[0] if self._variants else ""
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        return QSize(self.fontMetrics().horizontalAdvance(self.full_text()) + 4, hint.height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        metrics = self.fontMetrics()
-        width = self.contentsRect().width()
-        for text in self._variants:
-            if metrics.horizontalAdvance(text) <= width:
-                self.setText(text)
-                return
-        last = self._variants[-1] if self._variants else ""
-        self.setText(metrics.elidedText(last, Qt.TextElideMode.ElideRight, width))
-
 
 class NoteEditor(QWidget):
     """A paper's note: Markdown source and rendered preview (Edit / Split / Preview).
@@ -310,7 +135,7 @@ class NoteEditor(QWidget):
         title = QLabel("Note")
         title.setObjectName("sectionLabel")
         header.addWidget(title)
-        self.times = _FittingLabel()
+        self.times = FittingLabel()
         self.times.setObjectName("noteDates")
         header.addWidget(self.times, 1)
         self.state = QLabel()
@@ -352,14 +177,9 @@ class NoteEditor(QWidget):
         self.highlighter = MarkdownHighlighter(self.editor.document())
         self.editor.textChanged.connect(self._text_changed)
 
-        self.preview = QTextBrowser()
-        self.preview.setObjectName("notePreview")
-        self.preview.setOpenLinks(False)  # every click goes through _link_clicked
-        self.preview.setOpenExternalLinks(False)
-        self.preview.document().setDefaultStyleSheet(PREVIEW_CSS)
-        self.preview.document().setDocumentMargin(8)
-        self.preview.anchorClicked.connect(self._link_clicked)
-        self.preview.highlighted.connect(self._link_hovered)
+        self.preview = NotePreview(self.library)
+        self.preview.openPaper.connect(self.openPaper)
+        self.preview.errorOccurred.connect(self.errorOccurred)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -470,7 +290,7 @@ class NoteEditor(QWidget):
             return
         self.times.set_variants([note_times(paper.note_created, paper.note_modified),
                                  note_times(None, paper.note_modified)])
-        exact = [f"{label} {_local(when):%Y-%m-%d %H:%M}" for label, when in
+        exact = [f"{label} {local_time(when):%Y-%m-%d %H:%M}" for label, when in
                  (("Created", paper.note_created), ("Last edited", paper.note_modified))
                  if when is not None]
         self.times.setToolTip(tooltip("\n".join(exact)))
@@ -481,50 +301,12 @@ class NoteEditor(QWidget):
         if self._mode == NoteMode.EDIT:
             self._preview_stale = True
             return
-        text = self.editor.toPlainText()
-        html = self.preview_html() if text.strip() else EMPTY_PREVIEW
-        scroll = self.preview.verticalScrollBar()
-        position = scroll.value()
-        self.preview.setHtml(html)
-        scroll.setValue(position)  # typing at the end must not jump the preview to the top
+        self.preview.show_note(self.editor.toPlainText())
         self._preview_stale = False
 
     def preview_html(self) -> str:
         """The note as HTML for the preview."""
-        html = render_markdown(self.editor.toPlainText(), self._resolve)
-        # Qt draws table borders from attributes, not CSS. "<table>" cannot come from the
-        # note's text: render_markdown escapes that.
-        return html.replace("<table>", TABLE_TAG)
-
-    def _resolve(self, query: str) -> int | None:
-        try:
-            return self.library.find_paper(query)
-        except Exception:  # a preview never fails over a link; it just stays text
-            return None
-
-    def _link_clicked(self, url: QUrl) -> None:
-        target = url.toString()
-        paper_id = paper_id_from_url(target)
-        if paper_id is not None:
-            if self._resolve(f"#{paper_id}") is not None:
-                self.openPaper.emit(paper_id)
-            else:
-                self.errorOccurred.emit(f"There is no paper #{paper_id} in this library.")
-        elif is_web_url(target):
-            QDesktopServices.openUrl(url)
-        # Anything else cannot come from render_markdown: ignored.
-
-    def _link_hovered(self, url: QUrl) -> None:
-        """The title of a linked paper (or the address of a web link) as a tooltip."""
-        target = url.toString()
-        paper_id = paper_id_from_url(target)
-        text = target
-        if paper_id is not None:
-            try:
-                text = f"#{paper_id}: {self.library.get(paper_id).title}"
-            except Exception:
-                text = f"#{paper_id}"
-        self.preview.setToolTip(tooltip(text) if target else "")
+        return self.preview.note_html(self.editor.toPlainText())
 
     # -- saving ----------------------------------------------------------------------
 
