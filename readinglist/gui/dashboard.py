@@ -3,32 +3,21 @@
 The figures come from one `ReadingStats` (the library's `statistics()` by default),
 computed on the task runner when one is given. The charts keep their series and only
 change their values on refresh, so `chart_views()` and the series attributes stay valid
-for as long as the dialog lives (tests read them).
+for as long as the dialog lives (tests read them). The charts are built, and filled, with
+the helpers of dashboard_charts.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 
 import shiboken6
-from PySide6.QtCharts import (
-    QAbstractBarSeries,
-    QBarCategoryAxis,
-    QBarSeries,
-    QBarSet,
-    QChart,
-    QChartView,
-    QHorizontalBarSeries,
-    QLineSeries,
-    QStackedBarSeries,
-    QValueAxis,
-)
-from PySide6.QtCore import QMargins, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPen
+from PySide6.QtCharts import QBarSet, QChartView
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -46,22 +35,30 @@ from PySide6.QtWidgets import (
 
 from ..domain import ReadinglistError
 from ..service import Library
-from ..statistics import TIME_BUCKETS, ReadingStats
+from ..statistics import ReadingStats
+from .dashboard_charts import (
+    BACKLOG_COLOUR,
+    READ_COLOUR,
+    SKIMMED_COLOUR,
+    TAG_COLOUR,
+    TIME_COLOUR,
+    bar_set,
+    labelled_bar_chart,
+    line_chart,
+    set_categories,
+    set_range,
+    set_values,
+    stacked_bar_chart,
+)
+from .dashboard_charts import GRID_COLOUR as GRID_COLOUR  # re-exported, as they lived here
+from .dashboard_charts import LABEL_COLOUR as LABEL_COLOUR
+from .dashboard_charts import TEXT_COLOUR as TEXT_COLOUR
+from .dashboard_charts import axis_top as axis_top
+from .dashboard_charts import bucket_labels as bucket_labels
 from .plain_text import tooltip
 from .tasks import TaskRunner
 
 log = logging.getLogger(__name__)
-
-# The palette of style.qss and the paper table's status colours: read is green, the
-# inbox (what the backlog mostly is) blue, reading orange; text in the qss greys.
-READ_COLOUR = QColor("#2da44e")
-SKIMMED_COLOUR = QColor("#a6dbb3")
-BACKLOG_COLOUR = QColor("#1f6feb")
-TIME_COLOUR = QColor("#b35900")
-TAG_COLOUR = QColor("#8250df")
-TEXT_COLOUR = QColor("#3d4a5c")
-LABEL_COLOUR = QColor("#4a5563")
-GRID_COLOUR = QColor("#e1e4e8")
 
 EMPTY_TEXT = ("No papers yet. Import or add some, mark what you read, and your reading "
               "statistics appear here.")
@@ -104,42 +101,10 @@ class StatTile(QFrame):
         self.detail.setText(detail)
 
 
-def axis_top(maximum: float) -> tuple[int, int]:
-    """(top, tick count) for a count axis from 0: whole-number ticks 1, 2 or 5 times a
-    power of ten apart, at most 6 steps, with room above the largest value for its label."""
-    wanted = max(1.0, maximum * 1.08)
-    step = 1
-    while wanted / step > 6:
-        step = _next_step(step)
-    top = math.ceil(wanted / step) * step
-    return top, top // step + 1
-
-
-def _next_step(step: int) -> int:
-    """1, 2, 5, 10, 20, 50, ..."""
-    digits = str(step)
-    head, zeros = digits[0], len(digits) - 1
-    return {"1": 2, "2": 5, "5": 10}[head] * 10**zeros
-
-
 def _short(day: date, today: date) -> str:
     """"Nov 6", with the year when it is not this year's."""
     text = f"{day:%b} {day.day}"
     return text if day.year == today.year else f"{text}, {day.year}"
-
-
-def bucket_labels() -> list[str]:
-    """Short axis labels for TIME_BUCKETS, as day ranges: "same day", "1–7", ..., "over 90"."""
-    labels, lower = [], 0
-    for _name, upper in TIME_BUCKETS:
-        if upper is None:
-            labels.append(f"over {lower - 1}")
-        elif upper == lower:
-            labels.append("same day" if upper == 0 else str(upper))
-        else:
-            labels.append(f"{lower}–{upper}")
-        lower = (upper or 0) + 1
-    return labels
 
 
 class DashboardDialog(QDialog):
@@ -233,76 +198,19 @@ class DashboardDialog(QDialog):
         bottom.addWidget(close)
         layout.addLayout(bottom)
 
-    def _chart(self, title: str) -> tuple[QChart, QChartView]:
-        chart = QChart()
-        chart.setTitle(title)
-        title_font = QFont(chart.titleFont())
-        title_font.setPointSizeF(max(title_font.pointSizeF(), 10.0) + 1)
-        title_font.setBold(True)
-        chart.setTitleFont(title_font)
-        chart.setTitleBrush(TEXT_COLOUR)
-        chart.setBackgroundRoundness(4)
-        chart.setMargins(QMargins(6, 4, 6, 4))
-        chart.legend().hide()
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        view = QChartView(chart)
-        view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        view.setMinimumSize(480, 280)
-        return chart, view
-
-    @staticmethod
-    def _upright(axis: QBarCategoryAxis) -> None:
-        # Twenty-six weeks or twelve months of labels side by side do not fit (Qt would
-        # cut them to "…"): stand them up, whole.
-        axis.setLabelsAngle(-90)
-        axis.setTruncateLabels(False)
-
-    def _axis_style(self, axis: QBarCategoryAxis | QValueAxis, title: str) -> None:
-        axis.setTitleText(title)
-        axis.setTitleBrush(LABEL_COLOUR)
-        axis.setLabelsBrush(LABEL_COLOUR)
-        font = QFont(axis.labelsFont())
-        font.setPointSizeF(max(font.pointSizeF() - 1, 7.0))
-        axis.setLabelsFont(font)
-        axis.setGridLineColor(GRID_COLOUR)
-        axis.setLinePenColor(QColor("#c9ced6"))
-        if isinstance(axis, QBarCategoryAxis):
-            axis.setGridLineVisible(False)
-
-    def _count_axis(self, title: str) -> QValueAxis:
-        axis = QValueAxis()
-        axis.setLabelFormat("%d")
-        axis.setMinorTickCount(0)
-        self._axis_style(axis, title)
-        self._set_range(axis, 0)
-        return axis
-
-    @staticmethod
-    def _set_range(axis: QValueAxis, maximum: float) -> None:
-        top, ticks = axis_top(maximum)
-        axis.setRange(0, top)
-        axis.setTickCount(ticks)
-
-    def _bar_set(self, name: str, colour: QColor) -> QBarSet:
-        bars = QBarSet(name)
-        bars.setColor(colour)
-        bars.setBorderColor(colour)
-        bars.setLabelColor(TEXT_COLOUR)
-        return bars
-
     def _build_read_charts(self) -> QStackedWidget:
         """Papers finished per week or per month (read and skimmed stacked), one shown
         at a time and chosen with two toggle buttons."""
-        self.week_read = self._bar_set("Read", READ_COLOUR)
-        self.week_skimmed = self._bar_set("Skimmed", SKIMMED_COLOUR)
+        self.week_read = bar_set("Read", READ_COLOUR)
+        self.week_skimmed = bar_set("Skimmed", SKIMMED_COLOUR)
         self.week_chart, self.week_view, self.week_axis, self.week_values = (
-            self._period_chart("Read per week", "ISO week",
-                               self.week_read, self.week_skimmed))
-        self.month_read = self._bar_set("Read", READ_COLOUR)
-        self.month_skimmed = self._bar_set("Skimmed", SKIMMED_COLOUR)
+            stacked_bar_chart("Read per week", "ISO week",
+                              self.week_read, self.week_skimmed, self._bar_tip))
+        self.month_read = bar_set("Read", READ_COLOUR)
+        self.month_skimmed = bar_set("Skimmed", SKIMMED_COLOUR)
         self.month_chart, self.month_view, self.month_axis, self.month_values = (
-            self._period_chart("Read per month", "Month",
-                               self.month_read, self.month_skimmed))
+            stacked_bar_chart("Read per month", "Month",
+                              self.month_read, self.month_skimmed, self._bar_tip))
 
         self.period_stack = QStackedWidget()
         self.period_stack.addWidget(self.week_view)
@@ -339,87 +247,25 @@ class DashboardDialog(QDialog):
         (self.by_week_button, self.by_month_button)[index].setChecked(True)
         self.period_toggle.raise_()  # the page just shown came up over it
 
-    def _period_chart(self, title: str, axis_title: str, read: QBarSet,
-                      skimmed: QBarSet) -> tuple[QChart, QChartView, QBarCategoryAxis, QValueAxis]:
-        chart, view = self._chart(title)
-        series = QStackedBarSeries()
-        series.append(read)
-        series.append(skimmed)
-        series.setBarWidth(0.7)
-        series.hovered.connect(self._bar_tip)
-        chart.addSeries(series)
-        categories = QBarCategoryAxis()
-        self._axis_style(categories, axis_title)
-        self._upright(categories)
-        values = self._count_axis("Papers")
-        chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(categories)
-        series.attachAxis(values)
-        chart.legend().show()
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
-        chart.legend().setLabelColor(LABEL_COLOUR)
-        return chart, view, categories, values
-
     def _build_backlog_chart(self) -> QChartView:
-        self.backlog_chart, self.backlog_view = self._chart("Backlog at the end of each week")
-        self.backlog_series = QLineSeries()
-        self.backlog_series.setName("Backlog")
-        pen = QPen(BACKLOG_COLOUR)
-        pen.setWidthF(2.5)
-        self.backlog_series.setPen(pen)
-        self.backlog_series.setPointsVisible(True)
-        self.backlog_series.setMarkerSize(6)
-        self.backlog_series.hovered.connect(self._backlog_tip)
-        self.backlog_chart.addSeries(self.backlog_series)
-        self.backlog_axis = QBarCategoryAxis()
-        self._axis_style(self.backlog_axis, "ISO week (this week: now)")
-        self._upright(self.backlog_axis)
-        self.backlog_values = self._count_axis("Papers to read")
-        self.backlog_chart.addAxis(self.backlog_axis, Qt.AlignmentFlag.AlignBottom)
-        self.backlog_chart.addAxis(self.backlog_values, Qt.AlignmentFlag.AlignLeft)
-        self.backlog_series.attachAxis(self.backlog_axis)
-        self.backlog_series.attachAxis(self.backlog_values)
+        (self.backlog_chart, self.backlog_view, self.backlog_series, self.backlog_axis,
+         self.backlog_values) = line_chart(
+            "Backlog at the end of each week", "Backlog", BACKLOG_COLOUR,
+            "ISO week (this week: now)", "Papers to read", self._backlog_tip)
         return self.backlog_view
 
     def _build_time_chart(self) -> QChartView:
-        self.time_chart, self.time_view = self._chart(TIME_TITLE)
-        self.time_set = self._bar_set("Papers", TIME_COLOUR)
-        series = QBarSeries()
-        series.append(self.time_set)
-        series.setBarWidth(0.6)
-        series.setLabelsVisible(True)
-        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
-        series.setLabelsFormat("@value")
-        series.hovered.connect(self._bar_tip)
-        self.time_chart.addSeries(series)
-        self.time_axis = QBarCategoryAxis()
-        self._axis_style(self.time_axis, "Days from added to read")
-        self.time_values = self._count_axis("Read papers")
-        self.time_chart.addAxis(self.time_axis, Qt.AlignmentFlag.AlignBottom)
-        self.time_chart.addAxis(self.time_values, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(self.time_axis)
-        series.attachAxis(self.time_values)
+        self.time_set = bar_set("Papers", TIME_COLOUR)
+        self.time_chart, self.time_view, self.time_axis, self.time_values = (
+            labelled_bar_chart(TIME_TITLE, self.time_set, "Days from added to read",
+                               "Read papers", self._bar_tip))
         return self.time_view
 
     def _build_tags_chart(self) -> QChartView:
-        self.tags_chart, self.tags_view = self._chart(TAGS_TITLE)
-        self.tag_set = self._bar_set("Read papers", TAG_COLOUR)
-        series = QHorizontalBarSeries()
-        series.append(self.tag_set)
-        series.setBarWidth(0.7)
-        series.setLabelsVisible(True)
-        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
-        series.setLabelsFormat("@value")
-        series.hovered.connect(self._bar_tip)
-        self.tags_chart.addSeries(series)
-        self.tag_axis = QBarCategoryAxis()
-        self._axis_style(self.tag_axis, "")
-        self.tag_values = self._count_axis("Read papers with the tag")
-        self.tags_chart.addAxis(self.tag_axis, Qt.AlignmentFlag.AlignLeft)
-        self.tags_chart.addAxis(self.tag_values, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(self.tag_axis)
-        series.attachAxis(self.tag_values)
+        self.tag_set = bar_set("Read papers", TAG_COLOUR)
+        self.tags_chart, self.tags_view, self.tag_axis, self.tag_values = (
+            labelled_bar_chart(TAGS_TITLE, self.tag_set, "", "Read papers with the tag",
+                               self._bar_tip, horizontal=True, bar_width=0.7))
         return self.tags_view
 
     def chart_views(self) -> dict[str, QChartView]:
@@ -512,31 +358,31 @@ class DashboardDialog(QDialog):
             (stats.per_month, self.month_read, self.month_skimmed, self.month_axis,
              self.month_values),
         ):
-            _replace(read, [p.read for p in periods])
-            _replace(skimmed, [p.skimmed for p in periods])
-            _categories(axis, [p.label for p in periods])
-            self._set_range(values, max((p.finished for p in periods), default=0))
+            set_values(read, [p.read for p in periods])
+            set_values(skimmed, [p.skimmed for p in periods])
+            set_categories(axis, [p.label for p in periods])
+            set_range(values, max((p.finished for p in periods), default=0))
 
     def _show_backlog(self, stats: ReadingStats) -> None:
         self.backlog_series.replace(
             [QPointF(index, point.size) for index, point in enumerate(stats.backlog)])
-        _categories(self.backlog_axis, [point.label for point in stats.backlog])
-        self._set_range(self.backlog_values, max((p.size for p in stats.backlog), default=0))
+        set_categories(self.backlog_axis, [point.label for point in stats.backlog])
+        set_range(self.backlog_values, max((p.size for p in stats.backlog), default=0))
 
     def _show_time_to_read(self, stats: ReadingStats) -> None:
         histogram = stats.time_to_read.histogram
-        _replace(self.time_set, [n for _label, n in histogram])
-        _categories(self.time_axis, bucket_labels())
-        self._set_range(self.time_values, max((n for _label, n in histogram), default=0))
+        set_values(self.time_set, [n for _label, n in histogram])
+        set_categories(self.time_axis, bucket_labels())
+        set_range(self.time_values, max((n for _label, n in histogram), default=0))
         self.time_chart.setTitle(TIME_TITLE if stats.time_to_read.count else NO_TIME_TITLE)
 
     def _show_tags(self, stats: ReadingStats) -> None:
         # Bars go up from the axis's first category: reversed, the most used is on top.
         ranked = list(reversed(stats.top_tags))
-        _replace(self.tag_set, [n for _tag, n in ranked])
+        set_values(self.tag_set, [n for _tag, n in ranked])
         # Axis labels are rich text in Qt Charts: a tag like "<b>x" is escaped to show as typed.
-        _categories(self.tag_axis, [html.escape(tag) for tag, _n in ranked])
-        self._set_range(self.tag_values, max((n for _tag, n in ranked), default=0))
+        set_categories(self.tag_axis, [html.escape(tag) for tag, _n in ranked])
+        set_range(self.tag_values, max((n for _tag, n in ranked), default=0))
         self.tags_chart.setTitle(TAGS_TITLE if ranked else NO_TAGS_TITLE)
 
     # -- tooltips ----------------------------------------------------------------------
@@ -579,15 +425,3 @@ class DashboardDialog(QDialog):
 def _days(count: int) -> str:
     return f"{count} day{'' if count == 1 else 's'}"
 
-
-def _replace(bars: QBarSet, values: Sequence[float]) -> None:
-    if bars.count():
-        bars.remove(0, bars.count())
-    bars.append(list(values))
-
-
-def _categories(axis: QBarCategoryAxis, labels: Sequence[str]) -> None:
-    if list(axis.categories()) != list(labels):
-        axis.clear()
-        if labels:
-            axis.append(list(labels))
