@@ -1,0 +1,124 @@
+"""The `readinglist` command: with no subcommand it opens the GUI, otherwise it is the CLI.
+
+Thin by design: parse arguments, call the Library, print text or --json. The parser is in
+parser.py, the commands in commands_*.py (grouped by what they work on), and what they share
+for printing in output.py; this module only dispatches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from ..domain import ReadinglistError
+from ..launch import chosen_library
+from ..service import Library
+from .commands_library import cmd_info, cmd_reindex
+from .commands_papers import (
+    cmd_add,
+    cmd_delete,
+    cmd_list,
+    cmd_note,
+    cmd_priority,
+    cmd_rate,
+    cmd_show,
+    cmd_status,
+    cmd_tag,
+)
+from .commands_reading import cmd_next, cmd_queue, cmd_stats
+from .commands_search import cmd_search, cmd_similar
+from .commands_transfer import (
+    cmd_attach,
+    cmd_duplicates,
+    cmd_export,
+    cmd_fetch,
+    cmd_import,
+    cmd_merge,
+)
+from .output import PROG
+from .parser import EXPORT_FORMATS, build_parser
+
+__all__ = [
+    "COMMANDS",
+    "EXPORT_FORMATS",
+    "PROG",
+    "build_parser",
+    "cmd_add",
+    "cmd_attach",
+    "cmd_delete",
+    "cmd_duplicates",
+    "cmd_export",
+    "cmd_fetch",
+    "cmd_import",
+    "cmd_info",
+    "cmd_list",
+    "cmd_merge",
+    "cmd_next",
+    "cmd_note",
+    "cmd_priority",
+    "cmd_queue",
+    "cmd_rate",
+    "cmd_reindex",
+    "cmd_search",
+    "cmd_show",
+    "cmd_similar",
+    "cmd_stats",
+    "cmd_status",
+    "cmd_tag",
+    "main",
+]
+
+# Every command gets the open library, the parsed arguments and where to print; it returns
+# the exit status.
+Command = Callable[[Library, argparse.Namespace, TextIO], int]
+
+COMMANDS: dict[str, Command] = {
+    "import": cmd_import,
+    "add": cmd_add,
+    "fetch": cmd_fetch,
+    "attach": cmd_attach,
+    "export": cmd_export,
+    "duplicates": cmd_duplicates,
+    "merge": cmd_merge,
+    "list": cmd_list,
+    "search": cmd_search,
+    "similar": cmd_similar,
+    "show": cmd_show,
+    "tag": cmd_tag,
+    "status": cmd_status,
+    "note": cmd_note,
+    "priority": cmd_priority,
+    "rate": cmd_rate,
+    "queue": cmd_queue,
+    "next": cmd_next,
+    "stats": cmd_stats,
+    "delete": cmd_delete,
+    "reindex": cmd_reindex,
+    "info": cmd_info,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    library_path = chosen_library(args)
+    if args.command in (None, "gui"):
+        from ..gui.app import run  # Qt is imported only when the GUI is wanted
+
+        return run(library_path, demo=args.demo)
+    try:
+        # The index is built on demand: only `search` needs it, and `reindex` builds it anyway.
+        with Library.open(library_path, build_index=False) as library:
+            return COMMANDS[args.command](library, args, sys.stdout)
+    except ReadinglistError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, as Unix tools do.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,5 @@
+"""`python -m readinglist.cli`, as `python -m readinglist`."""
+
+from . import main
+
+raise SystemExit(main())

@@ -1,0 +1,45 @@
+"""Commands on the library as a whole: rebuild the search index, say what it holds."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from ..service import Library
+from .output import _dump, _progress
+
+
+def cmd_reindex(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    library.reindex(_progress("indexing"))
+    state = library.index_state()
+    print(f"search index rebuilt: {state.documents} papers", file=out)
+    return 0
+
+
+def cmd_info(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    state = library.index_state()
+    status, tags = library.status_counts(), library.tag_counts()
+    data = {
+        "library": str(library.folder),
+        "papers": library.count(),
+        "status": status,
+        "tags": tags,
+        "index": {
+            "ready": state.ready,
+            "documents": state.documents,
+            "pending": state.pending,
+            "message": state.message,
+        },
+    }
+    if args.json:
+        _dump(data, out)
+    else:
+        print(f"Library: {data['library']}", file=out)
+        print(
+            f"Papers:  {data['papers']} "
+            f"({', '.join(f'{k} {v}' for k, v in status.items())})",
+            file=out,
+        )
+        print(f"Tags:    {len(tags)}", file=out)
+        print(f"Search:  {state.message}", file=out)
+    return 0

@@ -1,0 +1,159 @@
+"""The argument parser: the global options and one subparser per command."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .. import importers
+from ..domain import Priority, Status
+from ..exporters import FORMATS as _EXPORTERS
+from ..launch import GUI_HELP, library_option
+from ..service import Library
+from .output import PROG
+
+EXPORT_FORMATS = sorted({*_EXPORTERS, "json"})
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = library_option()
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        parents=[common],
+        description="Readinglist: a reading-list manager for researchers. "
+        "Without a command, opens the desktop app.",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the demo library (the bundled Daily Papers sample)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+
+    add("gui", GUI_HELP)
+
+    p = add("import", "import papers from files and folders of PDFs (format detected from the "
+            "extension and content): " + ", ".join(importers.FORMATS))
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    p.add_argument("--format", dest="fmt", choices=importers.FORMATS,
+                   help="file format (default: detect)")
+    p.add_argument("--encoding", help="text encoding of the files, e.g. latin-1 "
+                   "(default: UTF-8, or what the file declares)")
+    p.add_argument("--link", action="store_true",
+                   help="link PDFs where they are instead of copying them into the library")
+    p.add_argument("--no-fetch", action="store_true",
+                   help="do not look identifiers up on arXiv or Crossref")
+    p.add_argument("--no-merge", action="store_true",
+                   help="add every entry as its own paper, even one the library has "
+                   "(possible duplicates are still listed)")
+    p.add_argument("--status", choices=[s.value for s in Status],
+                   help="status of the papers added (default: the file's, else unread, "
+                   "the Inbox); 'read' imports a bibliography as references")
+    p.add_argument("--tag", help="a tag for every paper of the import")
+    p.add_argument("--report", type=Path, metavar="FILE",
+                   help="write the whole report (every entry, its outcome, file and line) "
+                   "to FILE as JSON")
+    p.add_argument("--sample", action="store_true", help="import the bundled Daily Papers sample")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = add("add", "add papers by arXiv id, arXiv URL or DOI (details from arXiv or Crossref)")
+    p.add_argument("identifiers", nargs="+", metavar="ID")
+    p.add_argument("--no-fetch", action="store_true", help="add the identifier alone")
+    p.add_argument("--json", action="store_true")
+
+    p = add("fetch", "complete a paper from arXiv or Crossref (fills empty fields only)")
+    p.add_argument("id", type=int)
+
+    p = add("attach", "attach a file (a PDF's text becomes searchable)")
+    p.add_argument("id", type=int)
+    p.add_argument("file", type=Path)
+    p.add_argument("--link", action="store_true", help="link the file instead of copying it")
+
+    p = add("export", "export papers: " + ", ".join(EXPORT_FORMATS))
+    p.add_argument("--format", dest="fmt", required=True, choices=EXPORT_FORMATS)
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--query", help="only the papers this search finds")
+    which.add_argument("--tag", help="only the papers with this tag")
+    which.add_argument("--status", choices=[s.value for s in Status])
+    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help="write to FILE (default: standard output)")
+
+    p = add("duplicates", "list likely duplicates in the library")
+    p.add_argument("--json", action="store_true")
+
+    p = add("merge", "merge papers into the first one (empty fields filled, notes kept)")
+    p.add_argument("keep", type=int)
+    p.add_argument("others", type=int, nargs="+")
+
+    p = add("list", "list papers")
+    p.add_argument("--status", choices=[s.value for s in Status])
+    p.add_argument("--tag")
+    p.add_argument("--sort", default="added", choices=list(Library.sort_keys))
+    p.add_argument("--desc", action="store_true", help="sort descending")
+    p.add_argument("--json", action="store_true")
+
+    p = add("search", "full-text search (query language: see README)")
+    p.add_argument("query")
+    p.add_argument("--limit", type=_positive_int, default=20, help="most hits to show")
+    p.add_argument("--facets", action="store_true",
+                   help="also print counts by status, tag and year (always in --json)")
+    p.add_argument("--json", action="store_true")
+
+    p = add("similar", "papers most like this one (by the key terms of title and abstract)")
+    p.add_argument("id", type=int)
+    p.add_argument("--limit", type=_positive_int, default=10)
+    p.add_argument("--json", action="store_true")
+
+    p = add("show", "show one paper")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+
+    p = add("tag", "add (+name) and remove (-name) tags")
+    p.add_argument("id", type=int)
+    p.add_argument("changes", nargs=argparse.REMAINDER, metavar="+TAG|-TAG")
+
+    p = add("status", "set the read status")
+    p.add_argument("id", type=int)
+    p.add_argument("status", choices=[s.value for s in Status])
+
+    p = add("priority", "set the priority")
+    p.add_argument("id", type=int)
+    p.add_argument("priority", choices=[p.value for p in Priority])
+
+    p = add("rate", "rate a paper from 1 to 5 stars (0 removes the rating)")
+    p.add_argument("id", type=int)
+    p.add_argument("stars", type=int, choices=range(6), metavar="0-5")
+
+    p = add("queue", "show the reading queue, or move a paper in it")
+    p.add_argument("id", type=int, nargs="?", help="a queued paper to move")
+    p.add_argument("where", nargs="?", metavar="up|down|top|N",
+                   help="move it up, down, to the top, or to position N (1 = next)")
+    p.add_argument("--json", action="store_true")
+
+    add("next", "start reading the first paper of the queue")
+
+    p = add("stats", "reading statistics: papers read per week and month, backlog over time, "
+            "time from added to read, top tags among read papers, streaks")
+    p.add_argument("--json", action="store_true", help="print the statistics as JSON")
+
+    p = add("note", "set the note (Markdown) from TEXT, or from stdin when TEXT is - or absent")
+    p.add_argument("id", type=int)
+    p.add_argument("text", nargs="?")
+
+    p = add("delete", "delete a paper")
+    p.add_argument("id", type=int)
+
+    add("reindex", "rebuild the search index from the database")
+    p = add("info", "where the library is and what it holds")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
