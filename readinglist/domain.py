@@ -228,6 +228,22 @@ class Paper:
         }
 
 
+@dataclass(frozen=True)
+class TableRow:
+    """What the paper table shows for one paper (no abstract: keeps big tables light)."""
+
+    id: int
+    title: str
+    authors: tuple[str, ...]
+    year: int | None
+    status: Status
+    tags: tuple[str, ...]
+    added: str  # the day it was added: YYYY-MM-DD
+    priority: Priority = Priority.NORMAL
+    rating: int | None = None
+    queue_position: int | None = None
+
+
 @dataclass
 class PaperRecord:
     """A paper as read by an importer, before it has an id."""

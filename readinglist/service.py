@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import builtins
 import functools
-import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -37,6 +35,7 @@ from .domain import (
     Segment,
     Status,
     StatusChange,
+    TableRow,
     View,
     ViewSearch,
     check_rating,
@@ -63,22 +62,6 @@ SNIPPET_FIELDS = ("annotation", "abstract", "note", "title")
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
-
-
-@dataclass(frozen=True)
-class TableRow:
-    """What the paper table shows for one paper (no abstract: keeps big tables light)."""
-
-    id: int
-    title: str
-    authors: tuple[str, ...]
-    year: int | None
-    status: Status
-    tags: tuple[str, ...]
-    added: str
-    priority: Priority = Priority.NORMAL
-    rating: int | None = None
-    queue_position: int | None = None
 
 
 def import_extensions() -> tuple[str, ...]:
@@ -283,13 +266,7 @@ class Library:
 
     def table_rows(self, ids: Sequence[int]) -> dict[int, TableRow]:
         """Light rows for the paper table, by id."""
-        return {
-            paper_id: TableRow(paper_id, title, tuple(json.loads(authors or "[]")), year,
-                               Status.parse(status), tuple(tags.split("\x1f")) if tags else (),
-                               added[:10], Priority.parse(priority), rating, position)
-            for paper_id, title, authors, year, status, added, tags, priority, rating, position
-            in self.store.table_rows(ids)
-        }
+        return self.store.table_rows(ids)
 
     def count(self) -> int:
         return self.store.paper_count()
@@ -578,8 +555,7 @@ class Library:
     def history(self, paper_id: int) -> builtins.list[StatusChange]:
         """Every status change of a paper with its time, oldest first (the timeline)."""
         self.store.get_paper(paper_id)  # PaperNotFound for an unknown id
-        return [StatusChange(Status.parse(status), datetime.fromisoformat(at), imported)
-                for status, at, imported in self.store.status_history(paper_id)]
+        return self.store.status_history(paper_id)
 
     def reading_dates(self, paper_id: int, now: datetime | None = None) -> ReadingDates:
         """When a paper was added, first started, finished (read or skimmed, if it is so
@@ -595,11 +571,7 @@ class Library:
     def statistics(self, now: datetime | None = None) -> ReadingStats:
         """Reading statistics as of `now` (default: now); see readinglist.statistics."""
         papers = self.list(sort="id")
-        histories = {
-            paper_id: [StatusChange(Status.parse(s), datetime.fromisoformat(at), imported)
-                       for s, at, imported in rows]
-            for paper_id, rows in self.store.all_status_histories().items()
-        }
+        histories = self.store.all_status_histories()
         return compute_statistics(papers, histories, now or utc_now())
 
     def set_priority(self, paper_id: int, priority: Priority | str) -> Paper:

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from readinglist.domain import PaperNotFound, PaperRecord, Status
+from readinglist.domain import (
+    PaperNotFound,
+    PaperRecord,
+    Priority,
+    Status,
+    StatusChange,
+    TableRow,
+)
 from readinglist.identity import Verdict, judge
 from readinglist.store import paper_store
 from readinglist.store.import_lookup import candidates, record_facts
@@ -307,6 +314,37 @@ def test_status_counts_include_every_status(store):
     store.update_fields(ids[0], {"status": "read"})
     store.update_fields(ids[1], {"status": Status.READING})
     assert store.status_counts() == {**none, "unread": 2, "reading": 1, "read": 1}
+
+
+# -- domain values from rows ----------------------------------------------------------
+
+
+def test_table_rows_are_table_row_values_by_id(store):
+    a = store.insert_paper(PaperRecord("Soups", authors=["Ann", "Bo"], year=2022,
+                                       tags=["b", "A"], priority="high", rating=4), now=T0)
+    b = store.insert_paper(PaperRecord("Bare"), now=T0 + timedelta(days=1))
+    store.update_fields(b, {"status": "queued"})
+    rows = store.table_rows([b, a, 999])
+    assert list(rows) == sorted(rows)  # unknown ids are left out
+    assert rows[a] == TableRow(a, "Soups", ("Ann", "Bo"), 2022, Status.UNREAD, ("A", "b"),
+                               "2024-01-01", Priority.HIGH, 4, None)
+    assert rows[b] == TableRow(b, "Bare", (), None, Status.QUEUED, (), "2024-01-02",
+                               Priority.NORMAL, None, 1)
+    assert store.table_rows([]) == {}
+
+
+def test_status_histories_are_status_change_values(store):
+    a = store.insert_paper(PaperRecord("Imported as read", status="read"), now=T0)
+    b = store.insert_paper(PaperRecord("Fresh"), now=T0)
+    store.update_fields(b, {"status": "reading"})
+    assert store.status_history(a) == [StatusChange(Status.UNREAD, T0),
+                                       StatusChange(Status.READ, T0, imported=True)]
+    history = store.status_history(b)
+    assert [(c.status, c.imported) for c in history] == [
+        (Status.UNREAD, False), (Status.READING, False)]
+    assert history[1].at.tzinfo is not None
+    assert store.all_status_histories() == {a: store.status_history(a), b: history}
+    assert store.status_history(999) == []
 
 
 # -- schema and migrations ------------------------------------------------------------

@@ -1,5 +1,11 @@
 """PaperStore: the one place that talks SQL. Source of truth for the library.
 
+PaperStore is the one class callers use. Its methods are written in parts, one module
+each, that it inherits: the open database (store_base), the search index's outbox
+(index_outbox), annotations, status history and the reading queue (status_queue), and
+lists and counts (listing). This module holds the papers themselves: their fields, tags,
+citation keys, attachments and full text. Rows become domain values in rows.py.
+
 The connection is shared between the GUI thread and worker threads, so every method
 holds one re-entrant lock; ``transaction()`` holds it for the whole multi-step write.
 """
@@ -10,16 +16,12 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from ..citation_keys import base_key, clean_key, unique_key
 from ..domain import (
-    Annotation,
     Attachment,
     Paper,
     PaperNotFound,
@@ -30,8 +32,19 @@ from ..domain import (
     check_rating,
 )
 from ..textutil import title_key
-from .connections import ReadConnections, WriteLock, reading
-from .schema import MIGRATION_NAMES, SCHEMA_VERSION, migrations
+from .annotations import AnnotationsMixin
+from .index_outbox import IndexOutboxMixin
+from .listing import SORT_KEYS, ListingMixin, order_by
+from .rows import added_time, annotation_from_row, clean_tag, paper_from_row, parse_time, utc_now
+from .status_queue import StatusQueueMixin
+from .store_base import SchemaTooNew, StoreBase
+
+# The private helpers that lived here before the store was split, by their old names.
+_added_time = added_time
+_annotation_from_row = annotation_from_row
+_order_by = order_by
+_paper_from_row = paper_from_row
+_time = parse_time
 
 # Columns a caller may change with update_fields(); everything else is managed here.
 EDITABLE_FIELDS = (
@@ -39,112 +52,10 @@ EDITABLE_FIELDS = (
     "source", "status", "note", "entry_type", "citation_key", "extra", "priority", "rating",
 )
 _JSON_FIELDS = {"authors": list, "links": list, "extra": dict}
-# Sort keys offered to the GUI and CLI, mapped to SQL expressions (never user text).
-SORT_KEYS: dict[str, str] = {
-    "title": "papers.title COLLATE NOCASE",
-    "authors": "papers.authors COLLATE NOCASE",
-    "year": "papers.year",
-    "status": "papers.status",
-    "added": "papers.added",
-    "priority": "CASE papers.priority WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END",
-    "rating": "papers.rating",
-    "finished": "papers.finished",
-    "queue": "papers.queue_position",
-    "modified": "papers.modified",
-    # Tags compare without case everywhere, so they sort without it too.
-    "tags": "(SELECT group_concat(tag, ', ') FROM paper_tags WHERE paper_id = papers.id)"
-            " COLLATE NOCASE",
-    "id": "papers.id",
-}
 
 
-class SchemaTooNew(ReadinglistError):
-    pass
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def clean_tag(tag: str) -> str:
-    """Tags are trimmed and inner whitespace folded; case is kept but compared without it."""
-    return " ".join(tag.split())
-
-
-class PaperStore:
-    def __init__(self, path: Path | str | None) -> None:
-        """Open (and migrate) the database at `path`; None opens an in-memory database."""
-        target = ":memory:" if path is None else str(path)
-        # Attachment copies are stored relative to this folder, so the library can move.
-        self.folder = Path(path).resolve().parent if path is not None else None
-        self._lock = WriteLock()
-        self._data_version: int | None = None  # see changed_elsewhere
-        # Readers of a file database have their own connections (see connections.py);
-        # an in-memory database has only the one.
-        self._readers = ReadConnections(target, timeout=10) if path is not None else None
-        try:
-            conn = sqlite3.connect(target, check_same_thread=False, timeout=10)
-            self.db = Database(conn)
-            self.db.execute("PRAGMA foreign_keys = ON")
-            if path is not None:
-                self.db.execute("PRAGMA journal_mode = WAL")
-                self.db.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
-        except sqlite3.Error as exc:  # not a database, read-only folder, locked ...
-            raise ReadinglistError(f"cannot open the library database {target}: {exc}") from None
-
-    # -- lifecycle ---------------------------------------------------------------
-
-    def _migrate(self) -> None:
-        applied = {m.name for m in migrations.applied(self.db)}
-        unknown = applied - set(MIGRATION_NAMES)
-        if unknown:
-            raise SchemaTooNew(
-                "this library was written by a newer Readinglist "
-                f"(unknown migrations: {', '.join(sorted(unknown))}); upgrade the app"
-            )
-        migrations.apply(self.db)
-        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-    def changed_elsewhere(self) -> bool:
-        """True (once) when another connection, another process or another library on
-        the same file, committed since the last call. Never waits: while this store
-        writes, False (the next call tells)."""
-        if not self._lock.try_acquire():
-            return False
-        try:
-            # data_version counts the commits of other connections, as seen by this one.
-            version = int(self.db.execute("PRAGMA data_version").fetchone()[0])
-        finally:
-            self._lock.release()
-        changed = self._data_version is not None and version != self._data_version
-        self._data_version = version
-        return changed
-
-    def close(self) -> None:
-        if self._readers is not None:
-            self._readers.close()
-        with self._lock:
-            self.db.close()
-
-    @property
-    def schema_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """All writes inside commit together or not at all."""
-        with self._lock, self.db.atomic():
-            yield
-
-    def _q(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
-        """Rows of a read: on this thread's own connection, so it never waits for a
-        write in progress (inside a write, through the writer, to see it)."""
-        with self._reading() as conn:
-            return conn.execute(sql, params).fetchall()
-
-    def _reading(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        return reading(self.db.conn, self._lock, self._readers)
+class PaperStore(AnnotationsMixin, StatusQueueMixin, ListingMixin, IndexOutboxMixin, StoreBase):
+    """The library's database (see the module's docstring for where each part lives)."""
 
     # -- meta ----------------------------------------------------------------------
 
@@ -166,7 +77,7 @@ class PaperStore:
         """Add a paper; its status starts the history. Attachments are added separately."""
         now = now or utc_now()
         stamp = now.isoformat()
-        added = _added_time(record.added) or stamp
+        added = added_time(record.added) or stamp
         status = Status.parse(record.status).value if record.status else Status.UNREAD.value
         priority = Priority.parse(record.priority).value if record.priority else "normal"
         rating = check_rating(record.rating)
@@ -275,6 +186,8 @@ class PaperStore:
             "WHERE paper_id IN (SELECT value FROM json_each(?))",
             [json.dumps(list(ids))]))
 
+    # -- papers: field edits ---------------------------------------------------------
+
     def update_fields(self, paper_id: int, fields: dict[str, Any]) -> None:
         unknown = set(fields) - set(EDITABLE_FIELDS)
         if unknown:
@@ -323,102 +236,7 @@ class PaperStore:
             raise ReadinglistError(f"citation key {cleaned!r} is already used by paper {other[0]}")
         return cleaned
 
-    def _status_changed(self, paper_id: int, old: str, new: str, stamp: str,
-                        imported: bool = False) -> None:
-        """Record a status change and keep what derives from it: the queue position,
-        the dates started and finished (`imported`: the status a paper arrived with,
-        which dates no reading)."""
-        self._record_status(paper_id, new, stamp, imported)
-        if new == Status.QUEUED.value and old != new:
-            self.db.execute(
-                "UPDATE papers SET queue_position = (SELECT coalesce(max(queue_position), 0) + 1"
-                " FROM papers) WHERE id = ?", [paper_id])
-        elif new != Status.QUEUED.value:
-            self.db.execute("UPDATE papers SET queue_position = NULL WHERE id = ?", [paper_id])
-        if new == Status.READING.value and not imported:
-            self.db.execute("UPDATE papers SET started = coalesce(started, ?) WHERE id = ?",
-                            [stamp, paper_id])
-        finished = stamp if Status(new).done and not imported else None
-        self.db.execute("UPDATE papers SET finished = ? WHERE id = ?", [finished, paper_id])
-
-    def refresh_status_caches(self, paper_id: int) -> None:
-        """Make the dates started and finished and the queue place agree with the status
-        history again (after a restore or a merge moved history rows)."""
-        with self.transaction():
-            self.db.execute(
-                "UPDATE papers SET started = (SELECT min(changed) FROM status_history h "
-                "WHERE h.paper_id = papers.id AND h.status = 'reading' AND NOT h.imported), "
-                "finished = CASE WHEN status IN ('read', 'skimmed') THEN (SELECT max(changed) "
-                "FROM status_history h WHERE h.paper_id = papers.id AND h.status = papers.status"
-                " AND NOT h.imported) END WHERE id = ?", [paper_id])
-            self.db.execute(
-                "UPDATE papers SET queue_position = NULL WHERE id = ? AND status != 'queued'",
-                [paper_id])
-            self.db.execute(
-                "UPDATE papers SET queue_position = (SELECT coalesce(max(queue_position), 0) + 1"
-                " FROM papers) WHERE id = ? AND status = 'queued' AND queue_position IS NULL",
-                [paper_id])
-
-    # -- the reading queue -------------------------------------------------------------
-
-    def queue_ids(self) -> list[int]:
-        """Queued papers, next to read first."""
-        return [r[0] for r in self._q(
-            "SELECT id FROM papers WHERE queue_position IS NOT NULL "
-            "ORDER BY queue_position, id")]
-
-    def move_in_queue(self, paper_id: int, index: int) -> None:
-        """Put a queued paper at `index` (0 = next), renumbering the queue 1..n."""
-        with self.transaction():
-            ids = self.queue_ids()
-            if paper_id not in ids:
-                raise ReadinglistError(f"paper {paper_id} is not in the reading queue")
-            ids.remove(paper_id)
-            ids.insert(max(0, min(index, len(ids))), paper_id)
-            self.db.conn.executemany(
-                "UPDATE papers SET queue_position = ? WHERE id = ?",
-                [(n, i) for n, i in enumerate(ids, start=1)])
-            self.enqueue_index([paper_id])
-
-    def set_queue_order(self, order: Sequence[int]) -> None:
-        """Renumber the queue 1..n in `order` (not queued: skipped; queued but not named:
-        after, in their order), moving only the papers whose place changed."""
-        with self.transaction():
-            queued = self.queue_ids()
-            in_queue = set(queued)
-            wanted = [i for i in dict.fromkeys(order) if i in in_queue]
-            named = set(wanted)
-            ids = [*wanted, *(i for i in queued if i not in named)]
-            places = dict(self._q("SELECT id, queue_position FROM papers "
-                                  "WHERE queue_position IS NOT NULL"))
-            moved = [(n, i) for n, i in enumerate(ids, start=1) if places.get(i) != n]
-            self.db.conn.executemany(
-                "UPDATE papers SET queue_position = ? WHERE id = ?", moved)
-            self.enqueue_index([i for _, i in moved])
-
-    def _record_status(self, paper_id: int, status: str, stamp: str,
-                       imported: bool = False) -> None:
-        self.db.execute(
-            "INSERT INTO status_history (paper_id, status, changed, imported) "
-            "VALUES (?, ?, ?, ?)", [paper_id, status, stamp, int(imported)],
-        )
-
-    def status_history(self, paper_id: int) -> list[tuple[str, str, bool]]:
-        """(status, ISO time, imported) of every status change of a paper, oldest
-        first; `imported`: the status it arrived with from an import."""
-        return [(status, changed, bool(imported)) for status, changed, imported in self._q(
-            "SELECT status, changed, imported FROM status_history WHERE paper_id = ? "
-            "ORDER BY changed, id", [paper_id])]
-
-    def all_status_histories(self) -> dict[int, list[tuple[str, str, bool]]]:
-        """Every paper's status changes, oldest first, in one query (for statistics)."""
-        result: dict[int, list[tuple[str, str, bool]]] = {}
-        for paper_id, status, changed, imported in self._q(
-            "SELECT paper_id, status, changed, imported FROM status_history "
-            "ORDER BY paper_id, changed, id"
-        ):
-            result.setdefault(paper_id, []).append((status, changed, bool(imported)))
-        return result
+    # -- ids, deletion and tags ----------------------------------------------------
 
     def next_paper_id(self) -> int:
         """The id for a new paper: never one a deleted paper had, so that anything still
@@ -463,16 +281,6 @@ class PaperStore:
         """Reuse the library's existing spelling of a tag ('LLM' stays 'LLM' when 'llm' comes)."""
         row = self.db.execute("SELECT tag FROM paper_tags WHERE tag = ? LIMIT 1", [tag]).fetchone()
         return row[0] if row else tag
-
-    def _touch(self, paper_id: int) -> None:
-        self.db.execute(
-            "UPDATE papers SET modified = ? WHERE id = ?", [utc_now().isoformat(), paper_id]
-        )
-        self.enqueue_index([paper_id])
-
-    def _require(self, paper_id: int) -> None:
-        if not self.db.execute("SELECT 1 FROM papers WHERE id = ?", [paper_id]).fetchone():
-            raise PaperNotFound(paper_id)
 
     # -- papers: reads -------------------------------------------------------------
 
@@ -522,25 +330,11 @@ class PaperStore:
             notes = self._annotations_for(conn, id_list)
             files = self._attachments_for(conn, id_list)
         return {
-            row["id"]: _paper_from_row(
+            row["id"]: paper_from_row(
                 row, tags.get(row["id"], ()), notes.get(row["id"], ()), files.get(row["id"], ())
             )
             for row in rows
         }
-
-    def _annotations_for(self, conn: sqlite3.Connection,
-                         id_list_json: str) -> dict[int, tuple[Annotation, ...]]:
-        cursor = conn.execute(
-            "SELECT * FROM annotations WHERE paper_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY paper_id, start, id",
-            [id_list_json],
-        )
-        columns = [d[0] for d in cursor.description]
-        result: dict[int, list[Annotation]] = {}
-        for values in cursor.fetchall():
-            note = _annotation_from_row(dict(zip(columns, values, strict=True)))
-            result.setdefault(note.paper_id, []).append(note)
-        return {k: tuple(v) for k, v in result.items()}
 
     def _tags_for(self, conn: sqlite3.Connection,
                   id_list_json: str) -> dict[int, tuple[str, ...]]:
@@ -566,287 +360,5 @@ class PaperStore:
             yield [papers[i] for i in ids if i in papers]
             last = ids[-1]
 
-    def list_ids(
-        self,
-        status: Status | str | None = None,
-        tag: str | None = None,
-        sort: str = "added",
-        descending: bool = False,
-        year: int | None = None,
-        last_import: bool = False,
-    ) -> list[int]:
-        """Ids of papers matching the filters, sorted in SQL (`last_import`: only the
-        papers of the last import)."""
-        where: list[str] = []
-        params: list[Any] = []
-        if last_import:
-            where.append("papers.id IN (SELECT paper_id FROM last_import)")
-        if year is not None:
-            where.append("papers.year = ?")
-            params.append(int(year))
-        if status:
-            where.append("papers.status = ?")
-            params.append(Status.parse(status).value)
-        if tag:
-            where.append("papers.id IN (SELECT paper_id FROM paper_tags WHERE tag = ?)")
-            params.append(clean_tag(tag))
-        return self._ids_where("SELECT papers.id FROM papers", where, params,
-                               _order_by(sort, descending))
 
-    def _ids_where(self, select: str, where: list[str], params: list[Any], order: str) -> list[int]:
-        """Run `select` with the conditions ANDed (fragments are ours, values parameters)."""
-        sql = select + (" WHERE " + " AND ".join(where) if where else "") + order
-        return [r[0] for r in self._q(sql, params)]
-
-    def sort_ids(self, ids: Sequence[int], sort: str, descending: bool = False) -> list[int]:
-        """The given ids, re-ordered by a column (used to sort search results)."""
-        sql = (
-            "SELECT papers.id FROM papers WHERE papers.id IN (SELECT value FROM json_each(?))"
-            + _order_by(sort, descending)
-        )
-        return [r[0] for r in self._q(sql, [json.dumps(list(ids))])]
-
-    def facet_counts(
-        self, ids: Sequence[int] | None, top_tags: int = 30
-    ) -> dict[str, dict[str, int]]:
-        """Counts by status, tag (the most used) and year among these papers (None: all)."""
-        if ids is None:
-            scope, params = "SELECT id FROM papers", []
-        else:
-            scope, params = "SELECT value FROM json_each(?)", [json.dumps(list(ids))]
-        with self._reading() as conn:
-            # One pass into a temporary table, so the three counts do not re-read the ids.
-            conn.execute("DROP TABLE IF EXISTS temp.facet_ids")
-            conn.execute(f"CREATE TEMP TABLE facet_ids AS {scope}", params)
-            try:
-                status = dict(conn.execute(
-                    "SELECT status, count(*) FROM papers WHERE id IN (SELECT * FROM facet_ids)"
-                    " GROUP BY status ORDER BY count(*) DESC, status").fetchall())
-                tags = dict(conn.execute(
-                    "SELECT tag, count(*) FROM paper_tags WHERE paper_id IN "
-                    "(SELECT * FROM facet_ids) GROUP BY tag ORDER BY count(*) DESC, "
-                    "tag COLLATE NOCASE LIMIT ?", [top_tags]).fetchall())
-                years = {str(y): n for y, n in conn.execute(
-                    "SELECT year, count(*) FROM papers WHERE id IN (SELECT * FROM facet_ids)"
-                    " AND year IS NOT NULL GROUP BY year ORDER BY year DESC").fetchall()}
-            finally:
-                conn.execute("DROP TABLE IF EXISTS temp.facet_ids")
-        return {"status": status, "tag": tags, "year": years}
-
-    def table_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
-        """(id, title, authors JSON, year, status, added, tags, priority, rating, queue
-        position) for the table: only the columns it shows (no abstract, note or
-        highlights), in one query."""
-        return self._q(
-            "SELECT id, title, authors, year, status, added, "
-            "(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM paper_tags"
-            "  WHERE paper_id = papers.id ORDER BY tag COLLATE NOCASE)),"
-            " priority, rating, queue_position"
-            " FROM papers WHERE id IN (SELECT value FROM json_each(?))",
-            [json.dumps(list(ids))],
-        )
-
-    def year_counts(self) -> dict[str, int]:
-        return {str(y): n for y, n in self._q(
-            "SELECT year, count(*) FROM papers WHERE year IS NOT NULL "
-            "GROUP BY year ORDER BY year DESC")}
-
-    def paper_count(self) -> int:
-        return int(self._q("SELECT count(*) FROM papers")[0][0])
-
-    def status_counts(self) -> dict[str, int]:
-        counts = {s.value: 0 for s in Status}
-        for status, n in self._q("SELECT status, count(*) FROM papers GROUP BY status"):
-            counts[status] = n
-        return counts
-
-    def tag_counts(self) -> dict[str, int]:
-        return {
-            tag: n
-            for tag, n in self._q(
-                "SELECT tag, count(*) FROM paper_tags GROUP BY tag ORDER BY tag COLLATE NOCASE"
-            )
-        }
-
-    # -- annotations ----------------------------------------------------------------------
-
-    def insert_annotation(self, paper_id: int, start: int, end: int, quote: str,
-                          colour: str, comment: str) -> int:
-        stamp = utc_now().isoformat()
-        with self.transaction():
-            self._require(paper_id)
-            cursor = self.db.execute(
-                "INSERT INTO annotations (paper_id, start, end, quote, colour, comment, "
-                "anchored, created, modified) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                [paper_id, start, end, quote, colour, comment, stamp, stamp],
-            )
-            self._touch(paper_id)
-        return int(cursor.lastrowid or 0)
-
-    def get_annotation(self, annotation_id: int) -> Annotation:
-        with self._reading() as conn:
-            cursor = conn.execute("SELECT * FROM annotations WHERE id = ?", [annotation_id])
-            values = cursor.fetchone()
-            if values is None:
-                raise ReadinglistError(f"no annotation with id {annotation_id}")
-            columns = [d[0] for d in cursor.description]
-        return _annotation_from_row(dict(zip(columns, values, strict=True)))
-
-    def annotations(self, ids: Sequence[int]) -> list[Annotation]:
-        """Annotations by id, in the order given, in one query."""
-        with self._reading() as conn:
-            cursor = conn.execute(
-                "SELECT * FROM annotations WHERE id IN (SELECT value FROM json_each(?))",
-                [json.dumps(list(ids))],
-            )
-            columns = [d[0] for d in cursor.description]
-            found = {
-                row["id"]: _annotation_from_row(row)
-                for row in (dict(zip(columns, v, strict=True)) for v in cursor.fetchall())
-            }
-        return [found[i] for i in ids if i in found]
-
-    def update_annotation(self, annotation_id: int, fields: dict[str, Any]) -> None:
-        allowed = {"start", "end", "quote", "colour", "comment", "anchored"}
-        unknown = set(fields) - allowed
-        if unknown:
-            raise ValueError(f"cannot edit annotation field(s): {', '.join(sorted(unknown))}")
-        values = {**fields, "modified": utc_now().isoformat()}
-        assignments = ", ".join(f"{column} = :{column}" for column in values)
-        with self.transaction():
-            paper_id = self.get_annotation(annotation_id).paper_id
-            self.db.execute(
-                f"UPDATE annotations SET {assignments} WHERE id = :_id",
-                {**values, "_id": annotation_id},
-            )
-            self._touch(paper_id)
-
-    def delete_annotation(self, annotation_id: int) -> None:
-        with self.transaction():
-            paper_id = self.get_annotation(annotation_id).paper_id
-            self.db.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
-            self._touch(paper_id)
-
-    def annotation_ids(self, colour: str | None = None, tag: str | None = None) -> list[int]:
-        """Ids of annotations across the library, newest first, filtered by colour/tag."""
-        where: list[str] = []
-        params: list[Any] = []
-        if colour:
-            where.append("colour = ?")
-            params.append(colour)
-        if tag:
-            where.append("paper_id IN (SELECT paper_id FROM paper_tags WHERE tag = ?)")
-            params.append(clean_tag(tag))
-        return self._ids_where("SELECT id FROM annotations", where, params,
-                               " ORDER BY created DESC, id DESC")
-
-    # -- search index outbox ------------------------------------------------------------
-
-    def enqueue_index(self, paper_ids: Iterable[int]) -> None:
-        """Record that search must re-read these papers (call inside the write's transaction)."""
-        with self._lock:
-            self.db.conn.executemany(
-                "INSERT INTO index_outbox(paper_id) VALUES (?)", [(i,) for i in paper_ids]
-            )
-
-    def enqueue_all_for_index(self) -> None:
-        with self.transaction():
-            self.db.execute("INSERT INTO index_outbox(paper_id) SELECT id FROM papers")
-
-    def outbox(self, limit: int = 1000) -> list[tuple[int, int]]:
-        """Oldest pending (seq, paper_id) pairs."""
-        return [(s, p) for s, p in self._q(
-            "SELECT seq, paper_id FROM index_outbox ORDER BY seq LIMIT ?", [limit]
-        )]
-
-    def outbox_size(self) -> int:
-        return int(self._q("SELECT count(*) FROM index_outbox")[0][0])
-
-    def last_seq(self) -> int:
-        """The highest outbox sequence ever issued: the database's write position."""
-        rows = self._q("SELECT seq FROM sqlite_sequence WHERE name = 'index_outbox'")
-        return int(rows[0][0]) if rows else 0
-
-    def drop_outbox_upto(self, seq: int) -> None:
-        with self.transaction():
-            self.db.execute("DELETE FROM index_outbox WHERE seq <= ?", [seq])
-
-
-def _order_by(sort: str, descending: bool) -> str:
-    if sort not in SORT_KEYS:
-        raise ValueError(f"unknown sort key {sort!r}; choose one of: {', '.join(SORT_KEYS)}")
-    direction = "DESC" if descending else "ASC"
-    # Tie-break on id so the order is stable between calls.
-    return f" ORDER BY {SORT_KEYS[sort]} {direction}, papers.id {direction}"
-
-
-def _annotation_from_row(row: dict[str, Any]) -> Annotation:
-    return Annotation(
-        id=row["id"],
-        paper_id=row["paper_id"],
-        start=row["start"],
-        end=row["end"],
-        quote=row["quote"],
-        colour=row["colour"],
-        comment=row["comment"],
-        anchored=bool(row["anchored"]),
-        created=datetime.fromisoformat(row["created"]),
-        modified=datetime.fromisoformat(row["modified"]),
-    )
-
-
-def _paper_from_row(
-    row: dict[str, Any],
-    tags: tuple[str, ...],
-    annotations: tuple[Annotation, ...] = (),
-    attachments: tuple[Attachment, ...] = (),
-) -> Paper:
-    return Paper(
-        id=row["id"],
-        title=row["title"],
-        authors=tuple(json.loads(row["authors"] or "[]")),
-        year=row["year"],
-        venue=row["venue"],
-        arxiv_id=row["arxiv_id"],
-        doi=row["doi"],
-        url=row["url"],
-        abstract=row["abstract"],
-        links=tuple(json.loads(row["links"] or "[]")),
-        source=row["source"],
-        status=Status.parse(row["status"]),
-        tags=tags,
-        note=row["note"],
-        added=datetime.fromisoformat(row["added"]),
-        modified=datetime.fromisoformat(row["modified"]),
-        annotations=annotations,
-        entry_type=row["entry_type"],
-        citation_key=row["citation_key"],
-        extra=json.loads(row["extra"] or "{}"),
-        attachments=attachments,
-        priority=Priority.parse(row["priority"]),
-        rating=row["rating"],
-        queue_position=row["queue_position"],
-        started=_time(row["started"]),
-        finished=_time(row["finished"]),
-        note_created=_time(row["note_created"]),
-        note_modified=_time(row["note_modified"]),
-    )
-
-
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _added_time(text: str) -> str | None:
-    """A date added carried by an import (our own exports write it), as stored: UTC ISO
-    time; None when there is none or it does not parse, or lies in the future."""
-    if not text:
-        return None
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    when = when.astimezone(UTC)
-    return when.isoformat() if when <= utc_now() else None
+__all__ = ["EDITABLE_FIELDS", "SORT_KEYS", "PaperStore", "SchemaTooNew", "clean_tag", "utc_now"]
