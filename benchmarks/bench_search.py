@@ -750,7 +750,7 @@ def run_edits(library: Library, corpus: Corpus, figures: dict[str, Any]) -> dict
             query = f"status:{new} arxiv:{arxiv}"
 
             def edit(pid: int = paper_id, value: str = new) -> object:
-                return library.set_status(pid, value)
+                return library.set_status(pid, value).paper
 
             undo.append(lambda pid=paper_id, value=old: library.set_status(pid, value))
         else:
@@ -760,7 +760,7 @@ def run_edits(library: Library, corpus: Corpus, figures: dict[str, Any]) -> dict
             query = f"tag:{tag}"
 
             def edit(pid: int = paper_id, value: str = tag) -> object:
-                return library.change_tags(pid, add=[value])
+                return library.change_tags(pid, add=[value]).paper
 
             undo.append(lambda pid=paper_id, value=tag: library.change_tags(pid, remove=[value]))
         start = now()

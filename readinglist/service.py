@@ -11,7 +11,6 @@ from __future__ import annotations
 import builtins
 import functools
 import re
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from . import exporters, importers, lookup
 from .anchoring import reanchor
+from .changes import NOTHING, ChangeBus, Changes
 from .domain import (
     HIGHLIGHT_COLOURS,
     Annotation,
@@ -50,6 +50,7 @@ from .statistics import ReadingStats
 from .statistics import compute as compute_statistics
 from .store import import_lookup
 from .store.paper_store import SORT_KEYS, PaperStore, clean_tag, utc_now
+from .store.writer import Writer
 from .textutil import extract_links, normalize_arxiv_id, normalize_doi
 from .transfer import MergeUndo, Transfers
 from .views import EVERYTHING, search_view
@@ -115,9 +116,12 @@ class Library:
         self.store = store
         self.index = index
         self.sync = IndexSync(store, index)
-        self._write_lock = threading.RLock()
+        # Subscribers told of every write (the GUI's views), and the one write path.
+        self.bus = ChangeBus()
+        self.writer = Writer(store, self.bus, after_commit=self.sync.notify)
+        self.sync.add_listener(self._indexed)
         # Imports, exports and merges: a service of its own, with its dependencies named.
-        self.transfers = Transfers(store, self.sync, self._write_lock, self)
+        self.transfers = Transfers(store, self.sync, self.writer, self)
 
     # Its API, forwarded (signatures and documentation are Transfers').
     import_files = _forwarded(Transfers.import_files)
@@ -238,17 +242,29 @@ class Library:
         """Ids of papers filtered by status, tag, year and/or the last import, sorted."""
         return self.store.list_ids(status, tag, sort, descending, year, last_import)
 
-    def changed_elsewhere(self) -> bool:
-        """True (once) when another process or library changed this library since the
-        last call (the CLI beside the open app): the search index is brought up to date
-        and callers reread what they show. Cheap, and never waits for a write."""
+    def subscribe(self, subscriber: Callable[[Changes], None]) -> Callable[[], None]:
+        """Call `subscriber(changes)` after every write, import, merge and index update,
+        and for what other processes change (see :meth:`poll_elsewhere`); on the thread
+        that wrote. Returns the call that unsubscribes."""
+        return self.bus.subscribe(subscriber)
+
+    def poll_elsewhere(self) -> Changes:
+        """What another process (the CLI beside the open app) changed in this library
+        since the last call, published to subscribers too (``elsewhere`` set). Cheap when
+        nothing changed (``PRAGMA data_version``), and never waits for a write."""
         if not self.store.changed_elsewhere():
-            return False
+            return NOTHING
         if self.index.is_open:
             self.index.refresh()
         if self.sync.background:
             self.sync.notify()  # outbox rows the other process left, if any
-        return True
+        changes = self.writer.changes_elsewhere()
+        self.bus.publish(changes)
+        return changes
+
+    def changed_elsewhere(self) -> bool:
+        """True when :meth:`poll_elsewhere` finds changes by another process."""
+        return bool(self.poll_elsewhere())
 
     def search_view(self, query: str, view: View = EVERYTHING,
                     snippet_limit: int | None = None, facets: bool = True,
@@ -404,8 +420,10 @@ class Library:
 
     # -- writing -------------------------------------------------------------------------
 
-    def _after_write(self) -> None:
-        self.sync.notify()
+    def _indexed(self, paper_ids: builtins.list[int]) -> None:
+        """The index took in these papers (an empty list: it was rebuilt)."""
+        self.writer.publish(Changes(indexed=frozenset(paper_ids), index=True,
+                                    everything=False))
 
     def index_in_background(self) -> None:
         """From now on writes return once the database has them; a worker thread applies
@@ -424,18 +442,20 @@ class Library:
         """Wait until every write so far is searchable (background mode). True if so."""
         return self.sync.wait_idle(timeout)
 
-    def add(self, title: str, **fields: Any) -> Paper:
+    # Every write below is one transaction through the writer, and returns what changed
+    # (a Changes; `.paper` or `.annotation` is what it wrote, as it is now).
+
+    def add(self, title: str, **fields: Any) -> Changes:
         """Add one paper by hand. Fields as in :class:`PaperRecord` (authors, year, doi, ...)."""
         record = PaperRecord(title=title, **fields)
         normalize(record)
         if not record.title:
             raise ReadinglistError("a paper needs a title")
-        with self._write_lock:
+        with self.writer.write() as write:
             paper_id = self.store.insert_paper(record)
-        self._after_write()
-        return self.get(paper_id)
+        return write.changes.carrying(paper=self.get(paper_id))
 
-    def update(self, paper_id: int, **fields: Any) -> Paper:
+    def update(self, paper_id: int, **fields: Any) -> Changes:
         """Change metadata fields (title, authors, year, venue, arxiv_id, doi, url, abstract,
         source, status, note). Links are re-read from the abstract when it changes."""
         if "abstract" in fields and "links" not in fields:
@@ -448,13 +468,12 @@ class Library:
             raise ReadinglistError("a paper needs a title")
         if "year" in fields:
             fields["year"] = check_year(fields["year"])
-        with self._write_lock, self.store.transaction():
+        with self.writer.write() as write:
             before = self.get(paper_id)
             self.store.update_fields(paper_id, fields)
             if "abstract" in fields and fields["abstract"] != before.abstract:
                 self._reanchor(before.annotations, fields["abstract"])
-        self._after_write()
-        return self.get(paper_id)
+        return write.changes.carrying(paper=self.get(paper_id))
 
     def _reanchor(self, annotations: Iterable[Annotation], abstract: str) -> None:
         """Move highlights to where their passage now is; flag those whose passage is gone
@@ -472,8 +491,9 @@ class Library:
     # -- annotations ----------------------------------------------------------------------
 
     def add_annotation(self, paper_id: int, start: int, end: int, colour: str = "yellow",
-                       comment: str = "") -> Annotation:
-        """Highlight abstract[start:end] of a paper in a colour, with an optional comment."""
+                       comment: str = "") -> Changes:
+        """Highlight abstract[start:end] of a paper in a colour, with an optional comment
+        (the Changes carries the new `annotation`)."""
         abstract = self.get(paper_id).abstract
         if not 0 <= start < end <= len(abstract):
             raise ReadinglistError(
@@ -481,62 +501,60 @@ class Library:
                 f"not {start}..{end}"
             )
         _check_colour(colour)
-        with self._write_lock:
+        with self.writer.write() as write:
             annotation_id = self.store.insert_annotation(
                 paper_id, start, end, abstract[start:end], colour, comment
             )
-        self._after_write()
-        return self.store.get_annotation(annotation_id)
+        return write.changes.carrying(annotation=self.store.get_annotation(annotation_id))
 
     def update_annotation(self, annotation_id: int, colour: str | None = None,
-                          comment: str | None = None) -> Annotation:
+                          comment: str | None = None) -> Changes:
         fields: dict[str, Any] = {}
         if colour is not None:
             _check_colour(colour)
             fields["colour"] = colour
         if comment is not None:
             fields["comment"] = comment
+        changes = NOTHING
         if fields:
-            with self._write_lock:
+            with self.writer.write() as write:
                 self.store.update_annotation(annotation_id, fields)
-            self._after_write()
-        return self.store.get_annotation(annotation_id)
+            changes = write.changes
+        return changes.carrying(annotation=self.store.get_annotation(annotation_id))
 
-    def delete_annotation(self, annotation_id: int) -> Annotation:
-        """Delete a highlight; returns it, so that it can be restored (undo)."""
+    def delete_annotation(self, annotation_id: int) -> Changes:
+        """Delete a highlight; the Changes carries it, so that it can be restored (undo)."""
         annotation = self.store.get_annotation(annotation_id)
-        with self._write_lock:
+        with self.writer.write() as write:
             self.store.delete_annotation(annotation_id)
-        self._after_write()
-        return annotation
+        return write.changes.carrying(annotation=annotation)
 
-    def restore_annotation(self, annotation: Annotation) -> Annotation:
+    def restore_annotation(self, annotation: Annotation) -> Changes:
         """Put back a deleted highlight (as a new annotation with the same content)."""
         paper = self.get(annotation.paper_id)
         place = reanchor(paper.abstract, annotation.start, annotation.quote)
         start, end = place or (annotation.start, annotation.end)
-        with self._write_lock, self.store.transaction():
+        with self.writer.write() as write:
             annotation_id = self.store.insert_annotation(
                 annotation.paper_id, start, end, annotation.quote, annotation.colour,
                 annotation.comment,
             )
             if place is None:
                 self.store.update_annotation(annotation_id, {"anchored": 0})
-        self._after_write()
-        return self.store.get_annotation(annotation_id)
+        return write.changes.carrying(annotation=self.store.get_annotation(annotation_id))
 
     def annotations(self, colour: str | None = None,
                     tag: str | None = None) -> builtins.list[Annotation]:
         """Every highlight in the library, newest first, optionally by colour or tag."""
         return self.store.annotations(self.store.annotation_ids(colour, tag))
 
-    def delete(self, paper_id: int) -> None:
-        with self._write_lock:
+    def delete(self, paper_id: int) -> Changes:
+        with self.writer.write() as write:
             self.store.delete_paper(paper_id)
-        self._after_write()
+        return write.changes
 
     def set_status(self, paper_id: int, status: Status | str,
-                   queue_index: int | None = None) -> Paper:
+                   queue_index: int | None = None) -> Changes:
         """Change the read status (recorded in the history). Queued papers join the end
         of the reading queue, or its place `queue_index` (0 = next): one transaction, so
         an undo that puts a paper back in its place is one step."""
@@ -544,13 +562,12 @@ class Library:
             value = Status.parse(status).value
         except ValueError as exc:
             raise ReadinglistError(str(exc)) from None
-        with self._write_lock, self.store.transaction():
+        with self.writer.write() as write:
             self.store.get_paper(paper_id)  # PaperNotFound for an unknown id
             self.store.update_fields(paper_id, {"status": value})
             if queue_index is not None and value == Status.QUEUED.value:
                 self.store.move_in_queue(paper_id, queue_index)
-        self._after_write()
-        return self.get(paper_id)
+        return write.changes.carrying(paper=self.get(paper_id))
 
     def history(self, paper_id: int) -> builtins.list[StatusChange]:
         """Every status change of a paper with its time, oldest first (the timeline)."""
@@ -574,14 +591,14 @@ class Library:
         histories = self.store.all_status_histories()
         return compute_statistics(papers, histories, now or utc_now())
 
-    def set_priority(self, paper_id: int, priority: Priority | str) -> Paper:
+    def set_priority(self, paper_id: int, priority: Priority | str) -> Changes:
         try:
             value = Priority.parse(priority).value
         except ValueError as exc:
             raise ReadinglistError(str(exc)) from None
         return self.update(paper_id, priority=value)
 
-    def set_rating(self, paper_id: int, rating: int | None) -> Paper:
+    def set_rating(self, paper_id: int, rating: int | None) -> Changes:
         """1 to 5 stars; None (or 0) removes the rating."""
         try:
             value = check_rating(rating)
@@ -598,29 +615,27 @@ class Library:
     def queue(self) -> builtins.list[Paper]:
         return self.get_many(self.queue_ids())
 
-    def move_in_queue(self, paper_id: int, index: int) -> builtins.list[int]:
-        """Move a queued paper to `index` (0 = next); returns the new queue order."""
-        with self._write_lock:
+    def move_in_queue(self, paper_id: int, index: int) -> Changes:
+        """Move a queued paper to `index` (0 = next); :meth:`queue_ids` gives the new
+        order."""
+        with self.writer.write() as write:
             self.store.move_in_queue(paper_id, index)
-        self._after_write()
-        return self.queue_ids()
+        return write.changes
 
-    def set_queue_order(self, order: Sequence[int]) -> builtins.list[int]:
+    def set_queue_order(self, order: Sequence[int]) -> Changes:
         """Put the reading queue in `order`, in one transaction: ids not queued are
-        skipped, queued papers `order` leaves out keep their order after it. Returns the
-        new order."""
-        with self._write_lock:
+        skipped, queued papers `order` leaves out keep their order after it."""
+        with self.writer.write() as write:
             self.store.set_queue_order(order)
-        self._after_write()
-        return self.queue_ids()
+        return write.changes
 
-    def move_up(self, paper_id: int) -> builtins.list[int]:
+    def move_up(self, paper_id: int) -> Changes:
         return self.move_in_queue(paper_id, max(0, self._queue_index(paper_id) - 1))
 
-    def move_down(self, paper_id: int) -> builtins.list[int]:
+    def move_down(self, paper_id: int) -> Changes:
         return self.move_in_queue(paper_id, self._queue_index(paper_id) + 1)
 
-    def move_to_top(self, paper_id: int) -> builtins.list[int]:
+    def move_to_top(self, paper_id: int) -> Changes:
         return self.move_in_queue(paper_id, 0)
 
     def _queue_index(self, paper_id: int) -> int:
@@ -629,32 +644,31 @@ class Library:
             raise ReadinglistError(f"paper {paper_id} is not in the reading queue")
         return ids.index(paper_id)
 
-    def read_next(self) -> Paper | None:
-        """Start the first paper of the queue: it becomes 'reading' (None if the queue is
-        empty)."""
+    def read_next(self) -> Changes:
+        """Start the first paper of the queue: it becomes 'reading' (the Changes carries
+        it as `paper`; NOTHING, with no paper, if the queue is empty)."""
         ids = self.queue_ids()
-        return self.set_status(ids[0], Status.READING) if ids else None
+        return self.set_status(ids[0], Status.READING) if ids else NOTHING
 
-    def set_note(self, paper_id: int, text: str) -> Paper:
+    def set_note(self, paper_id: int, text: str) -> Changes:
         return self.update(paper_id, note=text)
 
-    def set_tags(self, paper_id: int, tags: Iterable[str]) -> Paper:
-        with self._write_lock:
+    def set_tags(self, paper_id: int, tags: Iterable[str]) -> Changes:
+        with self.writer.write() as write:
             self.store.set_tags(paper_id, tags)
-        self._after_write()
-        return self.get(paper_id)
+        return write.changes.carrying(paper=self.get(paper_id))
 
-    def add_tags(self, paper_id: int, *tags: str) -> Paper:
+    def add_tags(self, paper_id: int, *tags: str) -> Changes:
         return self.change_tags(paper_id, add=tags)
 
-    def remove_tags(self, paper_id: int, *tags: str) -> Paper:
+    def remove_tags(self, paper_id: int, *tags: str) -> Changes:
         return self.change_tags(paper_id, remove=tags)
 
     def change_tags(
         self, paper_id: int, add: Iterable[str] = (), remove: Iterable[str] = ()
-    ) -> Paper:
+    ) -> Changes:
         """Add and remove tags in one step (tags compare without case)."""
-        with self._write_lock, self.store.transaction():
+        with self.writer.write() as write:
             current = list(self.get(paper_id).tags)
             removing = {clean_tag(t).casefold() for t in remove}
             kept = [t for t in current if t.casefold() not in removing]
@@ -663,8 +677,7 @@ class Library:
                 if tag and tag.casefold() not in {t.casefold() for t in kept}:
                     kept.append(tag)
             self.store.set_tags(paper_id, kept)
-        self._after_write()
-        return self.get(paper_id)
+        return write.changes.carrying(paper=self.get(paper_id))
 
 def _check_colour(colour: str) -> None:
     if colour not in HIGHLIGHT_COLOURS:

@@ -8,13 +8,13 @@ library's store, index sync and write lock like every write.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import exporters, importers, lookup
+from .changes import Changes
 from .domain import (
     EntryProblem,
     ImportFailed,
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .domain import StatusChange
     from .indexing import IndexSync
     from .store.paper_store import PaperStore
+    from .store.writer import Writer
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -70,20 +71,19 @@ class LibraryReads(Protocol):
 class Transfers:
     """Imports (files, PDF folders, identifiers), exports and duplicate merging: a
     service the Library holds, with its dependencies named: the store it writes, the
-    index sync it tells, the write lock it takes, and the library reads it uses."""
+    index sync it tells, the writer its writes go through, and the library reads it
+    uses. Imports return their report and merges their undo record; both publish their
+    Changes to the library's subscribers like every write."""
 
-    def __init__(self, store: PaperStore, sync: IndexSync, write_lock: threading.RLock,
+    def __init__(self, store: PaperStore, sync: IndexSync, writer: Writer,
                  library: LibraryReads) -> None:
         self.store = store
         self.sync = sync
-        self._write_lock = write_lock
+        self.writer = writer
         self._library = library
 
     def get(self, paper_id: int) -> Paper:
         return self._library.get(paper_id)
-
-    def _after_write(self) -> None:
-        self.sync.notify()
 
     # -- importing -----------------------------------------------------------------------
 
@@ -187,13 +187,12 @@ class Transfers:
                       status: Status | str | None = None,
                       tag: str | None = None) -> ImportReport:
         run = ImportRun(self.store, progress, cancelled, merge=merge, status=status, tag=tag)
-        with self._write_lock:
+        # The writer wakes the index worker after the commit; without one (the CLI), the
+        # index is brought up to date here, in bulk.
+        with self.writer.write(notify=self.sync.background):
             report = run.run(parsed)
-        if report.added or report.merged:
-            if self.sync.background:
-                self.sync.notify()  # the worker indexes them; the library is usable now
-            else:
-                self.sync.sync_after_bulk_write()
+        if (report.added or report.merged) and not self.sync.background:
+            self.sync.sync_after_bulk_write()
         return report
 
     def _look_up(self, parsed: ParseResult, progress: Progress | None,
@@ -294,7 +293,7 @@ class Transfers:
         if identifier is None:
             raise ReadinglistError(f"paper {paper_id} has no arXiv id or DOI to look up")
         record = lookup.fetch(identifier)  # the network: outside the lock
-        with self._write_lock, self.store.transaction():
+        with self.writer.write():
             # Planned under the lock, on the paper as it is now (edits made meanwhile stay).
             existing = self.get(paper_id)
             plan = plan_fill(existing, record, bool(self.store.fulltexts([paper_id])))
@@ -302,7 +301,6 @@ class Transfers:
                 self.store.update_fields(paper_id, plan.fields)
             if plan.tags:
                 self.store.set_tags(paper_id, [*existing.tags, *plan.tags])
-        self._after_write()
         filled = plan.filled()
         return self.get(paper_id), (f"filled in: {', '.join(filled)}" if filled
                                     else "nothing new")
@@ -318,17 +316,15 @@ class Transfers:
             parsed = importers.parse_path(source, "pdf", attach_mode=attach)
             if parsed.records:
                 record.fulltext = parsed.records[0].fulltext
-        with self._write_lock:
-            run = ImportRun(self.store)
-            try:
-                with self.store.transaction():
-                    run.attach(paper_id, record)
-                    if record.fulltext and not self.store.fulltexts([paper_id]):
-                        self.store.set_fulltext(paper_id, record.fulltext)
-            except BaseException:
-                run.remove_copies()  # the database has no trace of it: neither may files/
-                raise
-        self._after_write()
+        run = ImportRun(self.store)
+        try:
+            with self.writer.write():
+                run.attach(paper_id, record)
+                if record.fulltext and not self.store.fulltexts([paper_id]):
+                    self.store.set_fulltext(paper_id, record.fulltext)
+        except BaseException:
+            run.remove_copies()  # the database has no trace of it: neither may files/
+            raise
         return self.get(paper_id)
 
     # -- duplicates ----------------------------------------------------------------------
@@ -348,7 +344,7 @@ class Transfers:
         others = [o for o in dict.fromkeys(others) if o != keep]
         if not others:
             raise ReadinglistError("choose at least one other paper to merge")
-        with self._write_lock, self.store.transaction():
+        with self.writer.write():
             undo = MergeUndo(keep, tuple(others),
                              tuple(snapshots(self.store, [keep, *others])))
             if len(undo.before) != len(others) + 1:
@@ -357,16 +353,15 @@ class Transfers:
             for other_id in others:
                 merge_into(self.store, keep, other_id)
             undo = replace(undo, after=snapshots(self.store, [keep])[0])
-        self._after_write()
         return undo
 
-    def undo_merge(self, undo: MergeUndo) -> None:
+    def undo_merge(self, undo: MergeUndo) -> Changes:
         """Put the papers of a merge back exactly as they were (ids included).
 
         Refused (ReadinglistError, nothing changed) when the merged paper was edited
         since, or was deleted: undoing would silently throw those edits away.
         """
-        with self._write_lock, self.store.transaction():
+        with self.writer.write() as write:
             now = snapshots(self.store, [undo.keep])
             if not now or (undo.after is not None and now[0] != undo.after):
                 raise ReadinglistError(
@@ -378,7 +373,7 @@ class Transfers:
             self.store.delete_paper(undo.keep)
             for snap in undo.before:
                 restore(self.store, snap, keep_id=True, undoing=True)
-        self._after_write()
+        return write.changes
 
     # -- exporting -----------------------------------------------------------------------
 

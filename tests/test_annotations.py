@@ -12,7 +12,7 @@ SOUPS = 28
 def highlight(lib: Library, paper_id: int, passage: str, colour: str = "yellow",
               comment: str = ""):
     start = lib.get(paper_id).abstract.index(passage)
-    return lib.add_annotation(paper_id, start, start + len(passage), colour, comment)
+    return lib.add_annotation(paper_id, start, start + len(passage), colour, comment).annotation
 
 
 def test_highlight_keeps_offsets_quote_colour_and_comment(seeded_library):
@@ -39,10 +39,10 @@ def test_editing_and_deleting_a_highlight_updates_search(seeded_library):
     assert seeded_library.get(SOUPS).annotations[0].colour == "pink"
     assert seeded_library.search("annotation:first").ids == []
     assert seeded_library.search("annotation:thoughts").ids == [SOUPS]
-    removed = seeded_library.delete_annotation(note.id)
+    removed = seeded_library.delete_annotation(note.id).annotation
     assert seeded_library.get(SOUPS).annotations == ()
     assert seeded_library.search("annotation:thoughts").ids == []
-    restored = seeded_library.restore_annotation(removed)  # undo
+    restored = seeded_library.restore_annotation(removed).annotation  # undo
     assert (restored.quote, restored.colour, restored.comment) == (
         "model soups", "pink", "second thoughts")
     assert seeded_library.search("annotation:thoughts").ids == [SOUPS]

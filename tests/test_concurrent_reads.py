@@ -54,7 +54,7 @@ def test_reads_on_another_thread_do_not_wait_for_an_import_in_progress(
 
 def test_a_write_is_visible_to_other_threads_once_committed(tmp_path: Path) -> None:
     with Library.open(tmp_path / "lib") as library:
-        paper = library.add("First")
+        paper = library.add("First").paper
         titles: list[str] = []
         reader = threading.Thread(target=lambda: titles.append(library.get(paper.id).title))
         reader.start()
@@ -88,7 +88,7 @@ def test_changes_by_another_library_on_the_same_folder_are_noticed_once(
         assert app.changed_elsewhere() is False  # the state it starts from
         app.add("Mine")
         assert app.changed_elsewhere() is False  # its own writes are no news
-        paper = script.add("From a script")
+        paper = script.add("From a script").paper
         assert app.changed_elsewhere() is True
         assert app.changed_elsewhere() is False
         assert app.get(paper.id).title == "From a script"

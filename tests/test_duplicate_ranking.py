@@ -190,8 +190,8 @@ def test_the_library_judges_on_venue_volume_and_pages_from_the_database(empty_li
             title="Editorial comments", authors=["Eda Editor"], year=2001,
             venue="Journal of Things", extra={"volume": volume, "pages": "1--2"})])
     soups = lib.add("Model soups", authors=["Mitchell Wortsman"], year=2022,
-                    venue="ICML", extra={"number": "7"})
-    twin = lib.add("Model soups", authors=["Wortsman, M."], year=2022, extra={"issue": "8"})
+                    venue="ICML", extra={"number": "7"}).paper
+    twin = lib.add("Model soups", authors=["Wortsman, M."], year=2022, extra={"issue": "8"}).paper
     assert lib.count() == 4
     # Without the volumes the two columns would be one record, a strong pair.
     pairs = lib.find_duplicates()
@@ -203,7 +203,7 @@ def test_the_library_judges_on_venue_volume_and_pages_from_the_database(empty_li
 def test_an_imports_possible_duplicates_are_found_by_their_ids(empty_library):
     lib: Library = empty_library
     old = lib.add("Graph attention networks", authors=["Petar Veličković"], year=2017,
-                  venue="arXiv")
+                  venue="arXiv").paper
     lib.add("Graph attention networks", authors=["Someone Else"], year=2018)
     lib.add("Unrelated", doi="10.1/u")
     lib.add("Also unrelated", doi="10.1/u")

@@ -193,6 +193,7 @@ def test_empty_library_shows_first_run_page_and_loads_the_sample(qtbot, empty_li
     qtbot.mouseClick(win.first_run.sample_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.model.rowCount() == 68, timeout=10000)
     assert win.pages.currentWidget() is win.splitter
+    qtbot.waitUntil(lambda: win.last_import is not None, timeout=10000)  # then the report
     assert len(win.last_import.added) == 68
     win.close()
     win.runner.wait()
@@ -322,7 +323,7 @@ def test_a_search_follows_edits_once_the_index_has_them(qtbot, window, seeded_li
 
 
 def test_markup_in_a_title_is_shown_as_text_in_tooltips(seeded_library):
-    paper = seeded_library.add("Scaling <b>laws</b> <img src=x>", abstract="laws of scaling")
+    paper = seeded_library.add("Scaling <b>laws</b> <img src=x>", abstract="laws of scaling").paper
     model = PaperTableModel(seeded_library)
     model.set_ids([paper.id])
     tip = model.data(model.index(0, COL_TITLE), Qt.ItemDataRole.ToolTipRole)
@@ -330,7 +331,7 @@ def test_markup_in_a_title_is_shown_as_text_in_tooltips(seeded_library):
 
 
 def test_highlights_land_on_the_word_after_an_emoji(qtbot, window, seeded_library):
-    paper = seeded_library.add("Emoji paper", abstract="🤗 Hugging faces 🤗 love zebras.")
+    paper = seeded_library.add("Emoji paper", abstract="🤗 Hugging faces 🤗 love zebras.").paper
     assert seeded_library.wait_for_index()
     window.reload()
     search(qtbot, window, "zebras")

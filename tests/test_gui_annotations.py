@@ -220,7 +220,7 @@ def test_every_change_emits_annotations_changed(qtbot, view):
 
 def test_offsets_after_an_emoji_and_a_mathematical_letter(qtbot, empty_library):
     abstract = "Soups 🍲 for 𝔸ll: averaging the weights\r\nof many models 😀 works."
-    paper = empty_library.add("Emoji soup", abstract=abstract)
+    paper = empty_library.add("Emoji soup", abstract=abstract).paper
     view = AbstractView(empty_library)
     qtbot.addWidget(view)
     view.set_paper(empty_library.get(paper.id))
@@ -348,7 +348,7 @@ def test_highlight_comments_are_searchable_with_background_indexing(qtbot, view,
 
 def highlight(lib: Library, paper_id: int, passage: str, colour: str, comment: str = ""):
     start = lib.get(paper_id).abstract.index(passage)
-    return lib.add_annotation(paper_id, start, start + len(passage), colour, comment)
+    return lib.add_annotation(paper_id, start, start + len(passage), colour, comment).annotation
 
 
 @pytest.fixture

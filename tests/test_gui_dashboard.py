@@ -169,7 +169,7 @@ def test_empty_library(dialogs, library: Library, library_statistics: None) -> N
 
 def test_refresh_after_a_status_change(dialogs, library: Library,
                                        library_statistics: None) -> None:
-    first = library.add("Attention Is All You Need", tags=["llm"]).id
+    first = library.add("Attention Is All You Need", tags=["llm"]).paper.id
     library.add("Über Graphen", tags=["graphs"])
     library.add("Scaling laws")
     dialog = dialogs(library)

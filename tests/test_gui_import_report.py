@@ -134,7 +134,7 @@ def test_double_clicking_a_line_opens_its_paper(qtbot, window, tmp_path):
 
 
 def test_show_these_papers_lists_the_last_import(qtbot, window, tmp_path):
-    old = window.library.add("A paper from before").id
+    old = window.library.add("A paper from before").paper.id
     window.reload()
     view = _import(qtbot, window, _files(tmp_path))
     imported = window.library.last_import_ids()

@@ -85,3 +85,17 @@ def test_both_launchers_open_the_library_their_arguments_name(monkeypatch, tmp_p
         (named, False),
         (tmp_path / "default", False),
     ]
+
+
+def test_every_package_is_installed():
+    """A wheel holds only the packages pyproject.toml lists: a new folder of the package
+    that is not listed would be missing from an installed app."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    folders = {
+        ".".join(init.parent.relative_to(REPO).parts)
+        for init in (REPO / "readinglist").rglob("__init__.py")
+    }
+    assert folders - listed == set()

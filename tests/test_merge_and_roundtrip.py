@@ -161,11 +161,11 @@ def test_arxiv_ids_in_any_version_or_url_form_are_the_same_paper(empty_library):
 
 
 def test_find_duplicates_lists_identifier_and_near_identical_title_pairs(empty_library):
-    a = empty_library.add("Model soups: averaging weights of fine-tuned models", doi="10.1/x")
-    b = empty_library.add("Something else entirely", doi="10.1/x")
-    c = empty_library.add("Model soups: averaging weights of fine tuned model")
-    d = empty_library.add("Scaling laws for neural language models", authors=["Jared Kaplan"])
-    e = empty_library.add("Scaling laws for neural language model", authors=["Someone Else"])
+    a = empty_library.add("Model soups: averaging weights of fine-tuned models", doi="10.1/x").paper
+    b = empty_library.add("Something else entirely", doi="10.1/x").paper
+    c = empty_library.add("Model soups: averaging weights of fine tuned model").paper
+    d = empty_library.add("Scaling laws for neural language models", authors=["Jared Kaplan"]).paper
+    e = empty_library.add("Scaling laws for neural language model", authors=["Someone Else"]).paper
     pairs = {(p.keep, p.other): p.reason for p in empty_library.find_duplicates()}
     assert pairs[(a.id, b.id)] == "same DOI; titles differ"
     assert pairs[(a.id, c.id)].startswith("similar titles")
@@ -176,7 +176,7 @@ def test_merge_moves_everything_and_undo_restores_both_papers_exactly(rich_libra
     other = rich_library.add(
         rich_library.get(28).title + " (v2)", authors=["Mitchell Wortsman"], year=2022,
         note="second note", tags=["soup"], abstract=rich_library.get(28).abstract,
-    )
+    ).paper
     rich_library.add_annotation(other.id, 0, 5, "pink", "on the copy")
     before = _export_without_stamp(rich_library)
     undo = rich_library.merge_papers(28, [other.id])
@@ -192,7 +192,7 @@ def test_merge_moves_everything_and_undo_restores_both_papers_exactly(rich_libra
 
 
 def test_merging_a_selection_into_one_paper_and_undoing_it(seeded_library):
-    dupes = [seeded_library.add(seeded_library.get(1).title + f" {n}").id for n in (2, 3)]
+    dupes = [seeded_library.add(seeded_library.get(1).title + f" {n}").paper.id for n in (2, 3)]
     before = _export_without_stamp(seeded_library)
     undo = seeded_library.merge_papers(1, dupes)
     assert seeded_library.count() == 68
@@ -250,10 +250,10 @@ def test_attachments_are_copied_into_the_library_folder(empty_library, tmp_path)
 
 
 def test_ids_of_deleted_papers_are_never_reused_so_undo_cannot_hit_a_new_paper(empty_library):
-    a = empty_library.add("Attention is all you need")
-    b = empty_library.add("Attention is all you need.", authors=["A. Vaswani"])
+    a = empty_library.add("Attention is all you need").paper
+    b = empty_library.add("Attention is all you need.", authors=["A. Vaswani"]).paper
     undo = empty_library.merge_papers(a.id, [b.id])
-    c = empty_library.add("A totally different paper")
+    c = empty_library.add("A totally different paper").paper
     assert c.id not in (a.id, b.id)
     empty_library.undo_merge(undo)
     assert sorted(p.title for p in empty_library.list()) == [
@@ -262,8 +262,8 @@ def test_ids_of_deleted_papers_are_never_reused_so_undo_cannot_hit_a_new_paper(e
 
 
 def test_undo_of_a_merge_is_refused_when_the_paper_changed_since(empty_library):
-    a = empty_library.add("Paper A")
-    b = empty_library.add("Paper A v2")
+    a = empty_library.add("Paper A").paper
+    b = empty_library.add("Paper A v2").paper
     undo = empty_library.merge_papers(a.id, [b.id])
     empty_library.set_note(a.id, "written after the merge")
     with pytest.raises(ReadinglistError, match="changed after the merge"):
@@ -273,9 +273,9 @@ def test_undo_of_a_merge_is_refused_when_the_paper_changed_since(empty_library):
 
 
 def test_merging_keeps_the_queue_dates_rating_and_priority_consistent(empty_library):
-    a = empty_library.add("Kept paper")
-    b = empty_library.add("Queued copy")
-    c = empty_library.add("Read copy")
+    a = empty_library.add("Kept paper").paper
+    b = empty_library.add("Queued copy").paper
+    c = empty_library.add("Read copy").paper
     empty_library.set_status(b.id, "queued")
     empty_library.set_rating(b.id, 5)
     empty_library.set_priority(b.id, "high")
@@ -283,7 +283,7 @@ def test_merging_keeps_the_queue_dates_rating_and_priority_consistent(empty_libr
     kept = empty_library.get(a.id)
     assert kept.status.value == "queued" and empty_library.queue_ids() == [a.id]
     assert (kept.rating, kept.priority.value) == (5, "high")
-    d = empty_library.add("Unread one")
+    d = empty_library.add("Unread one").paper
     empty_library.set_status(c.id, "reading")
     empty_library.set_status(c.id, "read")
     empty_library.merge_papers(d.id, [c.id])
@@ -369,8 +369,8 @@ def test_importing_the_same_pdf_again_does_not_attach_it_twice(empty_library, tm
 
 
 def test_an_identifier_of_another_paper_is_not_filled_in(empty_library):
-    one = empty_library.add("First", arxiv_id="2401.00001")
-    two = empty_library.add("Second", doi="10.1/one")
+    one = empty_library.add("First", arxiv_id="2401.00001").paper
+    two = empty_library.add("Second", doi="10.1/one").paper
     report = empty_library.import_records(
         [PaperRecord(title="First", arxiv_id="2401.00001", doi="10.1/one")])
     assert empty_library.get(one.id).doi == "" and empty_library.get(two.id).doi == "10.1/one"

@@ -112,7 +112,7 @@ class Fixture:
 @pytest.fixture(scope="module")
 def fx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
     lib = Library.open(tmp_path_factory.mktemp("qlang") / "lib")
-    ids = {key: lib.add(title, **fields).id for key, title, fields in FIXTURE}
+    ids = {key: lib.add(title, **fields).paper.id for key, title, fields in FIXTURE}
     for key in READ:
         lib.set_status(ids[key], "read")
     for key in READING:
@@ -263,7 +263,7 @@ def test_query_finds_exactly(fx, query, expected):
 
 
 def test_arxiv_url_is_stored_as_the_bare_id(fx):
-    paper = fx.lib.add("Temporary arXiv paper", arxiv_id="https://arxiv.org/abs/2402.54321v3")
+    paper = fx.lib.add("Temporary arXiv paper", arxiv_id="https://arxiv.org/abs/2402.54321v3").paper
     try:
         assert paper.arxiv_id == "2402.54321"
         assert fx.lib.search("arxiv:2402.54321").ids == [paper.id]

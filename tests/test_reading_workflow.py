@@ -83,11 +83,16 @@ def test_queueing_appends_and_leaving_the_queue_removes(seeded_library):
 def test_queue_moves(seeded_library):
     for paper_id in (1, 2, 3, 4):
         seeded_library.set_status(paper_id, "queued")
-    assert seeded_library.move_up(3) == [1, 3, 2, 4]
-    assert seeded_library.move_down(1) == [3, 1, 2, 4]
-    assert seeded_library.move_to_top(4) == [4, 3, 1, 2]
-    assert seeded_library.move_in_queue(4, 99) == [3, 1, 2, 4]
-    assert seeded_library.move_up(3) == [3, 1, 2, 4]  # already first
+    seeded_library.move_up(3)
+    assert seeded_library.queue_ids() == [1, 3, 2, 4]
+    seeded_library.move_down(1)
+    assert seeded_library.queue_ids() == [3, 1, 2, 4]
+    seeded_library.move_to_top(4)
+    assert seeded_library.queue_ids() == [4, 3, 1, 2]
+    seeded_library.move_in_queue(4, 99)
+    assert seeded_library.queue_ids() == [3, 1, 2, 4]
+    seeded_library.move_up(3)
+    assert seeded_library.queue_ids() == [3, 1, 2, 4]  # already first
     with pytest.raises(ReadinglistError, match="not in the reading queue"):
         seeded_library.move_up(10)
     # The order is the database's: it survives reopening.
@@ -98,10 +103,10 @@ def test_queue_moves(seeded_library):
 
 
 def test_read_next_starts_the_first_queued_paper(seeded_library):
-    assert seeded_library.read_next() is None
+    assert seeded_library.read_next().paper is None
     seeded_library.set_status(7, "queued")
     seeded_library.set_status(8, "queued")
-    paper = seeded_library.read_next()
+    paper = seeded_library.read_next().paper
     assert paper.id == 7 and paper.status is Status.READING
     assert seeded_library.queue_ids() == [8]
 
@@ -130,7 +135,7 @@ def test_priority_and_rating_are_set_validated_and_sortable(seeded_library):
         seeded_library.set_rating(1, 6)
     with pytest.raises(ReadinglistError, match="unknown priority"):
         seeded_library.set_priority(1, "urgent")
-    assert seeded_library.set_rating(1, None).rating is None
+    assert seeded_library.set_rating(1, None).paper.rating is None
 
 
 def test_status_priority_and_rating_are_searchable(seeded_library):

@@ -200,7 +200,7 @@ def test_snippets_can_be_skipped(library):
 def test_user_text_in_snippets_is_never_markup(empty_library):
     paper = empty_library.add(
         "Markup", abstract="Use <b>bold</b> & <i>zebra</i> tags in <script>x</script> text."
-    )
+    ).paper
     [hit] = empty_library.search("zebra").hits
     assert hit.paper_id == paper.id
     assert Segment("zebra", hit=True) in hit.snippet
@@ -268,7 +268,7 @@ def test_note_search_finds_the_note(seeded_library):
 
 
 def test_author_names_are_found_without_accents(empty_library):
-    paper = empty_library.add("Foundations", authors=["Hinrich Schütze", "Jane Doe"])
+    paper = empty_library.add("Foundations", authors=["Hinrich Schütze", "Jane Doe"]).paper
     empty_library.add("Other", authors=["Christopher Manning"])
     for query in ("author:schutze", "author:Schütze", "authors:SCHUTZE", "schutze",
                   "author:hinrich", 'author:"hinrich schutze"'):
@@ -278,7 +278,7 @@ def test_author_names_are_found_without_accents(empty_library):
 
 
 def test_words_are_found_by_their_stem(empty_library):
-    tuned = empty_library.add("A study", abstract="We tuned the models carefully.")
+    tuned = empty_library.add("A study", abstract="We tuned the models carefully.").paper
     empty_library.add("Another study", abstract="We trained the models from scratch.")
     assert ids(empty_library, "tuning") == [tuned.id]
     assert ids(empty_library, "tunes") == [tuned.id]
@@ -288,15 +288,15 @@ def test_words_are_found_by_their_stem(empty_library):
 def test_identifier_fields_ignore_case(empty_library):
     paper = empty_library.add(
         "Identified", doi="https://doi.org/10.1000/ABC.Def", arxiv_id="arXiv:2401.12345v2"
-    )
+    ).paper
     assert ids(empty_library, "doi:10.1000/abc.def") == [paper.id]
     assert ids(empty_library, "doi:10.1000/ABC.Def") == [paper.id]
     assert ids(empty_library, "arxiv:2401.12345") == [paper.id]
 
 
 def test_year_field_and_ranges(empty_library):
-    old = empty_library.add("Old paper", year=2019)
-    new = empty_library.add("New paper", year=2024)
+    old = empty_library.add("Old paper", year=2019).paper
+    new = empty_library.add("New paper", year=2024).paper
     assert ids(empty_library, "year:2019") == [old.id]
     assert ids(empty_library, "year:>2020") == [new.id]
     assert ids(empty_library, "paper year:[2018 to 2025]") == [old.id, new.id]

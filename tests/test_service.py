@@ -102,12 +102,12 @@ def test_set_tags_replaces_tags_in_search(library):
 
 def test_change_tags_adds_and_removes_in_one_step(library):
     library.add_tags(1, "a", "B")
-    paper = library.change_tags(1, add=["c", "b"], remove=["A"])
+    paper = library.change_tags(1, add=["c", "b"], remove=["A"]).paper
     assert paper.tags == ("B", "c")
 
 
 def test_status_change_is_found_by_status_search(library):
-    assert library.set_status(12, "reading").status is Status.READING
+    assert library.set_status(12, "reading").paper.status is Status.READING
     assert ids(library, "status:reading") == [12]
     library.set_status(12, Status.READ)
     assert ids(library, "status:reading") == []
@@ -143,7 +143,7 @@ def test_added_paper_is_searchable_and_normalized(empty_library):
         doi="https://doi.org/10.1000/XYZ",
         arxiv_id="https://arxiv.org/abs/2401.00001v3",
         abstract="Code at https://github.com/x/y.",
-    )
+    ).paper
     assert paper.title == "A Hand-Added Paper"
     assert paper.authors == ("Ada Lovelace",)
     assert paper.doi == "10.1000/xyz"
@@ -155,15 +155,15 @@ def test_added_paper_is_searchable_and_normalized(empty_library):
 def test_paper_needs_a_title(empty_library):
     with pytest.raises(ReadinglistError, match="needs a title"):
         empty_library.add("   ")
-    paper = empty_library.add("Titled")
+    paper = empty_library.add("Titled").paper
     with pytest.raises(ReadinglistError, match="needs a title"):
         empty_library.update(paper.id, title=" ")
     assert empty_library.count() == 1
 
 
 def test_new_abstract_brings_new_links(empty_library):
-    paper = empty_library.add("P", abstract="See https://old.example.org/a.")
-    paper = empty_library.update(paper.id, abstract="Now at https://new.example.org/b, see.")
+    paper = empty_library.add("P", abstract="See https://old.example.org/a.").paper
+    paper = empty_library.update(paper.id, abstract="Now at https://new.example.org/b, see.").paper
     assert paper.links == ("https://new.example.org/b",)
 
 
@@ -412,7 +412,7 @@ def test_a_year_that_is_not_a_number_is_refused_before_it_reaches_the_index(empt
 
     with pytest.raises(ReadinglistError, match="a year is a number"):
         empty_library.add("Undated", year="n.d.")
-    paper = empty_library.add("Dated", year="2021")
+    paper = empty_library.add("Dated", year="2021").paper
     assert empty_library.get(paper.id).year == 2021
     with pytest.raises(ReadinglistError, match="a year is a number"):
         empty_library.update(paper.id, year="soon")

@@ -104,25 +104,25 @@ def cmd_tag(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             raise ReadinglistError(f"tag changes look like +name or -name, not {change!r}")
     if not add and not remove:
         raise ReadinglistError("give at least one +name or -name")
-    paper = library.change_tags(args.id, add=add, remove=remove)
+    paper = library.change_tags(args.id, add=add, remove=remove).paper_written()
     print(f"#{paper.id} tags: {', '.join(paper.tags) or '(none)'}", file=out)
     return 0
 
 
 def cmd_status(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    paper = library.set_status(args.id, args.status)
+    paper = library.set_status(args.id, args.status).paper_written()
     print(f"#{paper.id} status: {paper.status.value}", file=out)
     return 0
 
 
 def cmd_priority(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    paper = library.set_priority(args.id, args.priority)
+    paper = library.set_priority(args.id, args.priority).paper_written()
     print(f"#{paper.id} priority: {paper.priority.value}", file=out)
     return 0
 
 
 def cmd_rate(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    paper = library.set_rating(args.id, args.stars or None)
+    paper = library.set_rating(args.id, args.stars or None).paper_written()
     print(f"#{paper.id} rating: {paper.rating or 'none'}", file=out)
     return 0
 
@@ -139,7 +139,7 @@ def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             raise ReadinglistError(
                 f"the note on standard input is not UTF-8 text ({exc})"
             ) from None
-    paper = library.set_note(args.id, text)
+    paper = library.set_note(args.id, text).paper_written()
     print(f"#{paper.id} note saved ({len(paper.note)} characters)", file=out)
     return 0
 

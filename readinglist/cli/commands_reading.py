@@ -42,7 +42,7 @@ def cmd_stats(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_next(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    paper = library.read_next()
+    paper = library.read_next().paper
     if paper is None:
         print("the reading queue is empty", file=out)
         return 0

@@ -93,6 +93,10 @@ class AbstractDisplay(QTextEdit):
         self._search_spans = [(s, e) for s, e in spans if 0 <= s < e]
         self._render()
 
+    def search_spans(self) -> list[tuple[int, int]]:
+        """The search matches marked now (to mark again after the paper is redrawn)."""
+        return list(self._search_spans)
+
     def search_highlighted_text(self) -> list[str]:
         """The passages marked as search matches, as drawn (they come last)."""
         selections = self.extraSelections()

@@ -121,12 +121,13 @@ class AddAnnotationCommand(_AnnotationCommand):
         def add() -> None:
             if self._removed is None:
                 made = self.library.add_annotation(self.paper_id, self.start, self.end,
-                                                   self.colour, self.comment)
+                                                   self.colour, self.comment).annotation_written()
                 self.ref = self.refs.ref_for(made)
                 self.setText(f"Highlight “{short_quote(made.quote)}”")
             else:
                 assert self.ref is not None
-                self.refs.moved(self.ref, self.library.restore_annotation(self._removed))
+                restored = self.library.restore_annotation(self._removed)
+                self.refs.moved(self.ref, restored.annotation_written())
                 self._removed = None
 
         self._run(add, "highlight the passage")
@@ -134,7 +135,7 @@ class AddAnnotationCommand(_AnnotationCommand):
     def undo(self) -> None:
         def remove() -> None:
             assert self.ref is not None
-            self._removed = self.library.delete_annotation(self.ref.id)
+            self._removed = self.library.delete_annotation(self.ref.id).annotation_written()
             self.refs.gone(self.ref)
 
         self._run(remove, "remove the highlight")
@@ -181,7 +182,7 @@ class DeleteAnnotationCommand(_AnnotationCommand):
 
     def redo(self) -> None:
         def remove() -> None:
-            self._removed = self.library.delete_annotation(self.ref.id)
+            self._removed = self.library.delete_annotation(self.ref.id).annotation_written()
             self.refs.gone(self.ref)
 
         self._run(remove, "delete the highlight")
@@ -189,7 +190,8 @@ class DeleteAnnotationCommand(_AnnotationCommand):
     def undo(self) -> None:
         def restore() -> None:
             assert self._removed is not None
-            self.refs.moved(self.ref, self.library.restore_annotation(self._removed))
+            restored = self.library.restore_annotation(self._removed)
+            self.refs.moved(self.ref, restored.annotation_written())
             self._removed = None
 
         self._run(restore, "restore the highlight")

@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..changes import Changes
 from ..domain import HIGHLIGHT_COLOURS, Annotation
 from ..service import Library
 from .abstract_view import highlight_style, local_date, swatch_icon
+from .change_bridge import bridge_for
 from .list_model import RowListModel
 from .plain_text import tooltip
 
@@ -323,6 +325,12 @@ class AnnotationsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
+        # Open beside the list, it shows highlights as they are made and undone.
+        bridge_for(library).changed.connect(self._library_changed)
+
+    def _library_changed(self, changes: Changes) -> None:
+        if self.isVisible() and (changes.annotations or changes.any_field(("title",))):
+            self.refresh()
 
     def refresh(self) -> None:
         self.view.refresh()

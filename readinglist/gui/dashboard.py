@@ -33,9 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..changes import TAGS, Changes
 from ..domain import ReadinglistError
 from ..service import Library
 from ..statistics import ReadingStats
+from .change_bridge import bridge_for
 from .dashboard_charts import (
     BACKLOG_COLOUR,
     READ_COLOUR,
@@ -57,6 +59,9 @@ from .dashboard_charts import axis_top as axis_top
 from .dashboard_charts import bucket_labels as bucket_labels
 from .plain_text import tooltip
 from .tasks import TaskRunner
+
+# What the figures are counted from.
+STATS_FIELDS = frozenset({"status", "rating", "year", "added", TAGS})
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +141,12 @@ class DashboardDialog(QDialog):
         self.resize(1240, 860)
         self._build()
         self.refresh()
+        # Open beside the list, it counts again when statuses or papers change.
+        bridge_for(library).changed.connect(self._library_changed)
+
+    def _library_changed(self, changes: Changes) -> None:
+        if self.isVisible() and (changes.membership or changes.any_field(STATS_FIELDS)):
+            self.refresh()
 
     # -- construction ------------------------------------------------------------------
 

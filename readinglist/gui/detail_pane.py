@@ -5,10 +5,11 @@ a short pause in typing, and always before another paper is shown)."""
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -27,13 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..changes import Changes
 from ..domain import Paper, Priority, ReadinglistError, Status
 from ..service import Library
 from .abstract_view import AbstractView
+from .change_bridge import bridge_for
 from .note_editor import NoteEditor
+from .paper_edits import PaperEdits
 from .plain_text import tooltip
 from .tasks import TaskRunner
 
+# What a note's save changes: the pane shows it without redrawing the rest.
+NOTE_FIELDS = frozenset({"note", "note_created", "note_modified"})
 SIMILAR_DELAY_MS = 250  # similar papers are looked up once selection stops moving
 
 
@@ -51,21 +57,19 @@ class DetailPane(QStackedWidget):
     openPaper = Signal(int)  # the user chose a similar paper
 
     def __init__(
-        self, library: Library, runner: TaskRunner | None = None, parent: QWidget | None = None
+        self, library: Library, runner: TaskRunner | None = None, parent: QWidget | None = None,
+        edits: PaperEdits | None = None,
     ) -> None:
         super().__init__(parent)
         self.library = library
         self.runner = runner
         self.paper: Paper | None = None
         self._similar_for: int | None = None
-        # Set by the window so that status and rating clicks become undoable commands;
-        # without one (the pane on its own) they are saved directly.
-        self.status_handler: Callable[[int, Status], object] | None = None
-        self.rating_handler: Callable[[int, int | None], object] | None = None
-        # The window's undoable steps for the priority and the tags (else saved directly,
-        # as in a pane used on its own).
-        self.priority_handler: Callable[[int, Priority], object] | None = None
-        self.tags_handler: Callable[[int, list[str]], object] | None = None
+        # Every edit made here is an undoable command (on the window's undo stack; a pane
+        # on its own keeps one of its own); the pane shows it from the library's Changes.
+        self.edits = edits or PaperEdits(library, QUndoStack(self), parent=self)
+        self.edits.say = self.errorOccurred.emit if edits is None else self.edits.say
+        bridge_for(library).changed.connect(self.apply_changes)
         self._similar_timer = QTimer(self, singleShot=True, interval=SIMILAR_DELAY_MS)
         self._similar_timer.timeout.connect(self._load_similar)
         self._loading = False
@@ -188,7 +192,7 @@ class DetailPane(QStackedWidget):
         splitter.addWidget(abstract_box)
 
         # The Markdown note with its preview; it saves itself (debounced, and on flush).
-        self.note_editor = NoteEditor(self.library)
+        self.note_editor = NoteEditor(self.library, edits=self.edits)
         self.note_editor.paperChanged.connect(self._note_saved)
         self.note_editor.errorOccurred.connect(self.errorOccurred)
         self.note_editor.openPaper.connect(self.openPaper)
@@ -368,10 +372,8 @@ class DetailPane(QStackedWidget):
         status = next(s for s, b in self.status_buttons.items() if b is button)
         if status == self.paper.status:
             return
-        if self.status_handler is not None:  # the window: an undoable step
-            self.status_handler(self.paper.id, status)
-        elif self._save(lambda pid: self.library.set_status(pid, status)):
-            self._show_timeline(self.paper.id)
+        if not self.edits.change_status(self.paper.id, status, self.paper):
+            self.status_buttons[self.paper.status].setChecked(True)  # not changed: say so
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.tags_edit and event.type() == QEvent.Type.FocusIn:
@@ -391,10 +393,7 @@ class DetailPane(QStackedWidget):
         if self.paper is None or self._loading:
             return
         rating = None if self.paper.rating == stars else stars  # the same star again clears
-        if self.rating_handler is not None:
-            self.rating_handler(self.paper.id, rating)
-        elif self._save(lambda pid: self.library.set_rating(pid, rating)):
-            self._show_rating(rating)
+        self.edits.change_rating(self.paper.id, rating, self.paper)
 
     def _priority_chosen(self, index: int) -> None:
         if self.paper is None or self._loading:
@@ -402,22 +401,13 @@ class DetailPane(QStackedWidget):
         value = self.priority_box.itemData(index)
         if value == self.paper.priority.value:
             return
-        if self.priority_handler is not None:
-            self.priority_handler(self.paper.id, Priority(value))
-        else:
-            self._save(lambda pid: self.library.set_priority(pid, value))
+        self.edits.change_priority(self.paper.id, Priority(value))
 
     def save_tags(self) -> None:
         if self.paper is None or self._loading:
             return
         tags = [t.strip() for t in self.tags_edit.text().split(",") if t.strip()]
-        if [t.casefold() for t in tags] != [t.casefold() for t in self.paper.tags]:
-            if self.tags_handler is not None:
-                self.tags_handler(self.paper.id, tags)
-                return  # the pane is refreshed from the change
-            self._save(lambda pid: self.library.set_tags(pid, tags))
-            if self.paper is not None:
-                self.tags_edit.setText(", ".join(self.paper.tags))
+        self.edits.change_tags(self.paper.id, tags)  # the pane shows it from the Changes
 
     @property
     def unsaved_note(self) -> bool:
@@ -441,17 +431,23 @@ class DetailPane(QStackedWidget):
             self.save_tags()
             self.tags_edit.setModified(False)
 
-    def _save(self, action: Callable[[int], Paper]) -> bool:
-        """Run one save through the library; False (and a message) if it failed."""
-        assert self.paper is not None
+    # -- what changed -------------------------------------------------------------------
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Show the paper as it is now when a write (here, in the window, or by another
+        program) changed it. A note being typed is never replaced: the editor keeps it
+        and saves it (see NoteEditor.set_paper)."""
+        if self.paper is None or not changes.touches(self.paper.id):
+            return
         paper_id = self.paper.id
-        try:
-            self.paper = action(paper_id)
-        except Exception as exc:  # a locked or full disk too: say so, keep the text
-            self.errorOccurred.emit(f"Not saved: {exc}")
-            return False
-        self.paperChanged.emit(paper_id)
-        return True
+        if paper_id in changes.removed:
+            self.show_paper(None)
+            return
+        fields = changes.fields(paper_id)
+        if not changes.everything and fields <= NOTE_FIELDS:
+            self.note_editor.show_saved_if_newer(paper_id)  # Edit > Undo, the CLI
+            return
+        self.show_paper(paper_id, self.abstract.search_spans())
 
 
 def _links_html(paper: Paper) -> str:

@@ -1,19 +1,21 @@
 """The search index as the main window shows it: a status-bar label with its state, and
 rebuilding it in the background (the list keeps working, only the search box waits).
 
-The library tells its listeners from the indexing thread that the index took in edits;
-a bridge signal carries that to the GUI thread, where the shown search may run again.
+The index tells (as Changes with `index` set, carried to the GUI thread by the change
+bridge) when it took in edits: the shown search may then run again.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QWidget
 
+from ..changes import Changes
 from ..service import Library
+from .change_bridge import bridge_for
 from .plain_text import message_box
 from .search_controller import SEARCH_PLACEHOLDER, SearchController
 from .tasks import Task, TaskRunner
@@ -32,12 +34,6 @@ class IndexStatusHost(Protocol):
 POLL_MS = 700  # how often the label looks again while the index catches up
 
 
-class IndexBridge(QObject):
-    """Carries 'the index changed' from the indexing thread to the GUI thread."""
-
-    changed = Signal(list)
-
-
 class IndexStatus(QObject):
     """The index state in `label`, the rebuild job, and the library's index listener."""
 
@@ -50,18 +46,15 @@ class IndexStatus(QObject):
         self._task: Task | None = None
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self.update_label)
-        self._bridge = IndexBridge(self)
+        self._bridge = bridge_for(self.library)
         self._bridge.changed.connect(self._changed)
-        self._listener = self._bridge.changed.emit
-
-    def listen(self) -> None:
-        """Start hearing about index changes (once the window is built: a change may be
-        reported on this thread, straight away)."""
-        self.library.add_index_listener(self._listener)
+        self._listening = True
 
     def stop(self) -> None:
         """The window closes: no more listening, polling, or building."""
-        self.library.remove_index_listener(self._listener)
+        if self._listening:
+            self._listening = False
+            self._bridge.changed.disconnect(self._changed)
         self._poll.stop()
         if self._task is not None:
             self._task.cancel()
@@ -103,9 +96,9 @@ class IndexStatus(QObject):
         if window.search.query:
             window.search.run()
 
-    def _changed(self, _paper_ids: list[int]) -> None:
+    def _changed(self, changes: Changes) -> None:
         """The index caught up with edits: a shown search may now find other papers."""
-        if self._window.closed:
+        if self._window.closed or not changes.index:
             return
         self.update_label()
         self._window.search.index_changed()

@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..changes import Changes
 from ..domain import ImportReport, QueryError, Status
 from ..service import Library
 from .annotations_view import AnnotationsDialog
+from .change_bridge import bridge_for
 from .dashboard import DashboardDialog
 from .detail_pane import DetailPane
 from .duplicates_dialog import DuplicatesDialog
@@ -49,7 +51,6 @@ from .transfer import Transfer
 from .triage import BANNER_TEXT, TriageController
 
 SIDEBAR_DELAY_MS = 200  # counts are redone once edits pause
-ELSEWHERE_POLL_MS = 1000  # how often the window looks for edits by other programs
 
 
 class MainWindow(QMainWindow):
@@ -60,8 +61,8 @@ class MainWindow(QMainWindow):
         self.library = library
         self.runner = runner or TaskRunner(self)
         self.closed = False
-        self.transfer = Transfer(self, self, library, self.runner, self.reload)
-        self.paper_actions = PaperActions(self, self)
+        self.transfer = Transfer(self, self, library, self.runner)
+        self.paper_actions = PaperActions(library, self, self.say, self)
         self.undo_stack = self.paper_actions.undo_stack
         self._duplicates: DuplicatesDialog | None = None
         self._annotations: AnnotationsDialog | None = None
@@ -81,13 +82,12 @@ class MainWindow(QMainWindow):
         self.triage_action.toggled.connect(self._triage_toggled)
         self._sidebar_timer = QTimer(self, singleShot=True, interval=SIDEBAR_DELAY_MS)
         self._sidebar_timer.timeout.connect(self._recount)
-        # Edits another process makes (the CLI beside the open app) show up by themselves.
-        self.library.changed_elsewhere()  # the state the window starts from
-        self._elsewhere_timer = QTimer(self, interval=ELSEWHERE_POLL_MS)
-        self._elsewhere_timer.timeout.connect(self._check_elsewhere)
-        self._elsewhere_timer.start()
+        # Every write (here, in a task, by the index, or by another program such as the
+        # CLI beside the open app) reaches the views as Changes, on this thread.
+        self.bridge = bridge_for(library)
+        self.bridge.changed.connect(self.apply_changes)
+        self.bridge.watch_elsewhere()
         self._restore_layout()
-        self.index_status.listen()
         self.reload()
         if library.index_problem:
             self.build_index()
@@ -123,16 +123,10 @@ class MainWindow(QMainWindow):
         table_layout.addWidget(self.triage_banner)
         table_layout.addWidget(self.table, 1)
 
-        self.detail = DetailPane(self.library, self.runner)
+        # The pane's edits are undoable steps on the window's stack, like triage keys.
+        self.detail = DetailPane(self.library, self.runner, edits=self.paper_actions.edits)
         self.detail.abstract.set_undo_stack(self.undo_stack)  # highlights undo with Ctrl+Z
-        # Status and rating clicks in the pane are undoable steps too, like triage keys.
-        self.detail.status_handler = self.paper_actions.change_status
-        self.detail.rating_handler = self.paper_actions.change_rating
-        self.detail.priority_handler = self.paper_actions.change_priority
-        self.detail.tags_handler = self.paper_actions.change_tags
-        self.detail.note_editor.saved_handler = self.paper_actions.note_saved
         self.detail.openPaper.connect(self.open_paper)
-        self.detail.paperChanged.connect(self.paper_edited)
         self.detail.errorOccurred.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -246,27 +240,44 @@ class MainWindow(QMainWindow):
         else:
             self.detail.show_paper(paper_id, spans)
 
-    def paper_edited(self, paper_id: int) -> None:
-        """A paper changed: repaint its row, and the counts once edits pause."""
-        self.model.refresh_papers([paper_id])
-        if not self.search.query:
-            self._sidebar_timer.start()  # one recount for a burst of edits (autosave, keys)
-        self.update_index_label()
-
-    def _check_elsewhere(self) -> None:
-        """Reread what the window shows when another process changed the library."""
-        if self.closed or not self.library.changed_elsewhere():
+    def apply_changes(self, changes: Changes) -> None:
+        """What a write changed, shown: the table repaints its rows itself; here, the list
+        is redone when papers came or went (or, in the queue view, moved), and the counts
+        once edits pause. Edits made in this window leave the list standing (a triaged
+        paper stays where it was until the view is chosen again), as in Zotero."""
+        if self.closed:
             return
-        self.reload()
-        current = self.current_paper_id()
-        # Not under the user's typing: a note being written is saved as it is, and the
-        # pane rereads the paper the next time it is shown.
-        editor, focus = self.detail.note_editor, QApplication.focusWidget()
-        typing = focus is not None and (focus is editor or editor.isAncestorOf(focus))
-        if current is not None and not typing:
-            self.show_detail(current, reload=True)
-        self.statusBar().showMessage("The library was changed by another program; "
-                                     "the list is up to date", 5000)
+        self.model.apply_changes(changes)
+        relist = changes.membership or (changes.elsewhere and bool(changes.papers)) or (
+            changes.queue and self.in_queue_view()) or (
+            changes.last_import and self.sidebar.current_filter == LAST_IMPORT)
+        if changes.membership:
+            self.pages.setCurrentIndex(0 if self.library.count() == 0 else 1)
+        if relist and not self.triage.active:
+            self.refresh_list()
+        if changes.membership or changes.last_import:
+            if not self.search.query:
+                self.refresh_sidebar()  # papers came or went: the counts at once
+        elif changes.counts and not self.search.query:
+            self._sidebar_timer.start()  # one recount for a burst of edits (autosave, keys)
+        if changes.elsewhere:
+            self.statusBar().showMessage("The library was changed by another program; "
+                                         "the list is up to date", 5000)
+
+    def say(self, message: str, timeout: int = 5000) -> None:
+        """A message in the status bar."""
+        self.statusBar().showMessage(message, timeout)
+
+    def shown_ids(self) -> list[int]:
+        return self.model.ids
+
+    def select_paper(self, paper_id: int) -> bool:
+        """Select this paper if the list shows it."""
+        row = self.model.row_of(paper_id)
+        if row is None:
+            return False
+        self.select_row(row)
+        return True
 
     def _recount(self) -> None:
         if not self.closed and not self.search.query:  # a search shows its own facets
@@ -368,7 +379,6 @@ class MainWindow(QMainWindow):
         if self._duplicates is None:
             self._duplicates = DuplicatesDialog(self.library, self.undo_stack, self,
                                                 runner=self.runner)
-            self._duplicates.libraryChanged.connect(self.reload)
         self._duplicates.open()
 
     def paste_identifiers(self) -> None:
@@ -442,8 +452,6 @@ class MainWindow(QMainWindow):
         if self._annotations is None:
             self._annotations = AnnotationsDialog(self.library, self)
             self._annotations.openPaper.connect(self.open_paper)
-            self.detail.abstract.annotationsChanged.connect(
-                lambda _id: self._annotations.refresh() if self._annotations else None)
         self._annotations.refresh()
         self._annotations.show()
         self._annotations.raise_()
@@ -479,6 +487,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.closed = True
+        self.bridge.watch_elsewhere(False)
         self.transfer.closed = True
         self.index_status.stop()  # also cancels a rebuild
         self.search.stop()

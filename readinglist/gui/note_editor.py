@@ -14,11 +14,17 @@ colouring of the source markdown_highlighter.py, the dates line note_dates.py.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QKeySequence, QResizeEvent, QShortcut, QTextCursor
+from PySide6.QtGui import (
+    QFontDatabase,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QTextCursor,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -40,6 +46,7 @@ from .note_preview import EMPTY_PREVIEW as EMPTY_PREVIEW  # re-exported
 from .note_preview import PREVIEW_CSS as PREVIEW_CSS  # re-exported
 from .note_preview import TABLE_TAG as TABLE_TAG  # re-exported
 from .note_preview import NotePreview
+from .paper_edits import PaperEdits
 from .plain_text import tooltip
 
 # The names these had when they lived here.
@@ -98,12 +105,13 @@ class NoteEditor(QWidget):
     openPaper = Signal(int)
     errorOccurred = Signal(str)
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Library, parent: QWidget | None = None,
+                 edits: PaperEdits | None = None) -> None:
         super().__init__(parent)
-        # Called after each save with (paper id, note before, note saved): the window
-        # records it as an undoable step.
-        self.saved_handler: Callable[[int, str, str], object] | None = None
         self.library = library
+        # Each save is an undoable command (on the window's undo stack; on its own, the
+        # editor keeps a stack of its own): the one way a note is written.
+        self.edits = edits or PaperEdits(library, QUndoStack(self), parent=self)
         self.paper: Paper | None = None
         self._loading = False
         self._failed = False  # the last save of the shown note failed
@@ -269,6 +277,19 @@ class NoteEditor(QWidget):
         if self._mode != NoteMode.EDIT:
             self.render_preview()
 
+    def show_saved_if_newer(self, paper_id: int) -> None:
+        """The library's note of the shown paper changed: show it, unless it is what the
+        editor holds already (its own save) or the user is typing (their text is saved
+        over it, as set_paper does)."""
+        if self.paper is None or self.paper.id != paper_id:
+            return
+        paper = self.library.get(paper_id)
+        if paper.note == self.editor.toPlainText():
+            self.paper = paper
+            self._show_times()
+        elif not self._save_timer.isActive() and not self._failed:
+            self.show_saved(paper_id)
+
     def show_saved(self, paper_id: int) -> None:
         """Show the note as the library has it now, when Edit > Undo or Redo changed it
         (an undo may come within the same second as the last save, when the times the
@@ -353,20 +374,28 @@ class NoteEditor(QWidget):
     def _store(self, paper_id: int, text: str) -> bool:
         """Save one note through the library; False (and a message) if it failed."""
         known = self.paper if self.paper is not None and self.paper.id == paper_id else None
+        failures: list[str] = []
+        say = self.edits.say
+        self.edits.say = failures.append  # this editor tells of its own failures
         try:
             before = known.note if known is not None else self.library.get(paper_id).note
-            paper = self.library.set_note(paper_id, text)
+            self.edits.change_note(paper_id, before, text)
+            paper = self.library.get(paper_id)
         except PaperNotFound:
             # Deleted meanwhile: there is nothing left to save the note into.
             self.errorOccurred.emit(f"Note of paper #{paper_id} not saved: the paper was deleted")
             return True
         except Exception as exc:  # a locked or full disk too: say so, keep the text
-            self.errorOccurred.emit(f"Note not saved: {exc}")
+            failures.append(f"Note not saved: {exc}")
+        finally:
+            self.edits.say = say
+        if failures:
+            reason = failures[0]
+            self.errorOccurred.emit(reason if reason.startswith("Note not saved")
+                                    else f"Note not saved: {reason}")
             return False
         if self.paper is not None and self.paper.id == paper_id:
             self.paper = paper
-        if self.saved_handler is not None:  # the window: an undoable step
-            self.saved_handler(paper_id, before, text)
         self.paperChanged.emit(paper_id)
         return True
 

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
+from ..changes import TABLE_FIELDS, Changes
 from ..domain import Priority, ReadinglistError, SearchHit, Segment, Status
 from ..names import format_authors as format_authors  # re-exported: its old home
 from ..service import Library, TableRow
@@ -159,17 +160,38 @@ class PaperTableModel(QAbstractTableModel):
         return self._hits.get(paper_id)
 
     def refresh_papers(self, paper_ids: Sequence[int]) -> None:
-        """Re-read these papers (after an edit) and repaint their rows."""
-        for paper_id in paper_ids:
-            row = self._row_of.get(paper_id)
-            if row is None:
-                continue
+        """Re-read these papers (one query) and repaint their rows."""
+        shown = [(self._row_of[i], i) for i in paper_ids if i in self._row_of]
+        cached = [(row, i) for row, i in shown if row // PAGE in self._pages]
+        fresh = self.library.table_rows([i for _row, i in cached]) if cached else {}
+        for row, paper_id in shown:
             page = self._pages.get(row // PAGE)
             if page is not None:
-                page.update(self.library.table_rows([paper_id]))
+                if paper_id in fresh:
+                    page[paper_id] = fresh[paper_id]
+                else:
+                    page.pop(paper_id, None)  # gone meanwhile: drawn empty until relisted
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         if self._queue_mode and self._ids:
             # A status change moves papers into or out of the queue: renumber the places.
+            self._read_queue_places()
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(self._ids) - 1)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Repaint the rows whose shown fields changed. (Which papers the table lists is
+        the window's business: it relists when papers come or go.)"""
+        if changes.everything:
+            self._pages.clear()
+            self._read_queue_places()
+            if self._ids:
+                self.dataChanged.emit(self.index(0, 0),
+                                      self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+            return
+        ids = [paper_id for paper_id, fields in changes.changed.items()
+               if paper_id in self._row_of and fields & TABLE_FIELDS]
+        if ids:
+            self.refresh_papers(ids)
+        elif self._queue_mode and self._ids and changes.queue:
             self._read_queue_places()
             self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(self._ids) - 1)
 

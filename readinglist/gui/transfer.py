@@ -68,13 +68,12 @@ class Transfer(QObject):
     """Import and add-by-identifier jobs of one window."""
 
     def __init__(self, window: TransferHost, parent: QWidget, library: Library,
-                 runner: TaskRunner, on_done: Callable[[], None]) -> None:
+                 runner: TaskRunner) -> None:
         super().__init__(parent)
         self.window = window
         self.parent_widget = parent  # dialogs open over it
         self.library = library
         self.runner = runner
-        self.on_done = on_done
         self.last_import: ImportReport | None = None
         self.busy_actions: list[Any] = []  # disabled while an import runs
         self.closed = False
@@ -202,8 +201,7 @@ class Transfer(QObject):
         if self.closed:
             return
         self._set_busy(False)
-        self.last_import = report
-        self.on_done()
+        self.last_import = report  # the list shows the papers from the import's Changes
         summary = report.summary()
         if report.unreadable:
             summary += f"; {len(report.unreadable)} file(s) could not be imported"
@@ -247,7 +245,6 @@ class Transfer(QObject):
             self.review_dialog = DuplicatesDialog(
                 self.library, self.window.undo_stack, self.parent_widget, only_ids=ids,
                 runner=self.runner)
-            self.review_dialog.libraryChanged.connect(self.window.reload)
             self._review_ids = list(ids)
         self.review_dialog.open()
 
@@ -256,7 +253,6 @@ class Transfer(QObject):
         if self.closed:
             return
         self._set_busy(False)
-        self.on_done()
         self.window.statusBar().showMessage(lines[-1] if lines else "", 15000)
         message_box(self.parent_widget, QMessageBox.Icon.Information, "Add by identifier",
                     f"{len(lines)} identifier(s) processed", "\n".join(lines)).open()

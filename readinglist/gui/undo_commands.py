@@ -312,10 +312,9 @@ NOTE_COMMAND_ID = 1001  # QUndoCommand.id(): consecutive note saves merge into o
 
 
 class NoteCommand(PaperCommand):
-    """A note as saved by the editor (its autosave already wrote `after`); undo puts back
-    the note as it was before this run of edits, redo writes it again. Consecutive saves
-    of one paper's note merge into one step, so Edit > Undo undoes a writing session,
-    not one autosave of it."""
+    """Save a note (the editor's autosave pushes one per save); undo puts back the note
+    as it was before this run of edits. Consecutive saves of one paper's note merge into
+    one step, so Edit > Undo undoes a writing session, not one autosave of it."""
 
     def __init__(self, library: Library, paper_id: int, before: str, after: str,
                  on_change: OnPaperChange | None = None,
@@ -324,7 +323,6 @@ class NoteCommand(PaperCommand):
                          on_error)
         self.before = before
         self.after = after
-        self._saved = True  # the first redo (QUndoStack.push) has nothing to do
 
     def id(self) -> int:
         return NOTE_COMMAND_ID
@@ -334,12 +332,6 @@ class NoteCommand(PaperCommand):
             return False
         self.after = other.after
         return True
-
-    def redo(self) -> None:
-        if self._saved:
-            self._saved = False
-            return
-        super().redo()
 
     def _apply(self) -> None:
         self.library.set_note(self.paper_id, self.after)

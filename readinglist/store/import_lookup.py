@@ -13,6 +13,7 @@ from ..citation_keys import clean_key
 from ..domain import PaperRecord
 from ..identity import Facts, aliases_of, facts
 from ..textutil import title_key
+from . import change_log
 from .paper_store import PaperStore
 
 _COLUMNS = ("id, title, authors, year, venue, extra, entry_type, doi, arxiv_id, "
@@ -72,6 +73,7 @@ def set_last_import(store: PaperStore, rows: Sequence[tuple[int, str]]) -> None:
         store.db.conn.executemany(
             "INSERT INTO last_import (paper_id, position, outcome) VALUES (?, ?, ?)",
             list(first.values()))
+        change_log.note(store, "last_import")
 
 
 def last_import_ids(store: PaperStore) -> list[int]:

@@ -262,10 +262,18 @@ class PaperStore(AnnotationsMixin, StatusQueueMixin, ListingMixin, IndexOutboxMi
             self.enqueue_index([paper_id])
 
     def set_tags(self, paper_id: int, tags: Iterable[str]) -> None:
+        wanted: dict[str, str] = {}  # tags compare without case; the first spelling wins
+        for tag in map(clean_tag, tags):
+            if tag:
+                wanted.setdefault(tag.casefold(), tag)
         with self.transaction():
             self._require(paper_id)
+            current = [r[0] for r in self.db.execute(
+                "SELECT tag FROM paper_tags WHERE paper_id = ?", [paper_id]).fetchall()]
+            if sorted(current) == sorted(wanted.values()):
+                return  # the same tags: no write, so no change to tell
             self.db.execute("DELETE FROM paper_tags WHERE paper_id = ?", [paper_id])
-            self._write_tags(paper_id, tags)
+            self._write_tags(paper_id, wanted.values())
             self._touch(paper_id)
 
     def _write_tags(self, paper_id: int, tags: Iterable[str]) -> None:

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from ..citation_keys import base_key, unique_key
+from . import change_log
 
 migrations = Migrations("readinglist")
 MIGRATION_NAMES: list[str] = []
@@ -206,6 +207,13 @@ def m006_imports(db: Database) -> None:
     # A status a paper arrived with (a bibliography imported as read): it was not read
     # on the day of the import, so it dates no reading (statistics, date finished).
     db.execute("ALTER TABLE status_history ADD COLUMN imported INTEGER NOT NULL DEFAULT 0")
+
+
+@_migration
+def m007_change_log(db: Database) -> None:
+    # What every commit changed, written by triggers in the writer's own transaction: the
+    # views of this process and of others (the GUI beside the CLI) update from it.
+    change_log.create(db)
 
 
 SCHEMA_VERSION = len(MIGRATION_NAMES)
