@@ -53,7 +53,7 @@ from .store.paper_store import SORT_KEYS, PaperStore, clean_tag, utc_now
 from .store.writer import Writer
 from .textutil import extract_links, normalize_arxiv_id, normalize_doi
 from .transfer import MergeUndo, Transfers
-from .views import EVERYTHING, search_view
+from .views import EVERYTHING, search_ids, search_view
 
 DB_FILE = "library.sqlite"
 INDEX_DIR = "index"
@@ -271,6 +271,12 @@ class Library:
                     snippets: bool = True) -> ViewSearch:
         """A search inside a view (the sidebar's choice, the queue): see views.py."""
         return search_view(self, query, view, snippet_limit, facets, snippets)
+
+    def search_ids(self, query: str = "", view: View = EVERYTHING, sort: str | None = None,
+                   descending: bool = False) -> builtins.list[int]:
+        """Ids of the papers a view shows that match `query` (all of them for an empty
+        query), ranked, in queue order, or sorted by `sort`: one pass (see views.py)."""
+        return search_ids(self, query, view, sort, descending)
 
     def last_import_ids(self) -> builtins.list[int]:
         """The papers the last import added or found in the library, in file order."""

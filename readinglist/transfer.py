@@ -64,6 +64,9 @@ class LibraryReads(Protocol):
 
     def history(self, paper_id: int) -> list[StatusChange]: ...
 
+    def search_ids(self, query: str = "", view: View = ..., sort: str | None = None,
+                   descending: bool = False) -> list[int]: ...
+
     def search_view(self, query: str, view: View = ..., snippet_limit: int | None = None,
                     facets: bool = True, snippets: bool = True) -> ViewSearch: ...
 
@@ -380,12 +383,10 @@ class Transfers:
     def select_ids(self, query: str | None = None, tag: str | None = None,
                    status: Status | str | None = None) -> list[int]:
         """Ids of the papers a query, tag or status selects (all papers if none given),
-        in the order they are listed (search rank for a query)."""
-        if query and query.strip():
-            # One pass: the query's matches, ranked, kept to the tag and status.
-            view = View(status=Status.parse(status).value if status else None, tag=tag)
-            return self._library.search_view(query, view, facets=False, snippets=False).ids
-        return self.store.list_ids(status=status, tag=tag, sort="id")
+        in the order they are listed (search rank for a query, else by id)."""
+        view = View(status=Status.parse(status).value if status else None, tag=tag)
+        return self._library.search_ids(query or "", view,
+                                        sort=None if query and query.strip() else "id")
 
     def export(self, fmt: str, ids: Sequence[int] | None = None) -> str:
         """The papers (all if `ids` is None) in an export format: bibtex, csljson, json,

@@ -22,6 +22,11 @@ class Searchable(Protocol):
 
     def last_import_ids(self) -> Sequence[int]: ...
 
+    def queue_ids(self) -> Sequence[int]: ...
+
+    def sort_ids(self, ids: Sequence[int], sort: str,
+                 descending: bool = False) -> Sequence[int]: ...
+
 
 EVERYTHING = View()  # all papers: no filter, not the queue
 
@@ -34,10 +39,8 @@ def search_view(library: Searchable, query: str, view: View = EVERYTHING,
     results = library.search(query, limit=None, facets=facets, snippets=snippets,
                              snippet_limit=snippet_limit)
     hits: list[SearchHit] = list(results.hits)
-    if view.filtered or view.queue:
-        order = "queue" if view.queue else "added"
-        allowed = library.list_ids(view.status, view.tag, order, year=view.year,
-                                   last_import=view.last_import)
+    allowed = _shown(library, view)
+    if allowed is not None:
         place = {paper_id: n for n, paper_id in enumerate(allowed)}
         hits = [h for h in hits if h.paper_id in place]
         if view.queue:  # the queue keeps its order (and its rows stay draggable)
@@ -45,3 +48,34 @@ def search_view(library: Searchable, query: str, view: View = EVERYTHING,
     imported = set(library.last_import_ids())
     in_import = sum(1 for h in results.hits if h.paper_id in imported)
     return ViewSearch(results, tuple(hits), in_import)
+
+
+def search_ids(library: Searchable, query: str = "", view: View = EVERYTHING,
+               sort: str | None = None, descending: bool = False) -> list[int]:
+    """The ids a view shows that match `query` (all it shows for an empty query), in one
+    pass: ranked by relevance (the queue: in its order), or by `sort` (a SORT_KEYS name).
+    What exports, the command line and scripts select papers with."""
+    if query.strip():
+        ids = list(search_view(library, query, view, facets=False, snippets=False).ids)
+    elif view.queue:
+        ids = list(_shown(library, view) or ())
+    else:
+        return list(library.list_ids(view.status, view.tag, sort or "added", descending,
+                                     view.year, last_import=view.last_import))
+    return list(library.sort_ids(ids, sort, descending)) if sort else ids
+
+
+def _shown(library: Searchable, view: View) -> Sequence[int] | None:
+    """The papers a view shows, in its order (the queue: queued papers, next first);
+    None for a view of everything."""
+    if view.queue:
+        queued = library.queue_ids()
+        if not view.filtered:
+            return queued
+        kept = set(library.list_ids(view.status, view.tag, "id", year=view.year,
+                                    last_import=view.last_import))
+        return [i for i in queued if i in kept]
+    if view.filtered:
+        return library.list_ids(view.status, view.tag, "added", year=view.year,
+                                last_import=view.last_import)
+    return None

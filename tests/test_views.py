@@ -35,3 +35,19 @@ def test_exports_select_a_query_inside_a_tag_in_one_pass(seeded_library: Library
     lib.add_tags(ranked[1], "keep")
     assert lib.select_ids("model", tag="keep") == [ranked[1]]
     assert set(lib.select_ids("model")) == set(ranked)
+
+
+def test_search_ids_ranks_keeps_the_queue_order_or_sorts(seeded_library: Library) -> None:
+    lib = seeded_library
+    for paper_id in (40, 3, 28):
+        lib.set_status(paper_id, "queued")
+    ranked = lib.search_ids("model")
+    assert ranked == lib.search("model", limit=None, snippets=False).ids
+    queue = View(queue=True)
+    assert lib.search_ids("", queue) == [40, 3, 28]
+    matching_queued = [i for i in (40, 3, 28) if i in ranked]
+    assert lib.search_ids("model", queue) == matching_queued
+    by_title = lib.search_ids("model", sort="title")
+    titles = [lib.get(i).title.casefold() for i in by_title]
+    assert sorted(by_title) == sorted(ranked) and titles == sorted(titles)
+    assert lib.search_ids("", View(status="queued"), sort="id") == [3, 28, 40]

@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.model.queueDrop.connect(self.paper_actions.queue_dropped)
         self._build_widgets()
         self.triage = TriageController(self, self)
-        actions = build_menus(self)
+        actions = build_menus(self, self)
         self.import_action, self.reindex_action = actions.import_files, actions.reindex
         self.triage_action, self.read_next_action = actions.triage, actions.read_next
         self.move_up_action, self.move_down_action = actions.move_up, actions.move_down
