@@ -10,29 +10,23 @@ from __future__ import annotations
 
 import builtins
 import functools
-import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from . import exporters, importers, lookup
-from .anchoring import reanchor
+from .annotating import Annotating
 from .changes import NOTHING, ChangeBus, Changes
 from .domain import (
-    HIGHLIGHT_COLOURS,
     Annotation,
     ImportFailed,
     IndexState,
     Paper,
     PaperRecord,
     Priority,
-    QueryError,
     ReadingDates,
     ReadinglistError,
-    SearchHit,
-    SearchResults,
-    Segment,
     Status,
     StatusChange,
     TableRow,
@@ -45,7 +39,8 @@ from .indexing import IndexSync
 from .locations import default_library_path
 from .reading_dates import derive_dates
 from .search.index import SearchIndex
-from .search.schema import field_text
+from .searching import SNIPPET_FIELDS as SNIPPET_FIELDS  # re-exported
+from .searching import Searching
 from .statistics import ReadingStats
 from .statistics import compute as compute_statistics
 from .store import import_lookup
@@ -57,9 +52,6 @@ from .views import EVERYTHING, search_ids, search_view
 
 DB_FILE = "library.sqlite"
 INDEX_DIR = "index"
-# Snippets come from the first of these fields that the query matched.
-# An annotation comes first: a match inside a highlight is worth saying so.
-SNIPPET_FIELDS = ("annotation", "abstract", "note", "title")
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -89,14 +81,18 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
-def _forwarded(method: Callable[Concatenate[Transfers, _P], _R]
+_S = TypeVar("_S")
+
+
+def _forwarded(service: str, method: Callable[Concatenate[_S, _P], _R]
                ) -> Callable[Concatenate[Library, _P], _R]:
-    """A Library method that calls `method` of the library's Transfers."""
+    """A Library method that calls `method` of the service the library holds as
+    `service` (its signature and documentation are the service's)."""
     name = method.__name__
 
     @functools.wraps(method)
     def forward(self: Library, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        return getattr(self.transfers, name)(*args, **kwargs)
+        return getattr(getattr(self, service), name)(*args, **kwargs)
 
     return forward
 
@@ -120,22 +116,25 @@ class Library:
         self.bus = ChangeBus()
         self.writer = Writer(store, self.bus, after_commit=self.sync.notify)
         self.sync.add_listener(self._indexed)
-        # Imports, exports and merges: a service of its own, with its dependencies named.
+        # Services of their own, with their dependencies named: imports, exports and
+        # merges; searching; highlights.
         self.transfers = Transfers(store, self.sync, self.writer, self)
+        self.searching = Searching(store, index, self.sync)
+        self.annotating = Annotating(store, self.writer)
 
     # Its API, forwarded (signatures and documentation are Transfers').
-    import_files = _forwarded(Transfers.import_files)
-    import_file = _forwarded(Transfers.import_file)
-    import_sample = _forwarded(Transfers.import_sample)
-    import_records = _forwarded(Transfers.import_records)
-    add_identifier = _forwarded(Transfers.add_identifier)
-    fetch_details = _forwarded(Transfers.fetch_details)
-    attach_file = _forwarded(Transfers.attach_file)
-    find_duplicates = _forwarded(Transfers.find_duplicates)
-    merge_papers = _forwarded(Transfers.merge_papers)
-    undo_merge = _forwarded(Transfers.undo_merge)
-    select_ids = _forwarded(Transfers.select_ids)
-    export = _forwarded(Transfers.export)
+    import_files = _forwarded("transfers", Transfers.import_files)
+    import_file = _forwarded("transfers", Transfers.import_file)
+    import_sample = _forwarded("transfers", Transfers.import_sample)
+    import_records = _forwarded("transfers", Transfers.import_records)
+    add_identifier = _forwarded("transfers", Transfers.add_identifier)
+    fetch_details = _forwarded("transfers", Transfers.fetch_details)
+    attach_file = _forwarded("transfers", Transfers.attach_file)
+    find_duplicates = _forwarded("transfers", Transfers.find_duplicates)
+    merge_papers = _forwarded("transfers", Transfers.merge_papers)
+    undo_merge = _forwarded("transfers", Transfers.undo_merge)
+    select_ids = _forwarded("transfers", Transfers.select_ids)
+    export = _forwarded("transfers", Transfers.export)
 
     # -- opening -----------------------------------------------------------------------
 
@@ -304,125 +303,20 @@ class Library:
 
     sort_keys = tuple(SORT_KEYS)
 
-    # -- searching -----------------------------------------------------------------------
+    # -- searching (see searching.py) ---------------------------------------------------
 
-    def search(self, query: str, limit: int | None = 50, snippets: bool = True,
-               facets: bool = False, snippet_limit: int | None = None) -> SearchResults:
-        """Ranked hits for a query in the search language (see README).
+    search = _forwarded("searching", Searching.search)
+    snippets = _forwarded("searching", Searching.snippets)
+    facets = _forwarded("searching", Searching.facets)
+    more_like_this = _forwarded("searching", Searching.more_like_this)
+    match_spans = _forwarded("searching", Searching.match_spans)
 
-        `limit` hits (None: all) come with snippets unless `snippets` is False; `facets`
-        adds counts by status, tag and year over every match. A query that finds nothing
-        carries a `suggestion` when a respelling would find something. QueryError if the
-        query cannot be read or the index is still being built.
-        """
-        query = query.strip()
-        if limit is not None and limit < 1:
-            raise ReadinglistError(f"the search limit must be at least 1, not {limit}")
-        if not query:
-            return SearchResults(query, (), 0)
-        if not self.index.is_open or self.sync.rebuilding:
-            raise QueryError(self.index_state().message + "; search is available when it is done")
-        parsed = self.index.parse(query)
-        raw, total = self.index.search(parsed, limit)
-        hits = [SearchHit(h.paper_id, h.score) for h in raw]
-        if snippets and hits:
-            # Only the first `snippet_limit` hits (all by default): a table fetches the
-            # rest a page at a time, as it draws them (see snippets()).
-            found = self.snippets(query, [h.paper_id for h in hits[:snippet_limit]], parsed)
-            hits = [found.get(h.paper_id, h) for h in hits]
-            hits = [SearchHit(r.paper_id, r.score, h.snippet_field, h.snippet)
-                    for r, h in zip(raw, hits, strict=True)]
-        facet_counts: dict[str, dict[str, int]] = {}
-        if facets:
-            ids = [h.paper_id for h in raw] if limit is None else self.index.matching_ids(parsed)
-            facet_counts = self.store.facet_counts(ids)
-        suggestion = None
-        if total == 0:
-            suggestion = self._suggest(query, parsed)
-        return SearchResults(query, tuple(hits), total, facet_counts, suggestion)
+    # -- highlights (see annotating.py) ---------------------------------------------------
 
-    def snippets(self, query: str, ids: Sequence[int],
-                 parsed: Any = None) -> dict[int, SearchHit]:
-        """Snippets of where `query` matches each of these papers (for showing a page of
-        results at a time; the score is left at 0)."""
-        parsed = parsed if parsed is not None else self.index.parse(query)
-        terms = self.index.matched_terms(parsed, (*SNIPPET_FIELDS, "fulltext"))
-        papers = self.store.get_papers(ids)
-        result = {}
-        for paper_id in ids:
-            paper = papers.get(paper_id)
-            if paper is not None:
-                field, snippet = self._snippet(paper, terms)
-                result[paper_id] = SearchHit(paper_id, 0.0, field, snippet)
-        return result
-
-    def facets(self, query: str = "") -> dict[str, dict[str, int]]:
-        """Counts by status, tag and year over the papers a query matches (all if empty)."""
-        if not query.strip():
-            return self.store.facet_counts(None)
-        return self.store.facet_counts(self.index.matching_ids(self.index.parse(query)))
-
-    def more_like_this(self, paper_id: int, limit: int = 8) -> builtins.list[SearchHit]:
-        """The papers most similar to this one, by the key terms of its title and abstract."""
-        paper = self.get(paper_id)
-        if not self.index.is_open or self.sync.rebuilding:
-            return []
-        raw = self.index.more_like(paper_id, f"{paper.title}\n{paper.abstract}", limit)
-        return [SearchHit(h.paper_id, h.score) for h in raw]
-
-    def _suggest(self, query: str, parsed: Any) -> str | None:
-        def surface(field: str, term: str) -> str | None:
-            # A word as written in a paper that holds this index term (a stem).
-            ids = self.index.ids_with_term(field, term, 5)
-            for paper in self.store.get_papers(ids).values():  # deleted ones are skipped
-                text = field_text(paper, field)
-                for start, end in self.index.spans(field, text, {term}):
-                    word = text[start:end]
-                    return word.lower() if not word.isupper() else word
-            return None
-
-        respell = self.index.suggest(parsed, self.index.rewrite(query), surface)
-        if not respell:
-            return None
-        # Mend the words in what the user typed, so the suggestion keeps their syntax.
-        suggestion = query
-        for typed, word in respell.items():
-            pattern = rf"(?<!\w){re.escape(typed)}(?!\w)"
-            suggestion = re.sub(pattern, word, suggestion, flags=re.IGNORECASE)
-        if suggestion == query:
-            return None
-        try:
-            parsed_suggestion = self.index.parse(suggestion)
-        except QueryError:
-            return None
-        return suggestion if self.index.search(parsed_suggestion, 1)[1] > 0 else None
-
-    def match_spans(self, query: str, paper_id: int) -> dict[str, builtins.list[tuple[int, int]]]:
-        """Where the query matches in this paper's title, abstract and note, as
-        (start, end) character ranges per field: for highlighting the full text."""
-        if not query.strip() or not self.index.is_open:
-            return {}
-        terms = self.index.matched_terms(self.index.parse(query), SNIPPET_FIELDS)
-        paper = self.get(paper_id)
-        return {
-            field: spans
-            for field in SNIPPET_FIELDS
-            if (spans := self.index.spans(field, field_text(paper, field), terms.get(field, set())))
-        }
-
-    def _snippet(self, paper: Paper, terms: dict[str, set[str]]) -> tuple[str, tuple[Segment, ...]]:
-        for field in SNIPPET_FIELDS:
-            if terms.get(field):
-                snippet = self.index.snippet(field, field_text(paper, field), terms[field])
-                if snippet:
-                    return field, snippet
-        if terms.get("fulltext"):
-            # Only when nothing else matched: the text of a PDF is read from the database.
-            text = self.store.fulltexts([paper.id]).get(paper.id, "")
-            snippet = self.index.snippet("fulltext", text, terms["fulltext"]) if text else ()
-            if snippet:
-                return "fulltext", snippet
-        return "", ()
+    add_annotation = _forwarded("annotating", Annotating.add_annotation)
+    update_annotation = _forwarded("annotating", Annotating.update_annotation)
+    delete_annotation = _forwarded("annotating", Annotating.delete_annotation)
+    restore_annotation = _forwarded("annotating", Annotating.restore_annotation)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -435,14 +329,6 @@ class Library:
         """From now on writes return once the database has them; a worker thread applies
         them to the search index (within milliseconds). The GUI works this way."""
         self.sync.start_worker()
-
-    def add_index_listener(self, listener: Callable[[builtins.list[int]], None]) -> None:
-        """Call `listener(paper_ids)` after the index took in changes to those papers (from
-        the indexing thread: a GUI must pass it on to its own thread)."""
-        self.sync.add_listener(listener)
-
-    def remove_index_listener(self, listener: Callable[[builtins.list[int]], None]) -> None:
-        self.sync.remove_listener(listener)
 
     def wait_for_index(self, timeout: float | None = 10.0) -> bool:
         """Wait until every write so far is searchable (background mode). True if so."""
@@ -478,76 +364,8 @@ class Library:
             before = self.get(paper_id)
             self.store.update_fields(paper_id, fields)
             if "abstract" in fields and fields["abstract"] != before.abstract:
-                self._reanchor(before.annotations, fields["abstract"])
+                self.annotating.reanchor(before.annotations, fields["abstract"])
         return write.changes.carrying(paper=self.get(paper_id))
-
-    def _reanchor(self, annotations: Iterable[Annotation], abstract: str) -> None:
-        """Move highlights to where their passage now is; flag those whose passage is gone
-        (kept, never dropped, so the user can see and fix them)."""
-        for note in annotations:
-            place = reanchor(abstract, note.start, note.quote)
-            if place is None:
-                if note.anchored:
-                    self.store.update_annotation(note.id, {"anchored": 0})
-            elif place != (note.start, note.end) or not note.anchored:
-                self.store.update_annotation(
-                    note.id, {"start": place[0], "end": place[1], "anchored": 1}
-                )
-
-    # -- annotations ----------------------------------------------------------------------
-
-    def add_annotation(self, paper_id: int, start: int, end: int, colour: str = "yellow",
-                       comment: str = "") -> Changes:
-        """Highlight abstract[start:end] of a paper in a colour, with an optional comment
-        (the Changes carries the new `annotation`)."""
-        abstract = self.get(paper_id).abstract
-        if not 0 <= start < end <= len(abstract):
-            raise ReadinglistError(
-                f"a highlight must lie inside the abstract (0..{len(abstract)}), "
-                f"not {start}..{end}"
-            )
-        _check_colour(colour)
-        with self.writer.write() as write:
-            annotation_id = self.store.insert_annotation(
-                paper_id, start, end, abstract[start:end], colour, comment
-            )
-        return write.changes.carrying(annotation=self.store.get_annotation(annotation_id))
-
-    def update_annotation(self, annotation_id: int, colour: str | None = None,
-                          comment: str | None = None) -> Changes:
-        fields: dict[str, Any] = {}
-        if colour is not None:
-            _check_colour(colour)
-            fields["colour"] = colour
-        if comment is not None:
-            fields["comment"] = comment
-        changes = NOTHING
-        if fields:
-            with self.writer.write() as write:
-                self.store.update_annotation(annotation_id, fields)
-            changes = write.changes
-        return changes.carrying(annotation=self.store.get_annotation(annotation_id))
-
-    def delete_annotation(self, annotation_id: int) -> Changes:
-        """Delete a highlight; the Changes carries it, so that it can be restored (undo)."""
-        annotation = self.store.get_annotation(annotation_id)
-        with self.writer.write() as write:
-            self.store.delete_annotation(annotation_id)
-        return write.changes.carrying(annotation=annotation)
-
-    def restore_annotation(self, annotation: Annotation) -> Changes:
-        """Put back a deleted highlight (as a new annotation with the same content)."""
-        paper = self.get(annotation.paper_id)
-        place = reanchor(paper.abstract, annotation.start, annotation.quote)
-        start, end = place or (annotation.start, annotation.end)
-        with self.writer.write() as write:
-            annotation_id = self.store.insert_annotation(
-                annotation.paper_id, start, end, annotation.quote, annotation.colour,
-                annotation.comment,
-            )
-            if place is None:
-                self.store.update_annotation(annotation_id, {"anchored": 0})
-        return write.changes.carrying(annotation=self.store.get_annotation(annotation_id))
 
     def annotations(self, colour: str | None = None,
                     tag: str | None = None) -> builtins.list[Annotation]:
@@ -684,12 +502,5 @@ class Library:
                     kept.append(tag)
             self.store.set_tags(paper_id, kept)
         return write.changes.carrying(paper=self.get(paper_id))
-
-def _check_colour(colour: str) -> None:
-    if colour not in HIGHLIGHT_COLOURS:
-        raise ReadinglistError(
-            f"unknown colour {colour!r}; choose one of: {', '.join(HIGHLIGHT_COLOURS)}"
-        )
-
 
 __all__ = ["ImportFailed", "Library", "MergeUndo", "TableRow"]
