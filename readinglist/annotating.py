@@ -72,14 +72,15 @@ class Annotating:
         return write.changes.carrying(annotation=annotation)
 
     def restore_annotation(self, annotation: Annotation) -> Changes:
-        """Put back a deleted highlight (as a new annotation with the same content)."""
+        """Put back a deleted highlight (as a new annotation with the same content and
+        dates, so it keeps its place among the highlights)."""
         paper = self.store.get_paper(annotation.paper_id)
         place = reanchor(paper.abstract, annotation.start, annotation.quote)
         start, end = place or (annotation.start, annotation.end)
         with self.writer.write() as write:
             annotation_id = self.store.insert_annotation(
                 annotation.paper_id, start, end, annotation.quote, annotation.colour,
-                annotation.comment,
+                annotation.comment, made=(annotation.created, annotation.modified),
             )
             if place is None:
                 self.store.update_annotation(annotation_id, {"anchored": 0})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from ..domain import Annotation, ReadinglistError
@@ -19,14 +20,20 @@ class AnnotationsMixin(IndexOutboxMixin):
     """PaperStore's annotation methods (a mixin: PaperStore is the class to use)."""
 
     def insert_annotation(self, paper_id: int, start: int, end: int, quote: str,
-                          colour: str, comment: str) -> int:
+                          colour: str, comment: str,
+                          made: tuple[datetime | None, datetime | None] = (None, None)
+                          ) -> int:
+        """A new highlight; `made` (created, modified) puts back one that was deleted
+        with its own dates (an undo), instead of now."""
         stamp = utc_now().isoformat()
+        created, modified = (t.isoformat() if t else None for t in made)
         with self.transaction():
             self._require(paper_id)
             cursor = self.db.execute(
                 "INSERT INTO annotations (paper_id, start, end, quote, colour, comment, "
                 "anchored, created, modified) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                [paper_id, start, end, quote, colour, comment, stamp, stamp],
+                [paper_id, start, end, quote, colour, comment, created or stamp,
+                 modified or created or stamp],
             )
             self._touch(paper_id)
         return int(cursor.lastrowid or 0)
