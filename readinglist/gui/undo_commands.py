@@ -20,6 +20,10 @@ OnChange = Callable[[], None]
 OnError = Callable[[str], None]
 OnPaperChange = Callable[[int], None]  # called with the id of the paper that changed
 
+# What a change to the library can fail with: refused (a paper deleted meanwhile), or the
+# disk or the database (full, locked). The write rolled back; the command says so.
+FAILURES = (ReadinglistError, OSError, sqlite3.Error)
+
 
 def merge_text(keep: int, others: Sequence[int]) -> str:
     """What Edit > Undo says: "Merge 2 papers into #12" (the papers that go into #12)."""
@@ -66,7 +70,7 @@ class MergeCommand(QUndoCommand):
             return
         try:
             self.undo_record = self.library.merge_papers(self.keep, self.others)
-        except ReadinglistError as exc:
+        except FAILURES as exc:
             self._fail(f"Could not merge into #{self.keep}: {exc}")
             return
         self._changed()
@@ -76,7 +80,7 @@ class MergeCommand(QUndoCommand):
             return
         try:
             self.library.undo_merge(self.undo_record)
-        except ReadinglistError as exc:
+        except FAILURES as exc:
             self._fail(f"Could not undo the merge into #{self.keep}: {exc}")
             return
         self.undo_record = None
@@ -151,7 +155,7 @@ class PaperCommand(QUndoCommand):
             return
         try:
             step()
-        except (ReadinglistError, OSError, sqlite3.Error) as exc:  # deleted meanwhile, disk
+        except FAILURES as exc:
             self.error = f"Could not {what}: {exc}"
             self.setObsolete(True)
             if self.on_error is not None:
