@@ -358,10 +358,6 @@ def test_an_undo_that_fails_half_way_changes_nothing(gui: Gui, name: str, failur
     assert gui.messages[-1].startswith("Could not") and str(error) in gui.messages[-1]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Library.restore_annotation inserts the highlight with created = now "
-    "(store.insert_annotation takes no creation time), so an undone delete shows today's "
-    "date in the Annotations view and sorts as the newest highlight"))
 def test_a_restored_highlight_keeps_its_date_and_place(
         gui: Gui, monkeypatch: pytest.MonkeyPatch) -> None:
     library = gui.library
