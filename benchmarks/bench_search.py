@@ -38,7 +38,7 @@ from readinglist import Library, __version__
 from readinglist.domain import ReadinglistError
 
 try:  # where the library keeps its files (stable names, but do not depend on them)
-    from readinglist.service import DB_FILE, INDEX_DIR
+    from readinglist.library.service import DB_FILE, INDEX_DIR
 except ImportError:  # pragma: no cover
     DB_FILE, INDEX_DIR = "library.sqlite", "index"
 

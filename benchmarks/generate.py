@@ -26,8 +26,8 @@ from pathlib import Path
 
 from readinglist.domain import PaperRecord
 from readinglist.importers import parse_file
-from readinglist.locations import sample_page_path
-from readinglist.textutil import title_key
+from readinglist.system.locations import sample_page_path
+from readinglist.text.normalize import title_key
 
 SOURCE = "synthetic benchmark"
 END = "."  # sentence end token

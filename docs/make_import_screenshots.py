@@ -14,8 +14,8 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from readinglist import Library
 from readinglist.domain import Status
 from readinglist.gui.app import make_app
-from readinglist.gui.import_dialog import ImportOptions, ImportOptionsDialog
-from readinglist.gui.main_window import MainWindow
+from readinglist.gui.dialogs.import_dialog import ImportOptions, ImportOptionsDialog
+from readinglist.gui.window.main_window import MainWindow
 
 DOCS = Path(__file__).parent
 BIBTEX = DOCS.parent / "tests" / "fixtures" / "import" / "bibtex"

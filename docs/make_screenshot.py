@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QSplitter
 
 from readinglist import Library
 from readinglist.gui.app import make_app
-from readinglist.gui.dashboard import DashboardDialog
-from readinglist.gui.main_window import MainWindow
+from readinglist.gui.dialogs.dashboard import DashboardDialog
+from readinglist.gui.window.main_window import MainWindow
 from readinglist.store.paper_store import utc_now
 
 DOCS = Path(__file__).parent

@@ -20,7 +20,7 @@ from .domain import (
     SearchResults,
     Status,
 )
-from .service import Library
+from .library.service import Library
 
 __all__ = [
     "ImportFailed",

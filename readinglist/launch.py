@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .locations import ENV_LIBRARY, default_library_path, demo_library_path
+from .system.locations import ENV_LIBRARY, default_library_path, demo_library_path
 
 GUI_HELP = "open the desktop app"
 

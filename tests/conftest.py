@@ -11,7 +11,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from readinglist import Library
-from readinglist.locations import sample_page_path
+from readinglist.system.locations import sample_page_path
 
 SEED = sample_page_path()  # the Daily Papers page from the design card (68 papers)
 
@@ -78,7 +78,7 @@ def _window(qtbot, library: Library):
     """The main window on `library`, its index kept by the background worker, as the app
     runs; closed (its tasks waited for) when the test ends."""
     from readinglist.gui.app import make_app
-    from readinglist.gui.main_window import MainWindow
+    from readinglist.gui.window.main_window import MainWindow
 
     make_app()
     library.index_in_background()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from readinglist import Library
-from readinglist.changes import Changes, changes_of
+from readinglist.domain.changes import Changes, changes_of
 from readinglist.store import change_log
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from readinglist.locations import ENV_LIBRARY, sample_page_path
+from readinglist.system.locations import ENV_LIBRARY, sample_page_path
 
 SEED = sample_page_path()
 SEED_COUNT = 68

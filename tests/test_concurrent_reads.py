@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from readinglist.domain import PaperRecord
-from readinglist.service import Library
+from readinglist.library.service import Library
 
 
 def _read_everything(library: Library, out: dict[str, Any]) -> None:

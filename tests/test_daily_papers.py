@@ -8,7 +8,7 @@ import pytest
 
 from readinglist import ImportFailed
 from readinglist.importers import daily_papers, detect_format, parse_file
-from readinglist.textutil import (
+from readinglist.text.normalize import (
     extract_links,
     fold_accents,
     normalize_arxiv_id,
@@ -35,7 +35,7 @@ ABSTRACT = (
 
 @pytest.fixture(scope="module")
 def seed():
-    from readinglist.locations import sample_page_path
+    from readinglist.system.locations import sample_page_path
 
     return parse_file(sample_page_path())
 

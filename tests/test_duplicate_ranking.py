@@ -10,7 +10,7 @@ import pytest
 
 from readinglist import Library
 from readinglist.domain import PaperRecord
-from readinglist.duplicates import (
+from readinglist.matching.duplicates import (
     STRONG,
     DuplicatePair,
     DuplicateRow,

@@ -15,7 +15,7 @@ from readinglist.domain import Attachment, Paper, Status
 from readinglist.exporters import FORMATS, ExportContext
 from readinglist.exporters import ris as ris_export
 from readinglist.importers import ris as ris_import
-from readinglist.service import Library
+from readinglist.library.service import Library
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RIS_FILES = sorted((FIXTURES / "ris").glob("*.ris"))

@@ -10,15 +10,10 @@ from PySide6.QtWidgets import QApplication
 
 from readinglist import Library, Status
 from readinglist.gui.app import make_app, open_library
-from readinglist.gui.main_window import MainWindow
-from readinglist.gui.paper_table_model import (
-    COL_STATUS,
-    COL_TAGS,
-    COL_TITLE,
-    PaperTableModel,
-)
-from readinglist.gui.sidebar import FilterRole
-from readinglist.gui.title_delegate import SnippetRole
+from readinglist.gui.table.paper_table_model import COL_STATUS, COL_TAGS, COL_TITLE, PaperTableModel
+from readinglist.gui.table.title_delegate import SnippetRole
+from readinglist.gui.window.main_window import MainWindow
+from readinglist.gui.window.sidebar import FilterRole
 
 MODEL_SOUPS = 28  # id of "Model soups: ..." in the seed page
 

@@ -10,13 +10,13 @@ from PySide6.QtGui import QColor, QHelpEvent, QTextCursor, QTextDocument, QUndoS
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from readinglist import Library
-from readinglist.gui.abstract_view import (
+from readinglist.gui.detail.abstract_view import (
     HIGHLIGHT_STYLES,
     SEARCH_MATCH,
     AbstractView,
     TextOffsets,
 )
-from readinglist.gui.annotations_view import (
+from readinglist.gui.dialogs.annotations_view import (
     COL_COMMENT,
     COL_PAPER,
     COL_QUOTE,

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from readinglist import Library
-from readinglist.gui.main_window import MainWindow
-from readinglist.gui.paper_table_model import COL_STATUS
+from readinglist.gui.table.paper_table_model import COL_STATUS
+from readinglist.gui.window.main_window import MainWindow
 
 
 def cli(folder: Path, *args: str) -> None:

@@ -15,7 +15,7 @@ from test_statistics import MONTHS, NOW, WEEKS, at, fixture, make
 from readinglist import Library
 from readinglist.domain import Paper, ReadinglistError, Status, StatusChange
 from readinglist.gui.app import make_app
-from readinglist.gui.dashboard import (
+from readinglist.gui.dialogs.dashboard import (
     EMPTY_TEXT,
     NO_TAGS_TITLE,
     NO_TIME_TITLE,
@@ -24,7 +24,7 @@ from readinglist.gui.dashboard import (
     bucket_labels,
 )
 from readinglist.gui.tasks import TaskRunner
-from readinglist.statistics import ReadingStats, compute
+from readinglist.reading.statistics import ReadingStats, compute
 from readinglist.store.paper_store import utc_now
 
 

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QMessageBox
 from readinglist import Library
 from readinglist.domain import PaperNotFound
 from readinglist.gui.app import make_app
-from readinglist.gui.duplicates_dialog import (
+from readinglist.gui.commands.undo_commands import MergeCommand
+from readinglist.gui.dialogs.duplicates_dialog import (
     COL_CHECK,
     COL_KEEP,
     COL_OTHER,
@@ -28,7 +29,7 @@ from readinglist.gui.duplicates_dialog import (
     plan_merges,
     short_authors,
 )
-from readinglist.gui.export_dialog import (
+from readinglist.gui.dialogs.export_dialog import (
     SCOPE_LIBRARY,
     SCOPE_SELECTED,
     SCOPE_VIEW,
@@ -36,7 +37,6 @@ from readinglist.gui.export_dialog import (
     export_formats,
     write_atomically,
 )
-from readinglist.gui.undo_commands import MergeCommand
 
 # Ids of the papers `library` adds, in order.
 RESNET, RESNET_ARXIV, SCALING, SCALING_TYPO, SOUPS, GRAPHS, GRAPHS_DOI, GRAPHS_ARXIV = range(1, 9)
@@ -480,7 +480,7 @@ def test_write_atomically_keeps_the_old_file_when_writing_fails(tmp_path, monkey
     def no_rename(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("readinglist.files.os.replace", no_rename)
+    monkeypatch.setattr("readinglist.system.files.os.replace", no_rename)
     with pytest.raises(Exception, match="Permission denied"):
         write_atomically(target, "@article{new}\n")
     assert target.read_text("utf-8") == "@article{old}\n"

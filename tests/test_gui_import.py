@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from readinglist import Status
 from readinglist.domain import Outcome
-from readinglist.gui.import_dialog import REFERENCES_LABEL, ImportOptionsDialog
-from readinglist.gui.import_report import ImportReportDialog
-from readinglist.gui.main_window import MainWindow
-from readinglist.gui.paper_table_model import COL_TITLE
-from readinglist.locations import sample_page_path
+from readinglist.gui.dialogs.import_dialog import REFERENCES_LABEL, ImportOptionsDialog
+from readinglist.gui.dialogs.import_report import ImportReportDialog
+from readinglist.gui.table.paper_table_model import COL_TITLE
+from readinglist.gui.window.main_window import MainWindow
+from readinglist.system.locations import sample_page_path
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")  # see conftest.py
 

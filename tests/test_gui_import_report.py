@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QLabel
 
 from readinglist.domain import ImportReport, Outcome, ReportEntry
 from readinglist.gui.app import make_app
-from readinglist.gui.duplicates_dialog import DuplicatesDialog
-from readinglist.gui.import_dialog import ImportOptions
-from readinglist.gui.import_report import (
+from readinglist.gui.dialogs.duplicates_dialog import DuplicatesDialog
+from readinglist.gui.dialogs.import_dialog import ImportOptions
+from readinglist.gui.dialogs.import_report import (
     COL_DETAIL,
     COL_OUTCOME,
     COL_PAPER,
@@ -26,8 +26,8 @@ from readinglist.gui.import_report import (
     ImportReportModel,
     count_text,
 )
-from readinglist.gui.main_window import MainWindow
-from readinglist.gui.sidebar import LAST_IMPORT, LAST_IMPORT_LABEL
+from readinglist.gui.window.main_window import MainWindow
+from readinglist.gui.window.sidebar import LAST_IMPORT, LAST_IMPORT_LABEL
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")  # see conftest.py
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextDocument
 
 from readinglist import Library, ReadinglistError
-from readinglist.gui.note_editor import PLACEHOLDER, NoteEditor, NoteMode, note_times
+from readinglist.gui.detail.note_editor import PLACEHOLDER, NoteEditor, NoteMode, note_times
 
 MODEL_SOUPS = 28  # "Model soups: ..." in the seed page
 OTHER = 30

@@ -11,10 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from readinglist import Library, Status
 from readinglist.gui.app import make_app
-from readinglist.gui.dashboard import DashboardDialog
-from readinglist.gui.key_help import KEY_SECTIONS, markdown_table
-from readinglist.gui.main_window import MainWindow
-from readinglist.gui.paper_table_model import (
+from readinglist.gui.dialogs.dashboard import DashboardDialog
+from readinglist.gui.table.paper_table_model import (
     COL_PRIORITY,
     COL_RATING,
     COL_STATUS,
@@ -22,8 +20,10 @@ from readinglist.gui.paper_table_model import (
     PAPER_IDS_MIME,
     PaperTableModel,
 )
-from readinglist.gui.sidebar import QUEUE, FilterRole
-from readinglist.gui.triage import BANNER_TEXT
+from readinglist.gui.window.key_help import KEY_SECTIONS, markdown_table
+from readinglist.gui.window.main_window import MainWindow
+from readinglist.gui.window.sidebar import QUEUE, FilterRole
+from readinglist.gui.window.triage import BANNER_TEXT
 
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -480,7 +480,7 @@ def test_the_annotations_view_and_the_dashboard_open_from_the_view_menu(qtbot, w
 
 
 def test_the_readme_lists_every_key_of_the_help_overlay():
-    from readinglist.gui.key_help import markdown_table
+    from readinglist.gui.window.key_help import markdown_table
 
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     rows = [line for line in markdown_table().splitlines() if line.startswith("| `")]

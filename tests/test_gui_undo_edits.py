@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from readinglist.domain import Priority, Status
-from readinglist.gui.main_window import MainWindow
+from readinglist.gui.window.main_window import MainWindow
 
 
 @pytest.fixture

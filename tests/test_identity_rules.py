@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from readinglist.identity import Verdict, facts, judge, recurring_title
+from readinglist.matching.identity import Verdict, facts, judge, recurring_title
 
 BASE: dict[str, Any] = {
     "title": "Editorial comments", "authors": ["Barbara Beeton"], "year": 1985,

@@ -10,7 +10,7 @@ import pytest
 from readinglist.domain import ImportFailed
 from readinglist.importers import csljson
 from readinglist.importers.base import ParseResult
-from readinglist.service import Library
+from readinglist.library.service import Library
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import" / "csljson"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from readinglist.domain import Outcome, Status
-from readinglist.service import Library
+from readinglist.library.service import Library
 
 BIBTEX = Path(__file__).parent / "fixtures" / "import" / "bibtex"
 _KEY = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^\s,]+)\s*,", re.MULTILINE)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pdf_factory import Text, write_pdf
 
-from readinglist.service import Library
+from readinglist.library.service import Library
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 

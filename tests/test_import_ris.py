@@ -10,7 +10,7 @@ import pytest
 from readinglist.importers import parse_path, ris
 from readinglist.importers.base import ParseResult
 from readinglist.importers.encoding import decode
-from readinglist.service import Library
+from readinglist.library.service import Library
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import" / "ris"
 

@@ -10,7 +10,7 @@ import pytest
 
 from readinglist.importers import detect_format, parse_path, wos
 from readinglist.importers.base import ParseResult
-from readinglist.locations import sample_page_path
+from readinglist.system.locations import sample_page_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wos"
 RIS_FIXTURES = [*(Path(__file__).parent / "fixtures" / "ris").glob("*.ris"),

@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_core_and_cli_never_import_qt():
     code = (
-        "import readinglist, readinglist.service, readinglist.cli; import sys; "
+        "import readinglist, readinglist.library.service, readinglist.cli; import sys; "
         "print(any(m.startswith('PySide6') for m in sys.modules))"
     )
     done = subprocess.run(
@@ -62,7 +62,7 @@ def test_both_launchers_open_the_library_their_arguments_name(monkeypatch, tmp_p
     readinglist.launch; the GUI's launcher no longer goes through the CLI's."""
     from readinglist import cli
     from readinglist.gui import app
-    from readinglist.locations import demo_library_path
+    from readinglist.system.locations import demo_library_path
 
     opened: list[tuple[Path | None, bool]] = []
 

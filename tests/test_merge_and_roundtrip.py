@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from readinglist.domain import PaperRecord, ReadinglistError
-from readinglist.service import Library
+from readinglist.library.service import Library
 
 
 def _export_without_stamp(library: Library) -> dict:

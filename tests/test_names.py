@@ -1,4 +1,4 @@
-"""Authors and papers as display text (readinglist.names), with names as they come in
+"""Authors and papers as display text (readinglist.text.names), with names as they come in
 real libraries: "Last, First", "First Last", particles, organisations in braces,
 suffixes and non-Latin scripts."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from readinglist.domain import Paper, Status
-from readinglist.names import format_authors, paper_details, paper_text, short_authors
+from readinglist.text.names import format_authors, paper_details, paper_text, short_authors
 
 VASWANI = ["Ashish Vaswani", "Noam Shazeer", "Niki Parmar", "Jakob Uszkoreit"]
 

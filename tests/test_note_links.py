@@ -7,7 +7,7 @@ import re
 import pytest
 
 from readinglist import Library
-from readinglist.note_links import (
+from readinglist.matching.note_links import (
     Reference,
     find_references,
     is_web_url,

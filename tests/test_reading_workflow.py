@@ -11,7 +11,7 @@ import pytest
 
 from readinglist import Library, Status
 from readinglist.domain import Paper, Priority, ReadinglistError, StatusChange
-from readinglist.reading_dates import derive_dates
+from readinglist.reading.dates import derive_dates
 
 SOUPS = 28
 

@@ -28,7 +28,7 @@ DIFF = [
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
     """The seed library, shared by the read-only tests of this module (fast)."""
-    from readinglist.locations import sample_page_path
+    from readinglist.system.locations import sample_page_path
 
     lib = Library.open(tmp_path_factory.mktemp("search") / "lib")
     assert len(lib.import_file(sample_page_path()).added) == 68

@@ -11,10 +11,10 @@ import pytest
 
 from readinglist import Library, PaperNotFound, ReadinglistError
 from readinglist.domain import PaperRecord, Status
-from readinglist.locations import sample_page_path
+from readinglist.library.service import INDEX_DIR
 from readinglist.search.index import STATE_FILE
 from readinglist.search.schema import INDEX_SCHEMA_VERSION
-from readinglist.service import INDEX_DIR
+from readinglist.system.locations import sample_page_path
 
 SEED = sample_page_path()
 ABSTRACT = (

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from readinglist.domain import Paper, Status, StatusChange
-from readinglist.statistics import TIME_BUCKETS, ReadingStats, compute, format_text
+from readinglist.reading.statistics import TIME_BUCKETS, ReadingStats, compute, format_text
 
 # Thursday of ISO week 2026-W47, 15:00 UTC. "Today" is 2026-11-19, yesterday the 18th.
 NOW = datetime(2026, 11, 19, 15, 0, tzinfo=UTC)

@@ -9,15 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from readinglist.domain import (
-    PaperNotFound,
-    PaperRecord,
-    Priority,
-    Status,
-    StatusChange,
-    TableRow,
-)
-from readinglist.identity import Verdict, judge
+from readinglist.domain import PaperNotFound, PaperRecord, Priority, Status, StatusChange, TableRow
+from readinglist.matching.identity import Verdict, judge
 from readinglist.store import paper_store
 from readinglist.store.import_lookup import candidates, record_facts
 from readinglist.store.paper_store import SORT_KEYS, PaperStore, SchemaTooNew

@@ -18,16 +18,16 @@ import pytest
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-import readinglist.transfer
+import readinglist.library.transfers
 from readinglist import Library
 from readinglist.domain import Priority, Status
-from readinglist.gui.annotation_commands import (
+from readinglist.gui.commands.annotation_commands import (
     AddAnnotationCommand,
     DeleteAnnotationCommand,
     EditAnnotationCommand,
 )
-from readinglist.gui.paper_actions import PaperActions
-from readinglist.gui.undo_commands import MergeCommand
+from readinglist.gui.commands.undo_commands import MergeCommand
+from readinglist.gui.window.paper_actions import PaperActions
 from readinglist.store import annotations as annotations_table
 from readinglist.store import change_log
 from readinglist.store.snapshots import snapshots
@@ -337,7 +337,7 @@ def test_an_undo_that_fails_half_way_changes_nothing(gui: Gui, name: str, failur
     edited = everything(library, ids)
 
     owner_name, attribute = edit.break_at.split(".")
-    owner = library.store if owner_name == "store" else readinglist.transfer
+    owner = library.store if owner_name == "store" else readinglist.library.transfers
     real = getattr(owner, attribute)
     reached: list[bool] = []
     error = FAILURES[failure]()

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from ..domain import ReadinglistError
 from ..launch import chosen_library
-from ..service import Library
+from ..library.service import Library
 from .commands_library import cmd_info, cmd_reindex
 from .commands_papers import (
     cmd_add,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from ..service import Library
+from ..library.service import Library
 from .output import _dump, _progress
 
 

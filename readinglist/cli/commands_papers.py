@@ -8,7 +8,7 @@ import sys
 from typing import TextIO
 
 from ..domain import Priority, ReadinglistError, StatusChange
-from ..service import Library
+from ..library.service import Library
 from .output import PROG, _dump, _line
 
 

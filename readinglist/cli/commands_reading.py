@@ -6,8 +6,8 @@ import argparse
 from typing import TextIO
 
 from ..domain import Paper, ReadinglistError
-from ..service import Library
-from ..statistics import format_text
+from ..library.service import Library
+from ..reading.statistics import format_text
 from .output import _dump
 
 

@@ -7,7 +7,7 @@ import sys
 from typing import TextIO
 
 from ..domain import SearchHit
-from ..service import Library
+from ..library.service import Library
 from .output import PROG, _dump, _line, _progress
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..domain import ImportReport, Outcome, ReadinglistError
-from ..files import write_atomically
-from ..locations import sample_page_path
-from ..service import Library
+from ..library.service import Library
+from ..system.files import write_atomically
+from ..system.locations import sample_page_path
 from .output import PROG, _dump, _progress
 
 

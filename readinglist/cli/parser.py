@@ -9,7 +9,7 @@ from .. import importers
 from ..domain import Priority, Status
 from ..exporters import FORMATS as _EXPORTERS
 from ..launch import GUI_HELP, library_option
-from ..service import Library
+from ..library.service import Library
 from .output import PROG
 
 EXPORT_FORMATS = sorted({*_EXPORTERS, "json"})

@@ -16,9 +16,9 @@ from typing import NamedTuple
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
-from ..bibliography import is_organisation, plain_author
-from ..citation_keys import base_key, clean_key, unique_key
 from ..domain import Paper, StatusChange
+from ..text.bibliography import is_organisation, plain_author
+from ..text.citation_keys import base_key, clean_key, unique_key
 
 
 @dataclass(frozen=True)

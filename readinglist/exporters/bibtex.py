@@ -36,8 +36,8 @@ import bibtexparser
 from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Entry, Field, ImplicitComment
 
-from ..bibliography import balanced, is_raw, venue_field
 from ..domain import Paper
+from ..text.bibliography import balanced, is_raw, venue_field
 from . import ExportContext, export_keys, paper_value, split_author
 
 _SPECIALS = {

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..domain import ReadinglistError
 from ..launch import GUI_HELP, chosen_library, library_option
-from ..locations import default_library_path, demo_library_path, resource_path
-from ..service import Library
-from .main_window import MainWindow
+from ..library.service import Library
+from ..system.locations import default_library_path, demo_library_path, resource_path
 from .plain_text import message_box
+from .window.main_window import MainWindow
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:

@@ -15,8 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal
 
-from ..changes import Changes
-from ..service import Library
+from ..domain.changes import Changes
+from ..library.service import Library
 
 ELSEWHERE_POLL_MS = 1000  # how often to look for other programs' commits
 

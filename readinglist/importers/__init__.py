@@ -13,17 +13,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ..domain import ImportFailed
-from . import (
-    bibtex,
-    csljson,
-    csv_table,
-    daily_papers,
-    identifiers,
-    pdf,
-    readinglist_json,
-    ris,
-    wos,
-)
+from . import bibtex, csljson, csv_table, daily_papers, identifiers, pdf, readinglist_json, ris, wos
 from .base import ParseResult
 from .encoding import decode
 

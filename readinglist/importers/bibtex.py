@@ -28,7 +28,7 @@ from bibtexparser.model import (
 )
 
 from ..domain import EntryProblem, ImportFailed
-from ..textutil import title_key
+from ..text.normalize import title_key
 from .base import ParseResult
 from .bibtex_crossref import inherit_all
 from .bibtex_macros import Expansion, expand, expand_entry, report_undefined

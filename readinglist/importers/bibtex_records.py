@@ -14,9 +14,9 @@ from bibtexparser.middlewares.names import (
     split_multiple_persons_names,
 )
 
-from ..bibliography import is_raw, venue_field
 from ..domain import PaperRecord
-from ..textutil import extract_links, normalize_arxiv_id, normalize_doi
+from ..text.bibliography import is_raw, venue_field
+from ..text.normalize import extract_links, normalize_arxiv_id, normalize_doi
 from .latex_text import LatexDecoder, year_text
 
 _VENUE_FIELDS = ("journal", "journaltitle", "booktitle")

@@ -37,7 +37,7 @@ import re
 from collections.abc import Iterable
 
 from ..domain import EntryProblem, ImportFailed, PaperRecord
-from ..textutil import extract_links, normalize_doi
+from ..text.normalize import extract_links, normalize_doi
 from .base import ParseResult
 from .ris import display_name, find_arxiv_id, pages_range, year_of
 

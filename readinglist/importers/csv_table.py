@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain import EntryProblem, ImportFailed, PaperRecord
-from ..textutil import extract_links, normalize_arxiv_id, normalize_doi
+from ..text.normalize import extract_links, normalize_arxiv_id, normalize_doi
 from .base import ParseResult
 from .ris import (
     attach_file,

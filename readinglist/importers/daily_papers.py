@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from ..domain import EntryProblem, PaperRecord
-from ..textutil import extract_links
+from ..text.normalize import extract_links
 from .base import ParseResult
 
 FORMAT = "dailypapers"

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from ..domain import EntryProblem, PaperRecord
-from ..textutil import normalize_arxiv_id
+from ..text.normalize import normalize_arxiv_id
 from .base import ParseResult
 
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..textutil import normalize_arxiv_id, normalize_doi
+from ..text.normalize import normalize_arxiv_id, normalize_doi
 
 # arXiv's stamp: "arXiv:2401.12345v2 [cs.CL] 3 Jan 2024" (older: "arXiv:cs/0112017v1").
 _STAMP_RE = re.compile(

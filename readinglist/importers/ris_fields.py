@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..domain import EntryProblem, PaperRecord
-from ..textutil import extract_links, normalize_doi
+from ..text.normalize import extract_links, normalize_doi
 from .base import ParseResult
 from .field_values import (
     attach_file,

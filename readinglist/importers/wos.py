@@ -49,7 +49,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..domain import EntryProblem, PaperRecord
-from ..textutil import normalize_doi
+from ..text.normalize import normalize_doi
 from .base import ParseResult
 from .ris import display_name, find_arxiv_id, pages_range, year_of
 

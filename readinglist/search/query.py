@@ -22,7 +22,7 @@ from whoosh.qparser import (
 )
 
 from ..domain import QueryError
-from ..textutil import fold_accents, normalize_arxiv_id, normalize_doi
+from ..text.normalize import fold_accents, normalize_arxiv_id, normalize_doi
 
 # Fields searched when the user names none.
 DEFAULT_FIELDS = ("title", "authors", "abstract", "note", "annotation", "tags", "fulltext")

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from sqlite_utils import Database
 
-from ..changes import ANNOTATIONS, ATTACHMENTS, FULLTEXT, HISTORY, TAGS, Changes, changes_of
+from ..domain.changes import ANNOTATIONS, ATTACHMENTS, FULLTEXT, HISTORY, TAGS, Changes, changes_of
 
 
 class PaperStore(Protocol):

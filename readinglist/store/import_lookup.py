@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from ..citation_keys import clean_key
 from ..domain import PaperRecord
-from ..identity import Facts, aliases_of, facts
-from ..textutil import title_key
+from ..matching.identity import Facts, aliases_of, facts
+from ..text.citation_keys import clean_key
+from ..text.normalize import title_key
 from . import change_log
 from .paper_store import PaperStore
 

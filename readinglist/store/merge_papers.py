@@ -6,9 +6,9 @@ back exactly.
 
 from __future__ import annotations
 
-from ..anchoring import reanchor
 from ..domain import Priority, Status
-from ..merging import plan_fill, record_from_paper
+from ..matching.merging import plan_fill, record_from_paper
+from ..text.anchoring import reanchor
 from .paper_store import PaperStore
 
 

@@ -20,7 +20,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..citation_keys import base_key, clean_key, unique_key
 from ..domain import (
     Attachment,
     Paper,
@@ -31,7 +30,8 @@ from ..domain import (
     Status,
     check_rating,
 )
-from ..textutil import title_key
+from ..text.citation_keys import base_key, clean_key, unique_key
+from ..text.normalize import title_key
 from .annotations import AnnotationsMixin
 from .index_outbox import IndexOutboxMixin
 from .listing import SORT_KEYS, ListingMixin, order_by

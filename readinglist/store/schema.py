@@ -13,7 +13,7 @@ from collections.abc import Callable
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from ..citation_keys import base_key, unique_key
+from ..text.citation_keys import base_key, unique_key
 from . import change_log
 
 migrations = Migrations("readinglist")

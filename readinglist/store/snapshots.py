@@ -13,9 +13,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..citation_keys import base_key, unique_key
 from ..domain import HIGHLIGHT_COLOURS, Priority, ReadinglistError, Status, check_rating
-from ..textutil import normalize_arxiv_id, normalize_doi, title_key
+from ..text.citation_keys import base_key, unique_key
+from ..text.normalize import normalize_arxiv_id, normalize_doi, title_key
 from .paper_store import PaperStore, clean_tag, utc_now
 
 

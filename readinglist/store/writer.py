@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
-from ..changes import NOTHING, ChangeBus, Changes
+from ..domain.changes import NOTHING, ChangeBus, Changes
 from . import change_log
 from .paper_store import PaperStore
 

@@ -1,0 +1,98 @@
+"""The rendered note of the note editor: Markdown as HTML, where references to other
+papers of the library (#28, paper:28, arXiv ids, DOIs) are links. Clicking one emits
+`openPaper(id)`; hovering one shows the paper's title."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from ...library.service import Library
+from ...matching.note_links import is_web_url, paper_id_from_url, render_markdown
+from ..plain_text import tooltip
+
+# The preview is a QTextDocument: Qt's subset of HTML and CSS. Headings take size keywords
+# (steps relative to the text); Qt's own h1 is xx-large, too loud for a note.
+PREVIEW_CSS = """
+h1 { font-size: x-large; font-weight: 600; margin-top: 6px; margin-bottom: 4px; }
+h2 { font-size: large; font-weight: 600; margin-top: 6px; margin-bottom: 4px; }
+h3, h4, h5, h6 { font-size: medium; font-weight: 600; margin-top: 4px; margin-bottom: 2px; }
+p { margin-top: 0px; margin-bottom: 6px; }
+code { font-family: monospace; background-color: #f0f2f5; color: #24292f; }
+pre { font-family: monospace; background-color: #f6f8fa; margin-top: 2px; margin-bottom: 6px; }
+blockquote { color: #57606a; margin-left: 12px; }
+a { color: #1f6feb; text-decoration: none; }
+a.paper { color: #1a5fcc; font-weight: 600; }
+th { font-weight: 600; background-color: #f6f8fa; }
+table { margin-bottom: 6px; }
+"""
+TABLE_TAG = '<table border="1" cellspacing="0" cellpadding="3" style="border-color: #d0d7de">'
+EMPTY_PREVIEW = (
+    '<p style="color:#8a94a3">The rendered note appears here. References to papers of the '
+    "library (#28, arXiv:2203.05482) become links.</p>"
+)
+
+
+class NotePreview(QTextBrowser):
+    """A note rendered from Markdown. Emits `openPaper(id)` when a link to a paper of the
+    library is clicked, `errorOccurred(message)` when the linked paper is not there."""
+
+    openPaper = Signal(int)
+    errorOccurred = Signal(str)
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.setObjectName("notePreview")
+        self.setOpenLinks(False)  # every click goes through _link_clicked
+        self.setOpenExternalLinks(False)
+        self.document().setDefaultStyleSheet(PREVIEW_CSS)
+        self.document().setDocumentMargin(8)
+        self.anchorClicked.connect(self._link_clicked)
+        self.highlighted.connect(self._link_hovered)
+
+    def show_note(self, text: str) -> None:
+        """Render `text` (Markdown), keeping the scroll position."""
+        html = self.note_html(text) if text.strip() else EMPTY_PREVIEW
+        scroll = self.verticalScrollBar()
+        position = scroll.value()
+        self.setHtml(html)
+        scroll.setValue(position)  # typing at the end must not jump the preview to the top
+
+    def note_html(self, text: str) -> str:
+        """A note (Markdown) as HTML for the preview."""
+        html = render_markdown(text, self._resolve)
+        # Qt draws table borders from attributes, not CSS. "<table>" cannot come from the
+        # note's text: render_markdown escapes that.
+        return html.replace("<table>", TABLE_TAG)
+
+    def _resolve(self, query: str) -> int | None:
+        try:
+            return self.library.find_paper(query)
+        except Exception:  # a preview never fails over a link; it just stays text
+            return None
+
+    def _link_clicked(self, url: QUrl) -> None:
+        target = url.toString()
+        paper_id = paper_id_from_url(target)
+        if paper_id is not None:
+            if self._resolve(f"#{paper_id}") is not None:
+                self.openPaper.emit(paper_id)
+            else:
+                self.errorOccurred.emit(f"There is no paper #{paper_id} in this library.")
+        elif is_web_url(target):
+            QDesktopServices.openUrl(url)
+        # Anything else cannot come from render_markdown: ignored.
+
+    def _link_hovered(self, url: QUrl) -> None:
+        """The title of a linked paper (or the address of a web link) as a tooltip."""
+        target = url.toString()
+        paper_id = paper_id_from_url(target)
+        text = target
+        if paper_id is not None:
+            try:
+                text = f"#{paper_id}: {self.library.get(paper_id).title}"
+            except Exception:
+                text = f"#{paper_id}"
+        self.setToolTip(tooltip(text) if target else "")

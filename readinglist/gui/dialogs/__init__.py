@@ -1,0 +1,2 @@
+"""Windows opened from the menus: import options and report, export, duplicates,
+annotations, reading statistics."""

@@ -1,0 +1,1 @@
+"""Small list models shared by dialogs (the import report, duplicate pairs)."""

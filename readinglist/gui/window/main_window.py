@@ -1,0 +1,501 @@
+"""The main window: search box, sidebar, paper table and detail pane.
+
+It talks only to the Library; searches, imports and index builds run on the task runner
+so typing and scrolling never wait for them. The window builds the pieces and wires them
+together: the search (search_controller), the paper table (paper_table), the undoable
+status, rating and reading-queue changes (paper_actions), triage keys (triage), imports
+(transfer), the search index's state (index_status) and the menus (menus).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain import ImportReport, QueryError, Status
+from ...domain.changes import Changes
+from ...library.service import Library
+from ..change_bridge import bridge_for
+from ..detail.detail_pane import DetailPane
+from ..dialogs.annotations_view import AnnotationsDialog
+from ..dialogs.dashboard import DashboardDialog
+from ..dialogs.duplicates_dialog import DuplicatesDialog
+from ..dialogs.export_dialog import ExportDialog
+from ..dialogs.import_dialog import ImportOptions
+from ..plain_text import message_box
+from ..table.paper_table import PaperTable
+from ..table.paper_table_model import PaperTableModel
+from ..tasks import TaskRunner
+from .first_run import FirstRunPage
+from .index_status import IndexStatus
+from .key_help import KeyHelpOverlay
+from .menus import build_menus
+from .paper_actions import PaperActions
+from .search_controller import SearchController, filter_args
+from .sidebar import LAST_IMPORT, QUEUE, Sidebar
+from .transfer import Transfer
+from .triage import BANNER_TEXT, TriageController
+
+SIDEBAR_DELAY_MS = 200  # counts are redone once edits pause
+
+
+class MainWindow(QMainWindow):
+    searchFinished = Signal(str)  # the query whose results (or error) are now shown
+
+    def __init__(self, library: Library, runner: TaskRunner | None = None) -> None:
+        super().__init__()
+        self.library = library
+        self.runner = runner or TaskRunner(self)
+        self.closed = False
+        self.transfer = Transfer(self, self, library, self.runner)
+        self.paper_actions = PaperActions(library, self, self.say, self)
+        self.undo_stack = self.paper_actions.undo_stack
+        self._duplicates: DuplicatesDialog | None = None
+        self._annotations: AnnotationsDialog | None = None
+        self._key_help: KeyHelpOverlay | None = None
+        self.setWindowTitle(f"Readinglist — {library.folder}")
+        self.setAcceptDrops(True)
+
+        self.model = PaperTableModel(library, self)
+        self.model.queueDrop.connect(self.paper_actions.queue_dropped)
+        self._build_widgets()
+        self.triage = TriageController(self, self)
+        actions = build_menus(self, self)
+        self.import_action, self.reindex_action = actions.import_files, actions.reindex
+        self.triage_action, self.read_next_action = actions.triage, actions.read_next
+        self.move_up_action, self.move_down_action = actions.move_up, actions.move_down
+        self.move_top_action = actions.move_top
+        self.triage_action.toggled.connect(self._triage_toggled)
+        self._sidebar_timer = QTimer(self, singleShot=True, interval=SIDEBAR_DELAY_MS)
+        self._sidebar_timer.timeout.connect(self._recount)
+        # Every write (here, in a task, by the index, or by another program such as the
+        # CLI beside the open app) reaches the views as Changes, on this thread.
+        self.bridge = bridge_for(library)
+        self.bridge.changed.connect(self.apply_changes)
+        self.bridge.watch_elsewhere()
+        self._restore_layout()
+        self.reload()
+        if library.index_problem:
+            self.build_index()
+
+    # -- construction ----------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.search = SearchController(self, self)
+        self.search.finished.connect(self.searchFinished)
+        self.search_box, self.search_message = self.search.box, self.search.message
+        toolbar = QToolBar("Search", self)
+        toolbar.setObjectName("searchBar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(self.search_box)
+        toolbar.addWidget(self.search_message)
+        self.addToolBar(toolbar)
+
+        self.sidebar = Sidebar()
+        self.sidebar.filterChanged.connect(lambda _flt: self.refresh_list())
+
+        self.table: PaperTable = PaperTable(self.model)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.triage_banner = QLabel(BANNER_TEXT)
+        self.triage_banner.setObjectName("triageBanner")
+        self.triage_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.triage_banner.setWordWrap(True)
+        self.triage_banner.setToolTip("Esc or Ctrl+T leaves triage mode")
+        self.triage_banner.hide()
+        self.table_area = QWidget()
+        table_layout = QVBoxLayout(self.table_area)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.setSpacing(0)
+        table_layout.addWidget(self.triage_banner)
+        table_layout.addWidget(self.table, 1)
+
+        # The pane's edits are undoable steps on the window's stack, like triage keys.
+        self.detail = DetailPane(self.library, self.runner, edits=self.paper_actions.edits)
+        self.detail.abstract.set_undo_stack(self.undo_stack)  # highlights undo with Ctrl+Z
+        self.detail.openPaper.connect(self.open_paper)
+        self.detail.errorOccurred.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.table_area)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([170, 840, 430])
+
+        self.first_run = FirstRunPage()
+        self.first_run.loadSampleRequested.connect(self.load_sample)
+        self.first_run.importRequested.connect(self.transfer.choose_files)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.first_run)
+        self.pages.addWidget(self.splitter)
+        self.setCentralWidget(self.pages)
+
+        self.count_label = QLabel()
+        self.index_status: IndexStatus = IndexStatus(self, self)
+        self.index_label = self.index_status.label
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.index_label)
+
+    # -- listing ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Refresh counts, sidebar and the list after the library changed."""
+        self.pages.setCurrentIndex(0 if self.library.count() == 0 else 1)
+        self.refresh_sidebar()
+        self.refresh_list()
+        self.update_index_label()
+
+    def refresh_sidebar(self, facets: dict[str, dict[str, int]] | None = None,
+                        total: int | None = None, last_import: int | None = None) -> None:
+        """Library-wide counts, or a search's facets (counts among its matches)."""
+        if last_import is None:
+            last_import = len(self.library.last_import_ids())
+        if facets is None:
+            self.sidebar.refresh(self.library.count(), self.library.status_counts(),
+                                 self.library.tag_counts(), self.library.year_counts(),
+                                 last_import)
+        else:
+            self.sidebar.refresh(total or 0, facets["status"], facets["tag"], facets["year"],
+                                 last_import)
+
+    def in_queue_view(self) -> bool:
+        return self.sidebar.current_filter == QUEUE
+
+    def refresh_list(self) -> None:
+        queue_view = self.in_queue_view()
+        self.table.set_queue_order(queue_view)
+        if self.search.query:
+            self.search.run()
+            return
+        if queue_view:
+            ids = self.library.queue_ids()
+            self.show_ids(ids, queue=True)
+            if not ids:
+                self.statusBar().showMessage(
+                    "The reading queue is empty: queue papers with q in triage mode "
+                    "(Ctrl+T) or with the Queued status", 8000)
+            return
+        status, tag, year = filter_args(self.sidebar.current_filter)
+        key, descending = self.table.sort_request()
+        self.show_ids(self.library.list_ids(
+            status, tag, key, descending, year,
+            last_import=self.sidebar.current_filter == LAST_IMPORT))
+
+    def show_ids(self, ids: list[int], hits: Any = (), query: str = "",
+                 queue: bool = False) -> None:
+        """List these papers, keeping the current one selected if it is among them."""
+        current = self.current_paper_id()
+        self.model.set_ids(ids, hits, query, queue=queue)
+        self.table.set_hit_rows(bool(hits))
+        self.count_label.setText(f"{len(ids)} of {self.library.count()} papers")
+        row = self.model.row_of(current) if current is not None else None
+        if row is None and ids:
+            row = 0
+        if row is not None:
+            self.select_row(row)
+        else:
+            self.detail.show_paper(None)
+
+    def select_row(self, row: int) -> None:
+        if self.table.select_row(row):
+            # Already current, so no currentRowChanged (the row's paper may still be new,
+            # after a reload); otherwise _row_changed has shown the paper already.
+            self.show_detail(self.model.paper_id(row))
+
+    def current_paper_id(self) -> int | None:
+        return self.table.current_paper_id()
+
+    def _row_changed(self, current: Any, _previous: Any) -> None:
+        self.show_detail(self.model.paper_id(current.row()) if current.isValid() else None)
+
+    def show_detail(self, paper_id: int | None, reload: bool = False) -> None:
+        """Show a paper in the detail pane; `reload` re-reads the one shown (changed)."""
+        spans: list[tuple[int, int]] = []
+        query = self.search.query
+        if paper_id is not None and query and self.model.hit(paper_id):
+            try:
+                spans = self.library.match_spans(query, paper_id).get("abstract", [])
+            except QueryError:
+                spans = []
+        same = paper_id is not None and self.detail.paper and self.detail.paper.id == paper_id
+        if same and not reload:
+            self.detail.set_highlights(spans)  # the paper stays; the search changed
+        else:
+            self.detail.show_paper(paper_id, spans)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """What a write changed, shown: the table repaints its rows itself; here, the list
+        is redone when papers came or went (or, in the queue view, moved), and the counts
+        once edits pause. Edits made in this window leave the list standing (a triaged
+        paper stays where it was until the view is chosen again), as in Zotero."""
+        if self.closed:
+            return
+        self.model.apply_changes(changes)
+        relist = changes.membership or (changes.elsewhere and bool(changes.papers)) or (
+            changes.queue and self.in_queue_view()) or (
+            changes.last_import and self.sidebar.current_filter == LAST_IMPORT)
+        if changes.membership:
+            self.pages.setCurrentIndex(0 if self.library.count() == 0 else 1)
+        if relist and not self.triage.active:
+            self.refresh_list()
+        if changes.membership or changes.last_import:
+            if not self.search.query:
+                self.refresh_sidebar()  # papers came or went: the counts at once
+        elif changes.counts and not self.search.query:
+            self._sidebar_timer.start()  # one recount for a burst of edits (autosave, keys)
+        if changes.elsewhere:
+            self.statusBar().showMessage("The library was changed by another program; "
+                                         "the list is up to date", 5000)
+
+    def say(self, message: str, timeout: int = 5000) -> None:
+        """A message in the status bar."""
+        self.statusBar().showMessage(message, timeout)
+
+    def shown_ids(self) -> list[int]:
+        return self.model.ids
+
+    def select_paper(self, paper_id: int) -> bool:
+        """Select this paper if the list shows it."""
+        row = self.model.row_of(paper_id)
+        if row is None:
+            return False
+        self.select_row(row)
+        return True
+
+    def _recount(self) -> None:
+        if not self.closed and not self.search.query:  # a search shows its own facets
+            self.refresh_sidebar()
+
+    def open_paper(self, paper_id: int) -> None:
+        """Select a paper, leaving the search and filter if they hide it."""
+        row = self.model.row_of(paper_id)
+        if row is None:
+            self.search.clear()
+            self.sidebar.select(("all", None), notify=False)
+            self.refresh_sidebar()
+            self.refresh_list()
+            row = self.model.row_of(paper_id)
+        if row is not None:
+            self.select_row(row)
+
+    def move_current(self, step: int) -> None:
+        """Select the paper `step` rows down (up if negative), staying inside the list."""
+        count = self.model.rowCount()
+        if not count:
+            return
+        index = self.table.selectionModel().currentIndex()
+        row = index.row() + step if index.isValid() else 0
+        if 0 <= row < count:
+            self.select_row(row)
+        else:
+            self.statusBar().showMessage(
+                "End of the list" if row >= count else "Top of the list", 3000)
+
+    # -- the pieces' methods, also offered by the window (triage keys, menus, tests) -------
+
+    def run_search(self) -> None:
+        self.search.run()
+
+    @property
+    def suggestion(self) -> str | None:
+        """The corrected query offered for a search that found nothing."""
+        return self.search.suggestion
+
+    def set_status(self, status: Status) -> bool:
+        return self.paper_actions.set_status(status)
+
+    def set_rating(self, rating: int | None) -> bool:
+        return self.paper_actions.set_rating(rating)
+
+    def read_next(self) -> None:
+        self.paper_actions.read_next()
+
+    def show_column(self, column: int, shown: bool) -> None:
+        self.table.show_column(column, shown)
+
+    def hidden_columns(self) -> list[str]:
+        return self.table.hidden_columns()
+
+    def build_index(self) -> None:
+        self.index_status.build()
+
+    def update_index_label(self) -> None:
+        self.index_status.update_label()
+
+    # -- importing and exporting -----------------------------------------------------------
+
+    def import_files(self, paths: list[Path], options: ImportOptions | None = None) -> None:
+        """Import without asking: with `options`, or the defaults for these files."""
+        self.transfer.import_paths(paths, options=options or ImportOptions.for_paths(paths))
+
+    @property
+    def last_import(self) -> ImportReport | None:
+        return self.transfer.last_import
+
+    def view_label(self) -> str:
+        """What the table shows, in words: 'search “lora”', 'tag llm', 'all papers'."""
+        if self.search.shown_query:
+            return f"search “{self.search.shown_query}”"
+        if self.in_queue_view():
+            return "the reading queue"
+        kind, value = self.sidebar.current_filter
+        if kind == "import":
+            return "the last import"
+        return "all papers" if kind == "all" else f"{kind} {value}"
+
+    def load_sample(self) -> None:
+        self.transfer.import_sample()
+
+    def open_export(self) -> None:
+        dialog = ExportDialog(self.library, self.table.selected_ids(), list(self.model.ids),
+                              self.view_label(), self, runner=self.runner)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def finished(ok: bool, msg: str) -> None:
+            if ok:
+                self.statusBar().showMessage(msg, 8000)
+
+        dialog.exportFinished.connect(finished)
+        dialog.open()
+
+    def open_duplicates(self) -> None:
+        if self._duplicates is None:
+            self._duplicates = DuplicatesDialog(self.library, self.undo_stack, self,
+                                                runner=self.runner)
+        self._duplicates.open()
+
+    def paste_identifiers(self) -> None:
+        text = QApplication.clipboard().text()
+        if not self.transfer.paste(text):
+            self.statusBar().showMessage(
+                "Nothing to add: paste arXiv ids, arXiv URLs or DOIs, one per line", 8000)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.transfer.import_paths(paths)  # asks for the import options first
+
+    # -- triage mode -----------------------------------------------------------------------
+
+    def set_triage(self, on: bool) -> None:
+        self.triage_action.setChecked(on)
+
+    def _triage_toggled(self, on: bool) -> None:
+        self.triage.set_active(on)
+        self.triage_banner.setVisible(on)
+        if not on:
+            # The list stood still during triage; now show what the view holds.
+            self.refresh_list()
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.statusBar().showMessage("Triage mode off", 3000)
+
+    def triage_status(self, status: Status) -> None:
+        """A triage status key: set the status, then go on to the next paper."""
+        if self.current_paper_id() is None:
+            return
+        self.set_status(status)
+        self.move_current(+1)
+
+    def triage_rating(self, rating: int | None) -> None:
+        self.set_rating(rating)
+
+    def focus_tags(self) -> None:
+        if self.detail.paper is None:
+            return
+        self.detail.tags_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.detail.tags_edit.end(False)
+
+    def focus_note(self) -> None:
+        if self.detail.paper is None:
+            return
+        focus = getattr(self.detail, "focus_note", None)
+        if callable(focus):
+            focus()
+        else:
+            self.detail.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_key_help(self) -> None:
+        if self._key_help is None:
+            self._key_help = KeyHelpOverlay(self)
+        self._key_help.open()
+
+    @property
+    def key_help(self) -> KeyHelpOverlay | None:
+        return self._key_help
+
+    # -- other views (loaded when first opened) --------------------------------------------
+
+    def open_annotations(self) -> None:
+        """The Annotations view: one window, kept up to date while it is open."""
+        if self._annotations is None:
+            self._annotations = AnnotationsDialog(self.library, self)
+            self._annotations.openPaper.connect(self.open_paper)
+        self._annotations.refresh()
+        self._annotations.show()
+        self._annotations.raise_()
+
+    def open_dashboard(self) -> None:
+        dialog = DashboardDialog(self.library, self, runner=self.runner)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    # -- layout, closing -------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            screen = self.screen().availableGeometry()
+            self.resize(
+                min(1440, int(screen.width() * 0.92)), min(880, int(screen.height() * 0.92))
+            )
+        state = settings.value("main/splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+        self.table.restore_columns(settings)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.detail.flush()  # no lost keystrokes
+        if self.detail.unsaved_note:
+            message_box(self, QMessageBox.Icon.Warning, "Note not saved",
+                        "The note could not be saved (see the status bar). The window stays "
+                        "open so that the text is not lost; copy it or try again.").open()
+            event.ignore()
+            return
+        self.closed = True
+        self.bridge.watch_elsewhere(False)
+        self.transfer.closed = True
+        self.index_status.stop()  # also cancels a rebuild
+        self.search.stop()
+        self._sidebar_timer.stop()
+        self.paper_actions.stop()
+        settings = QSettings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/splitter", self.splitter.saveState())
+        self.table.save_columns(settings)
+        self.runner.wait()
+        super().closeEvent(event)

@@ -1,0 +1,214 @@
+"""The main window's search: the query box, and running its query in the background.
+
+Typing (re)starts a short timer, so a search runs once the user pauses; each run gets a
+generation number and results of an older run are dropped when they come back late. A
+query error shows next to the box instead of results, and a query that finds nothing may
+offer a corrected one ("did you mean …?") as a link. When the index catches up with edits
+the shown search is run again, unless that would move the list under the user.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWidget
+
+from ...domain import View, ViewSearch
+from ...library.service import Library
+from ..detail.detail_pane import DetailPane
+from ..table.paper_table import PaperTable
+from ..table.paper_table_model import SNIPPET_PAGE
+from ..tasks import TaskRunner
+from .sidebar import LAST_IMPORT, Filter, Sidebar
+from .triage import TriageController
+
+
+class SearchHost(Protocol):
+    """What of the window the search controller uses (MainWindow has it): no more."""
+
+    closed: bool
+    library: Library
+    runner: TaskRunner
+    sidebar: Sidebar
+    table: PaperTable
+    detail: DetailPane
+    triage: TriageController
+
+    def in_queue_view(self) -> bool: ...
+
+    def refresh_list(self) -> None: ...
+
+    def refresh_sidebar(self, facets: dict[str, dict[str, int]] | None = None,
+                        total: int | None = None, last_import: int | None = None) -> None: ...
+
+    def show_ids(self, ids: list[int], hits: Any = (), query: str = "",
+                 queue: bool = False) -> None: ...
+
+
+SEARCH_DELAY_MS = 150
+SEARCH_PLACEHOLDER = "Search titles, authors, abstracts, notes, tags…  (Ctrl+F)"
+SEARCH_HELP = (
+    'Words must all match. Try: lora*  ·  "model soups"  ·  title:diffusion  ·  '
+    "author:smith  ·  tag:llm  ·  status:reading  ·  year:2024  ·  a OR b  ·  -word"
+)
+
+
+def filter_args(flt: Filter) -> tuple[str | None, str | None, int | None]:
+    """A sidebar filter as the library's (status, tag, year) arguments."""
+    kind, value = flt
+    return (
+        value if kind == "status" else None,
+        value if kind == "tag" else None,
+        int(value) if kind == "year" and value else None,
+    )
+
+
+class SearchController(QObject):
+    """The search box (`box`) and its message (`message`) of one window.
+
+    `finished(query)` is emitted once the results (or the error) of `query` are shown."""
+
+    finished = Signal(str)
+
+    def __init__(self, window: SearchHost, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._window = window
+        self._parent = parent  # dialogs open over it
+        self._generation = 0
+        self.query = ""  # what the box holds, stripped
+        self.shown_query = ""  # the query whose results the table shows
+        self.suggestion: str | None = None
+        self.box = QLineEdit()
+        self.box.setObjectName("searchBox")
+        self.box.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self.box.setClearButtonEnabled(True)
+        self.box.setToolTip(SEARCH_HELP)
+        self.box.textChanged.connect(self._edited)
+        self.box.returnPressed.connect(self.run)
+        self.message = QLabel()
+        self.message.setObjectName("searchMessage")
+        self.message.setTextFormat(Qt.TextFormat.RichText)  # escaped text + one link
+        self.message.linkActivated.connect(lambda _link: self.accept_suggestion())
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.run)
+
+    def stop(self) -> None:
+        """The window closes: a search waiting for the user to pause does not start."""
+        self._timer.stop()
+
+    def clear(self) -> None:
+        """Empty the box without searching (the caller shows the list it wants)."""
+        self.box.blockSignals(True)
+        self.box.clear()
+        self.box.blockSignals(False)
+        self.query = ""
+        self.message.setText("")
+
+    def focus(self) -> None:
+        self.box.setFocus()
+        self.box.selectAll()
+
+    def show_help(self) -> None:
+        QMessageBox.information(self._parent, "Search syntax",
+                                SEARCH_HELP.replace("  ·  ", "\n"))
+
+    def _edited(self, text: str) -> None:
+        self.query = text.strip()
+        self._timer.start()
+
+    def run(self) -> None:
+        """Search in the background; a newer query makes older results obsolete."""
+        self._timer.stop()
+        window = self._window
+        query = self.query
+        self._generation += 1
+        generation = self._generation
+        if not query:
+            self.shown_query = ""
+            self.message.setText("")
+            window.refresh_sidebar()
+            window.refresh_list()
+            return
+        status, tag, year = filter_args(window.sidebar.current_filter)
+        last_import = window.sidebar.current_filter == LAST_IMPORT
+        first_page = SNIPPET_PAGE
+        queue_view = window.in_queue_view()
+        library = window.library
+
+        view = View(status, tag, year, last_import, queue=queue_view)
+
+        def work() -> ViewSearch:
+            # Every match (for the table and the facets), snippets only for the first page:
+            # the table fetches the others as their rows are drawn.
+            return library.search_view(query, view, snippet_limit=first_page)
+
+        window.runner.run(
+            work,
+            on_success=lambda found: self._done(generation, found, queue_view=queue_view),
+            on_failure=lambda msg: self._failed(generation, msg),
+        )
+
+    def _done(self, generation: int, found: ViewSearch, queue_view: bool = False) -> None:
+        window = self._window
+        if generation != self._generation or window.closed:
+            return  # the user has typed on since, or closed the window
+        results, hits, imported = found.results, list(found.hits), found.in_last_import
+        self._set_error(False)
+        self._show_match_count(len(hits), results.suggestion)
+        window.refresh_sidebar(results.facets, results.total, last_import=imported)
+        refresh = results.query == self.shown_query  # the same search, run again
+        self.shown_query = results.query
+        ids = [h.paper_id for h in hits]
+        if queue_view:
+            window.show_ids(ids, hits, results.query, queue=True)
+        else:
+            if not refresh:
+                window.table.show_relevance_order()  # until the user clicks a header
+            window.show_ids(ids, hits, results.query)
+            if refresh:
+                window.table.resort()
+        self.finished.emit(results.query)
+
+    def _show_match_count(self, count: int, suggestion: str | None) -> None:
+        text = f"{count} match{'es' if count != 1 else ''}"
+        self.suggestion = suggestion
+        if count == 0 and suggestion:
+            # A link, but built from escaped text: nothing the user typed becomes markup.
+            text += f' — did you mean <a href="suggestion">{html.escape(suggestion)}</a>?'
+        self.message.setText(text)
+
+    def accept_suggestion(self) -> None:
+        if self.suggestion:
+            self.box.setText(self.suggestion)
+            self.run()
+
+    def _failed(self, generation: int, message: str) -> None:
+        if generation != self._generation or self._window.closed:
+            return
+        self._set_error(True)
+        self.message.setText(html.escape(message))
+        self.finished.emit(self.query)
+
+    def _set_error(self, error: bool) -> None:
+        """Mark the box as holding a bad query (the style sheet colours it)."""
+        self.box.setProperty("error", error)
+        self._restyle(self.box)
+
+    @staticmethod
+    def _restyle(widget: QWidget) -> None:
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+    def index_changed(self) -> None:
+        """The index caught up with edits: the shown search may now find other papers."""
+        if not self.query or self._timer.isActive():
+            return
+        window = self._window
+        if window.triage.active:
+            return  # the list stays put while the user works down it; redone on leaving
+        focus = QApplication.focusWidget()
+        if focus is not None and window.detail.isAncestorOf(focus):
+            return  # the user is editing this paper: do not move the list under them
+        self._timer.start()

@@ -1,0 +1,506 @@
+"""Library: the one API that the CLI, the GUI and scripts use.
+
+Every write goes through here: it changes the database (the source of truth) in one
+transaction that also queues the paper for the search index, then brings the index up
+to date. Reads come from the database; searches from the index, with snippets taken from
+the database's text.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from .. import exporters, importers, lookup
+from ..domain import (
+    Annotation,
+    ImportFailed,
+    IndexState,
+    Paper,
+    PaperRecord,
+    Priority,
+    ReadingDates,
+    ReadinglistError,
+    Status,
+    StatusChange,
+    TableRow,
+    View,
+    ViewSearch,
+    check_rating,
+)
+from ..domain.changes import NOTHING, ChangeBus, Changes
+from ..reading.dates import derive_dates
+from ..reading.statistics import ReadingStats
+from ..reading.statistics import compute as compute_statistics
+from ..search.index import SearchIndex
+from ..store import import_lookup
+from ..store.paper_store import SORT_KEYS, PaperStore, clean_tag, utc_now
+from ..store.writer import Writer
+from ..system.locations import default_library_path
+from ..text.normalize import extract_links, normalize_arxiv_id, normalize_doi
+from .annotating import Annotating
+from .importing import check_year, normalize
+from .indexing import IndexSync
+from .searching import SNIPPET_FIELDS as SNIPPET_FIELDS  # re-exported
+from .searching import Searching
+from .transfers import MergeUndo, Transfers
+from .views import EVERYTHING, search_ids, search_view
+
+DB_FILE = "library.sqlite"
+INDEX_DIR = "index"
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+def import_extensions() -> tuple[str, ...]:
+    """File name endings the importers read (for file dialogs and drops)."""
+    return importers.EXTENSIONS
+
+
+def export_formats() -> builtins.list[tuple[str, str, str]]:
+    """(name, extension with dot, description) of every export format, by name."""
+    result = []
+    for name in sorted({*exporters.FORMATS, "json"}):
+        if name in exporters.FORMATS:
+            _fn, extension, description = exporters.FORMATS[name]
+        else:  # written by the library itself (snapshots), not an exporter module
+            extension, description = _JSON_EXPORT
+        result.append((name, extension, description))
+    return result
+
+
+_JSON_EXPORT = (".json", "Readinglist JSON (everything: notes, highlights, history)")
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+_S = TypeVar("_S")
+
+
+def _forwarded(service: str, method: Callable[Concatenate[_S, _P], _R]
+               ) -> Callable[Concatenate[Library, _P], _R]:
+    """A Library method that calls `method` of the service the library holds as
+    `service` (its signature and documentation are the service's)."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def forward(self: Library, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return getattr(getattr(self, service), name)(*args, **kwargs)
+
+    return forward
+
+
+# `builtins.list` in annotations below `Library.list`: in the class body, `list` names
+# that method.
+class Library:
+    """A reading-list library in one folder: ``library.sqlite`` plus the ``index/`` folder.
+
+    >>> lib = Library.open("~/papers")        # created on first use
+    >>> lib.import_file("daily_papers.txt").summary()
+    >>> [p.title for p in lib.search("lora*").papers(lib)]
+    """
+
+    def __init__(self, folder: Path, store: PaperStore, index: SearchIndex) -> None:
+        self.folder = folder
+        self.store = store
+        self.index = index
+        self.sync = IndexSync(store, index)
+        # Subscribers told of every write (the GUI's views), and the one write path.
+        self.bus = ChangeBus()
+        self.writer = Writer(store, self.bus, after_commit=self.sync.notify)
+        self.sync.add_listener(self._indexed)
+        # Services of their own, with their dependencies named: imports, exports and
+        # merges; searching; highlights.
+        self.transfers = Transfers(store, self.sync, self.writer, self)
+        self.searching = Searching(store, index, self.sync)
+        self.annotating = Annotating(store, self.writer)
+
+    # Its API, forwarded (signatures and documentation are Transfers').
+    import_files = _forwarded("transfers", Transfers.import_files)
+    import_file = _forwarded("transfers", Transfers.import_file)
+    import_sample = _forwarded("transfers", Transfers.import_sample)
+    import_records = _forwarded("transfers", Transfers.import_records)
+    add_identifier = _forwarded("transfers", Transfers.add_identifier)
+    fetch_details = _forwarded("transfers", Transfers.fetch_details)
+    attach_file = _forwarded("transfers", Transfers.attach_file)
+    find_duplicates = _forwarded("transfers", Transfers.find_duplicates)
+    merge_papers = _forwarded("transfers", Transfers.merge_papers)
+    undo_merge = _forwarded("transfers", Transfers.undo_merge)
+    select_ids = _forwarded("transfers", Transfers.select_ids)
+    export = _forwarded("transfers", Transfers.export)
+
+    # -- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, build_index: bool = True) -> Library:
+        """Open (creating if needed) the library in folder `path` (default: see README).
+
+        The search index is checked against the database. With ``build_index`` (the
+        default) a missing or stale index is rebuilt before returning; the GUI passes
+        False and calls :meth:`ensure_index` in the background instead.
+        """
+        folder = Path(path).expanduser() if path else default_library_path()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ReadinglistError(
+                f"cannot create library folder {folder}: {exc.strerror}"
+            ) from None
+        store = PaperStore(folder / DB_FILE)
+        library = cls(folder, store, SearchIndex(folder / INDEX_DIR))
+        library.index_problem = library.sync.check()
+        if build_index and library.index_problem:
+            library.ensure_index()
+        return library
+
+    index_problem: str | None = None
+
+    def ensure_index(
+        self, progress: Progress | None = None, cancelled: Cancelled | None = None
+    ) -> bool:
+        """Rebuild the index if :meth:`open` found it missing or stale. True when ready."""
+        if self.index_problem is None and self.index.is_open:
+            return True
+        return self.reindex(progress, cancelled)
+
+    def reindex(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> bool:
+        """Rebuild the search index from the database. False if cancelled."""
+        ok = self.sync.rebuild(progress, cancelled)
+        if ok:
+            self.index_problem = None
+        return ok
+
+    def index_state(self) -> IndexState:
+        return self.sync.state()
+
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+        self.sync.stop_worker()
+        self.index.close()
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def get(self, paper_id: int) -> Paper:
+        """The paper with this id (PaperNotFound if there is none)."""
+        return self.store.get_paper(paper_id)
+
+    def get_many(self, ids: Sequence[int]) -> list[Paper]:
+        """Papers in the order of `ids` (unknown ids are skipped)."""
+        papers = self.store.get_papers(ids)
+        return [papers[i] for i in ids if i in papers]
+
+    def find_paper(self, reference: str) -> int | None:
+        """The id of the paper a reference names: "28" or "#28", an arXiv id or URL, or
+        a DOI (as written in notes). None when the library has no such paper."""
+        text = reference.strip()
+        if text.lstrip("#").isdigit():
+            paper_id = int(text.lstrip("#"))
+            return paper_id if self.store.paper_exists(paper_id) else None
+        identifier = lookup.parse_identifier(text)
+        if identifier is None:
+            return None
+        column = "arxiv_id" if identifier.kind == "arxiv" else "doi"
+        return self.store.id_by(column, identifier.value)
+
+    def list(
+        self,
+        status: Status | str | None = None,
+        tag: str | None = None,
+        sort: str = "added",
+        descending: bool = False,
+        year: int | None = None,
+    ) -> builtins.list[Paper]:
+        """Papers filtered by status, tag and/or year, sorted by `sort` (see SORT_KEYS)."""
+        return self.get_many(self.list_ids(status, tag, sort, descending, year))
+
+    def list_ids(
+        self,
+        status: Status | str | None = None,
+        tag: str | None = None,
+        sort: str = "added",
+        descending: bool = False,
+        year: int | None = None,
+        last_import: bool = False,
+    ) -> builtins.list[int]:
+        """Ids of papers filtered by status, tag, year and/or the last import, sorted."""
+        return self.store.list_ids(status, tag, sort, descending, year, last_import)
+
+    def subscribe(self, subscriber: Callable[[Changes], None]) -> Callable[[], None]:
+        """Call `subscriber(changes)` after every write, import, merge and index update,
+        and for what other processes change (see :meth:`poll_elsewhere`); on the thread
+        that wrote. Returns the call that unsubscribes."""
+        return self.bus.subscribe(subscriber)
+
+    def poll_elsewhere(self) -> Changes:
+        """What another process (the CLI beside the open app) changed in this library
+        since the last call, published to subscribers too (``elsewhere`` set). Cheap when
+        nothing changed (``PRAGMA data_version``), and never waits for a write."""
+        if not self.store.changed_elsewhere():
+            return NOTHING
+        if self.index.is_open:
+            self.index.refresh()
+        if self.sync.background:
+            self.sync.notify()  # outbox rows the other process left, if any
+        changes = self.writer.changes_elsewhere()
+        self.bus.publish(changes)
+        return changes
+
+    def changed_elsewhere(self) -> bool:
+        """True when :meth:`poll_elsewhere` finds changes by another process."""
+        return bool(self.poll_elsewhere())
+
+    def search_view(self, query: str, view: View = EVERYTHING,
+                    snippet_limit: int | None = None, facets: bool = True,
+                    snippets: bool = True) -> ViewSearch:
+        """A search inside a view (the sidebar's choice, the queue): see views.py."""
+        return search_view(self, query, view, snippet_limit, facets, snippets)
+
+    def search_ids(self, query: str = "", view: View = EVERYTHING, sort: str | None = None,
+                   descending: bool = False) -> builtins.list[int]:
+        """Ids of the papers a view shows that match `query` (all of them for an empty
+        query), ranked, in queue order, or sorted by `sort`: one pass (see views.py)."""
+        return search_ids(self, query, view, sort, descending)
+
+    def last_import_ids(self) -> builtins.list[int]:
+        """The papers the last import added or found in the library, in file order."""
+        return import_lookup.last_import_ids(self.store)
+
+    def sort_ids(self, ids: Sequence[int], sort: str,
+                 descending: bool = False) -> builtins.list[int]:
+        return self.store.sort_ids(ids, sort, descending)
+
+    def table_rows(self, ids: Sequence[int]) -> dict[int, TableRow]:
+        """Light rows for the paper table, by id."""
+        return self.store.table_rows(ids)
+
+    def count(self) -> int:
+        return self.store.paper_count()
+
+    def status_counts(self) -> dict[str, int]:
+        return self.store.status_counts()
+
+    def tag_counts(self) -> dict[str, int]:
+        return self.store.tag_counts()
+
+    def year_counts(self) -> dict[str, int]:
+        return self.store.year_counts()
+
+    sort_keys = tuple(SORT_KEYS)
+
+    # -- searching (see searching.py) ---------------------------------------------------
+
+    search = _forwarded("searching", Searching.search)
+    snippets = _forwarded("searching", Searching.snippets)
+    facets = _forwarded("searching", Searching.facets)
+    more_like_this = _forwarded("searching", Searching.more_like_this)
+    match_spans = _forwarded("searching", Searching.match_spans)
+
+    # -- highlights (see annotating.py) ---------------------------------------------------
+
+    add_annotation = _forwarded("annotating", Annotating.add_annotation)
+    update_annotation = _forwarded("annotating", Annotating.update_annotation)
+    delete_annotation = _forwarded("annotating", Annotating.delete_annotation)
+    restore_annotation = _forwarded("annotating", Annotating.restore_annotation)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _indexed(self, paper_ids: builtins.list[int]) -> None:
+        """The index took in these papers (an empty list: it was rebuilt)."""
+        self.writer.publish(Changes(indexed=frozenset(paper_ids), index=True,
+                                    everything=False))
+
+    def index_in_background(self) -> None:
+        """From now on writes return once the database has them; a worker thread applies
+        them to the search index (within milliseconds). The GUI works this way."""
+        self.sync.start_worker()
+
+    def wait_for_index(self, timeout: float | None = 10.0) -> bool:
+        """Wait until every write so far is searchable (background mode). True if so."""
+        return self.sync.wait_idle(timeout)
+
+    # Every write below is one transaction through the writer, and returns what changed
+    # (a Changes; `.paper` or `.annotation` is what it wrote, as it is now).
+
+    def add(self, title: str, **fields: Any) -> Changes:
+        """Add one paper by hand. Fields as in :class:`PaperRecord` (authors, year, doi, ...)."""
+        record = PaperRecord(title=title, **fields)
+        normalize(record)
+        if not record.title:
+            raise ReadinglistError("a paper needs a title")
+        with self.writer.write() as write:
+            paper_id = self.store.insert_paper(record)
+        return write.changes.carrying(paper=self.get(paper_id))
+
+    def update(self, paper_id: int, **fields: Any) -> Changes:
+        """Change metadata fields (title, authors, year, venue, arxiv_id, doi, url, abstract,
+        source, status, note). Links are re-read from the abstract when it changes."""
+        if "abstract" in fields and "links" not in fields:
+            fields["links"] = extract_links(fields["abstract"])
+        if "doi" in fields:
+            fields["doi"] = normalize_doi(fields["doi"])
+        if "arxiv_id" in fields:
+            fields["arxiv_id"] = normalize_arxiv_id(fields["arxiv_id"])
+        if "title" in fields and not str(fields["title"]).strip():
+            raise ReadinglistError("a paper needs a title")
+        if "year" in fields:
+            fields["year"] = check_year(fields["year"])
+        with self.writer.write() as write:
+            before = self.get(paper_id)
+            self.store.update_fields(paper_id, fields)
+            if "abstract" in fields and fields["abstract"] != before.abstract:
+                self.annotating.reanchor(before.annotations, fields["abstract"])
+        return write.changes.carrying(paper=self.get(paper_id))
+
+    def annotations(self, colour: str | None = None,
+                    tag: str | None = None) -> builtins.list[Annotation]:
+        """Every highlight in the library, newest first, optionally by colour or tag."""
+        return self.store.annotations(self.store.annotation_ids(colour, tag))
+
+    def delete(self, paper_id: int) -> Changes:
+        with self.writer.write() as write:
+            self.store.delete_paper(paper_id)
+        return write.changes
+
+    def set_status(self, paper_id: int, status: Status | str,
+                   queue_index: int | None = None) -> Changes:
+        """Change the read status (recorded in the history). Queued papers join the end
+        of the reading queue, or its place `queue_index` (0 = next): one transaction, so
+        an undo that puts a paper back in its place is one step."""
+        try:
+            value = Status.parse(status).value
+        except ValueError as exc:
+            raise ReadinglistError(str(exc)) from None
+        with self.writer.write() as write:
+            self.store.get_paper(paper_id)  # PaperNotFound for an unknown id
+            self.store.update_fields(paper_id, {"status": value})
+            if queue_index is not None and value == Status.QUEUED.value:
+                self.store.move_in_queue(paper_id, queue_index)
+        return write.changes.carrying(paper=self.get(paper_id))
+
+    def history(self, paper_id: int) -> builtins.list[StatusChange]:
+        """Every status change of a paper with its time, oldest first (the timeline)."""
+        self.store.get_paper(paper_id)  # PaperNotFound for an unknown id
+        return self.store.status_history(paper_id)
+
+    def reading_dates(self, paper_id: int, now: datetime | None = None) -> ReadingDates:
+        """When a paper was added, first started, finished (read or skimmed, if it is so
+        now) and last queued, and how long it spent in the queue, from its history."""
+        return self.timeline(self.get(paper_id), now)[0]
+
+    def timeline(self, paper: Paper, now: datetime | None = None
+                 ) -> tuple[ReadingDates, builtins.list[StatusChange]]:
+        """A paper's dates and its status changes, from one read of its history."""
+        changes = self.history(paper.id)
+        return derive_dates(paper, changes, now or utc_now()), changes
+
+    def statistics(self, now: datetime | None = None) -> ReadingStats:
+        """Reading statistics as of `now` (default: now); see readinglist.reading.statistics."""
+        papers = self.list(sort="id")
+        histories = self.store.all_status_histories()
+        return compute_statistics(papers, histories, now or utc_now())
+
+    def set_priority(self, paper_id: int, priority: Priority | str) -> Changes:
+        try:
+            value = Priority.parse(priority).value
+        except ValueError as exc:
+            raise ReadinglistError(str(exc)) from None
+        return self.update(paper_id, priority=value)
+
+    def set_rating(self, paper_id: int, rating: int | None) -> Changes:
+        """1 to 5 stars; None (or 0) removes the rating."""
+        try:
+            value = check_rating(rating)
+        except ValueError as exc:
+            raise ReadinglistError(str(exc)) from None
+        return self.update(paper_id, rating=value)
+
+    # -- the reading queue ---------------------------------------------------------------
+
+    def queue_ids(self) -> builtins.list[int]:
+        """The reading queue: queued papers, next to read first."""
+        return self.store.queue_ids()
+
+    def queue(self) -> builtins.list[Paper]:
+        return self.get_many(self.queue_ids())
+
+    def move_in_queue(self, paper_id: int, index: int) -> Changes:
+        """Move a queued paper to `index` (0 = next); :meth:`queue_ids` gives the new
+        order."""
+        with self.writer.write() as write:
+            self.store.move_in_queue(paper_id, index)
+        return write.changes
+
+    def set_queue_order(self, order: Sequence[int]) -> Changes:
+        """Put the reading queue in `order`, in one transaction: ids not queued are
+        skipped, queued papers `order` leaves out keep their order after it."""
+        with self.writer.write() as write:
+            self.store.set_queue_order(order)
+        return write.changes
+
+    def move_up(self, paper_id: int) -> Changes:
+        return self.move_in_queue(paper_id, max(0, self._queue_index(paper_id) - 1))
+
+    def move_down(self, paper_id: int) -> Changes:
+        return self.move_in_queue(paper_id, self._queue_index(paper_id) + 1)
+
+    def move_to_top(self, paper_id: int) -> Changes:
+        return self.move_in_queue(paper_id, 0)
+
+    def _queue_index(self, paper_id: int) -> int:
+        ids = self.queue_ids()
+        if paper_id not in ids:
+            raise ReadinglistError(f"paper {paper_id} is not in the reading queue")
+        return ids.index(paper_id)
+
+    def read_next(self) -> Changes:
+        """Start the first paper of the queue: it becomes 'reading' (the Changes carries
+        it as `paper`; NOTHING, with no paper, if the queue is empty)."""
+        ids = self.queue_ids()
+        return self.set_status(ids[0], Status.READING) if ids else NOTHING
+
+    def set_note(self, paper_id: int, text: str) -> Changes:
+        return self.update(paper_id, note=text)
+
+    def set_tags(self, paper_id: int, tags: Iterable[str]) -> Changes:
+        with self.writer.write() as write:
+            self.store.set_tags(paper_id, tags)
+        return write.changes.carrying(paper=self.get(paper_id))
+
+    def add_tags(self, paper_id: int, *tags: str) -> Changes:
+        return self.change_tags(paper_id, add=tags)
+
+    def remove_tags(self, paper_id: int, *tags: str) -> Changes:
+        return self.change_tags(paper_id, remove=tags)
+
+    def change_tags(
+        self, paper_id: int, add: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> Changes:
+        """Add and remove tags in one step (tags compare without case)."""
+        with self.writer.write() as write:
+            current = list(self.get(paper_id).tags)
+            removing = {clean_tag(t).casefold() for t in remove}
+            kept = [t for t in current if t.casefold() not in removing]
+            for tag in add:
+                tag = clean_tag(tag)
+                if tag and tag.casefold() not in {t.casefold() for t in kept}:
+                    kept.append(tag)
+            self.store.set_tags(paper_id, kept)
+        return write.changes.carrying(paper=self.get(paper_id))
+
+__all__ = ["ImportFailed", "Library", "MergeUndo", "TableRow"]

@@ -1,0 +1,1 @@
+"""The machine: where libraries and the sample live, and writing files atomically."""
