@@ -1,0 +1,84 @@
+"""Search results and views: hits with snippets, facets, what a view shows, and the
+search index's state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of snippet text; `hit` marks a matched word (render it highlighted)."""
+
+    text: str
+    hit: bool = False
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    paper_id: int
+    score: float
+    snippet_field: str = ""  # which field the snippet comes from: title, abstract, note
+    snippet: tuple[Segment, ...] = ()
+
+    def snippet_text(self, mark: tuple[str, str] = ("[", "]")) -> str:
+        """The snippet as plain text, matched words wrapped in `mark`."""
+        return "".join(f"{mark[0]}{s.text}{mark[1]}" if s.hit else s.text for s in self.snippet)
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    hits: tuple[SearchHit, ...]
+    total: int
+    # Counts over every match (not only the hits returned), when asked for:
+    # {"status": {"unread": 3, ...}, "tag": {"llm": 2, ...}, "year": {"2024": 5, ...}}
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # A corrected query that finds something, when this one found nothing.
+    suggestion: str | None = None
+
+    @property
+    def ids(self) -> list[int]:
+        return [h.paper_id for h in self.hits]
+
+
+@dataclass(frozen=True)
+class View:
+    """What the library is looked at through: the sidebar's choice (a status, a tag, a
+    year, the last import) and whether it is the reading queue, listed in its order."""
+
+    status: str | None = None
+    tag: str | None = None
+    year: int | None = None
+    last_import: bool = False
+    queue: bool = False
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.status or self.tag or self.year is not None or self.last_import)
+
+
+@dataclass(frozen=True)
+class ViewSearch:
+    """A search inside a view: its results (facets and total over every match), the
+    hits the view shows, in its order (relevance, or the queue's), and how many matches
+    the last import holds (the sidebar's count)."""
+
+    results: SearchResults
+    hits: tuple[SearchHit, ...]
+    in_last_import: int
+
+    @property
+    def ids(self) -> list[int]:
+        return [h.paper_id for h in self.hits]
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """How the search index relates to the database, for status displays."""
+
+    ready: bool
+    pending: int  # writes not yet applied to the index
+    documents: int
+    papers: int
+    message: str = ""
