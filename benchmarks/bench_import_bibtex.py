@@ -12,6 +12,9 @@ call the CLI uses, and prints the times and the peak memory.
 
 Peak memory is the process's maximum resident set size (ru_maxrss), measured in a
 fresh child process per run so one run's memory does not hide the next's.
+
+`--without-change-log` drops the change log's triggers (readinglist/store/change_log.py)
+after opening, to measure what they cost on the same code; the app never runs so.
 """
 
 from __future__ import annotations
@@ -94,16 +97,34 @@ def write_bib(path: Path, entries: int, seed: int = 1, shared: float = 0.0) -> N
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def run_once(bib: Path) -> dict:
+def drop_change_log_triggers(library: object) -> int:
+    """Drop the change log's triggers (a measuring aid; the app never does this)."""
+    db = library.store.db  # type: ignore[attr-defined]
+    names = [row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'log_%'")]
+    for name in names:
+        db.execute(f"DROP TRIGGER {name}")
+    return len(names)
+
+
+def change_log_rows(library: object) -> int | None:
+    """Rows in the change log (None before the log existed, commit 03ad7e1 and older)."""
+    db = library.store.db  # type: ignore[attr-defined]
+    if "change_log" not in db.table_names():
+        return None
+    return int(db.execute("SELECT count(*) FROM change_log").fetchone()[0])
+
+
+def run_once(bib: Path, without_change_log: bool = False) -> dict:
     """Import `bib` into a fresh library (in this process) and measure."""
-    from readinglist import importers
-    from readinglist.service import Library
+    from readinglist import Library, importers  # stable across layouts
 
     with tempfile.TemporaryDirectory() as folder:
         t0 = time.perf_counter()
         parsed = importers.parse_path(bib)
         t_parse = time.perf_counter() - t0
         with Library.open(Path(folder) / "lib", build_index=True) as library:
+            dropped = drop_change_log_triggers(library) if without_change_log else 0
             # As the app runs: the import returns once the database has the papers, and
             # a worker thread brings the search index up to date after it.
             library.index_in_background()
@@ -114,6 +135,7 @@ def run_once(bib: Path) -> dict:
             library.wait_for_index(None)
             t_index = time.perf_counter() - t2
             hits = library.search("llm", limit=1).total
+            log_rows = change_log_rows(library)
         return {
             "entries_parsed": len(parsed.records),
             "parse_only_s": round(t_parse, 2),
@@ -125,6 +147,8 @@ def run_once(bib: Path) -> dict:
             "already_present": len(report.duplicates),
             "failed": len(report.failed),
             "search_hits_llm": hits,
+            "change_log_rows": log_rows,
+            **({"triggers_dropped": dropped} if without_change_log else {}),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
 
@@ -136,10 +160,12 @@ def main() -> None:
     parser.add_argument("--shared-titles", type=float, default=0.0, metavar="FRACTION",
                         help="fraction of entries sharing a title and first author with "
                         "another entry (another year or volume)")
+    parser.add_argument("--without-change-log", action="store_true",
+                        help="drop the change log's triggers first (measures their cost)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_once(args.child)))
+        print(json.dumps(run_once(args.child, args.without_change_log)))
         return
     with tempfile.TemporaryDirectory() as folder:
         bib = Path(folder) / "big.bib"
@@ -148,8 +174,10 @@ def main() -> None:
         print(f"{args.entries} entries, {size:.1f} MB of BibTeX, "
               f"{args.shared_titles:.0%} sharing a title and first author")
         for run in range(args.runs):
-            out = subprocess.run([sys.executable, __file__, "--child", str(bib)],
-                                 check=True, capture_output=True, text=True).stdout
+            child = [sys.executable, __file__, "--child", str(bib)]
+            if args.without_change_log:
+                child.append("--without-change-log")
+            out = subprocess.run(child, check=True, capture_output=True, text=True).stdout
             print(f"run {run + 1}: {out.strip()}")
 
 

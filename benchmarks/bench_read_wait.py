@@ -31,8 +31,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=20_000)
     args = parser.parse_args()
 
-    from readinglist.domain import QueryError
-    from readinglist.service import Library
+    from readinglist import Library, QueryError  # the scripting API: stable across layouts
 
     with tempfile.TemporaryDirectory() as folder:
         bib = Path(folder) / "big.bib"

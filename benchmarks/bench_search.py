@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -752,7 +753,7 @@ def run_edits(library: Library, corpus: Corpus, figures: dict[str, Any]) -> dict
             def edit(pid: int = paper_id, value: str = new) -> object:
                 return library.set_status(pid, value).paper
 
-            undo.append(lambda pid=paper_id, value=old: library.set_status(pid, value))
+            undo.append(partial(library.set_status, paper_id, old))
         else:
             paper_id = tag_papers.pop()[0]
             tag = f"{run_tag}{i}"
@@ -762,7 +763,7 @@ def run_edits(library: Library, corpus: Corpus, figures: dict[str, Any]) -> dict
             def edit(pid: int = paper_id, value: str = tag) -> object:
                 return library.change_tags(pid, add=[value]).paper
 
-            undo.append(lambda pid=paper_id, value=tag: library.change_tags(pid, remove=[value]))
+            undo.append(partial(library.change_tags, paper_id, remove=[tag]))
         start = now()
         try:
             edit()

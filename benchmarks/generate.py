@@ -26,8 +26,14 @@ from pathlib import Path
 
 from readinglist.domain import PaperRecord
 from readinglist.importers import parse_file
-from readinglist.system.locations import sample_page_path
-from readinglist.text.normalize import title_key
+
+try:  # an older commit on PYTHONPATH, for comparisons (before the modules were grouped);
+    # tried first: the editable install would otherwise fill in the new modules from here
+    from readinglist.locations import sample_page_path  # type: ignore[import-not-found]
+    from readinglist.textutil import title_key  # type: ignore[import-not-found]
+except ModuleNotFoundError:
+    from readinglist.system.locations import sample_page_path
+    from readinglist.text.normalize import title_key
 
 SOURCE = "synthetic benchmark"
 END = "."  # sentence end token
@@ -384,7 +390,7 @@ class BigramModel:
 
 
 def join_tokens(tokens: Sequence[str]) -> str:
-    out = []
+    out: list[str] = []
     for token in tokens:
         if out and token not in _PUNCT:
             out.append(" ")
