@@ -21,6 +21,7 @@ from ..domain import (
     ImportFailed,
     IndexState,
     Paper,
+    PaperNotFound,
     PaperRecord,
     Priority,
     ReadingDates,
@@ -387,7 +388,7 @@ class Library:
         except ValueError as exc:
             raise ReadinglistError(str(exc)) from None
         with self.writer.write() as write:
-            self.store.get_paper(paper_id)  # PaperNotFound for an unknown id
+            self.store.require(paper_id)  # PaperNotFound for an unknown id
             self.store.update_fields(paper_id, {"status": value})
             if queue_index is not None and value == Status.QUEUED.value:
                 self.store.move_in_queue(paper_id, queue_index)
@@ -395,7 +396,8 @@ class Library:
 
     def history(self, paper_id: int) -> builtins.list[StatusChange]:
         """Every status change of a paper with its time, oldest first (the timeline)."""
-        self.store.get_paper(paper_id)  # PaperNotFound for an unknown id
+        if not self.store.paper_exists(paper_id):
+            raise PaperNotFound(paper_id)
         return self.store.status_history(paper_id)
 
     def reading_dates(self, paper_id: int, now: datetime | None = None) -> ReadingDates:

@@ -108,6 +108,10 @@ class StoreBase:
         sql = select + (" WHERE " + " AND ".join(where) if where else "") + order
         return [r[0] for r in self._q(sql, params)]
 
+    def require(self, paper_id: int) -> None:
+        """PaperNotFound unless the paper exists (inside a write: seen by the writer)."""
+        self._require(paper_id)
+
     def _require(self, paper_id: int) -> None:
         if not self.db.execute("SELECT 1 FROM papers WHERE id = ?", [paper_id]).fetchone():
             raise PaperNotFound(paper_id)

@@ -69,6 +69,9 @@ class DetailPane(QStackedWidget):
         # on its own keeps one of its own); the pane shows it from the library's Changes.
         self.edits = edits or PaperEdits(library, QUndoStack(self), parent=self)
         self.edits.say = self.errorOccurred.emit if edits is None else self.edits.say
+        self._pending: Changes | None = None
+        self._changes_timer = QTimer(self, singleShot=True, interval=0)
+        self._changes_timer.timeout.connect(self._apply_pending)
         bridge_for(library).changed.connect(self.apply_changes)
         self._similar_timer = QTimer(self, singleShot=True, interval=SIMILAR_DELAY_MS)
         self._similar_timer.timeout.connect(self._load_similar)
@@ -220,8 +223,11 @@ class DetailPane(QStackedWidget):
 
     # -- showing ---------------------------------------------------------------------
 
-    def show_paper(self, paper_id: int | None, highlights: Sequence[tuple[int, int]] = ()) -> None:
-        """Show a paper (None: the empty state). Pending edits of the previous one are saved."""
+    def show_paper(self, paper_id: int | None, highlights: Sequence[tuple[int, int]] = (),
+                   paper: Paper | None = None) -> None:
+        """Show a paper (None: the empty state). Pending edits of the previous one are saved.
+        `paper`: the paper as just read (a write carries it), to show without reading it
+        again."""
         self.flush()
         if paper_id is None:
             self.paper = None
@@ -230,7 +236,8 @@ class DetailPane(QStackedWidget):
             self.setCurrentIndex(0)
             return
         try:
-            paper = self.library.get(paper_id)
+            if paper is None or paper.id != paper_id:
+                paper = self.library.get(paper_id)
         except ReadinglistError:
             self.paper = None
             self.note_editor.set_paper(None)
@@ -439,6 +446,15 @@ class DetailPane(QStackedWidget):
         and saves it (see NoteEditor.set_paper)."""
         if self.paper is None or not changes.touches(self.paper.id):
             return
+        # Once control returns to the event loop: a triage key moves on to the next paper
+        # first, and then this one needs no redrawing.
+        self._pending = self._pending.merged(changes) if self._pending else changes
+        self._changes_timer.start()
+
+    def _apply_pending(self) -> None:
+        changes, self._pending = self._pending, None
+        if changes is None or self.paper is None or not changes.touches(self.paper.id):
+            return
         paper_id = self.paper.id
         if paper_id in changes.removed:
             self.show_paper(None)
@@ -447,7 +463,8 @@ class DetailPane(QStackedWidget):
         if not changes.everything and fields <= NOTE_FIELDS:
             self.note_editor.show_saved_if_newer(paper_id)  # Edit > Undo, the CLI
             return
-        self.show_paper(paper_id, self.abstract.search_spans())
+        carried = changes.paper if changes.paper and changes.paper.id == paper_id else None
+        self.show_paper(paper_id, self.abstract.search_spans(), carried)
 
 
 def _links_html(paper: Paper) -> str:
