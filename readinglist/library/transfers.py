@@ -7,7 +7,6 @@ library's store, index sync and write lock like every write.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,7 +28,7 @@ from ..domain import (
 from ..domain.changes import Changes
 from ..exporters import readinglist_json
 from ..importers.base import ParseResult
-from ..matching.duplicates import SIMILAR_TITLES, DuplicatePair, DuplicateRow, find_pairs
+from ..matching.duplicates import SIMILAR_TITLES, DuplicatePair, find_pairs
 from ..matching.merging import plan_fill
 from ..store.merge_papers import merge_into
 from ..store.paper_store import utc_now
@@ -336,9 +335,7 @@ class Transfers:
                         ids: Sequence[int] | None = None) -> list[DuplicatePair]:
         """Likely duplicates already in the library, strongest first (with `ids`: only
         the pairs involving those papers, e.g. an import's possible duplicates)."""
-        rows = [DuplicateRow.from_db(i, t, json.loads(a or "[]"), *rest)
-                for i, t, a, *rest in self.store.duplicate_rows()]
-        return find_pairs(rows, threshold, only=ids)
+        return find_pairs(self.store.duplicate_rows(), threshold, only=ids)
 
     def merge_papers(self, keep: int, others: Sequence[int]) -> MergeUndo:
         """Merge `others` into `keep` in one step: empty fields filled, tags added, notes

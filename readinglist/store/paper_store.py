@@ -30,6 +30,7 @@ from ..domain import (
     Status,
     check_rating,
 )
+from ..matching.duplicates import DuplicateRow
 from ..text.citation_keys import base_key, clean_key, unique_key
 from ..text.normalize import title_key
 from .annotations import AnnotationsMixin
@@ -302,13 +303,12 @@ class PaperStore(AnnotationsMixin, StatusQueueMixin, ListingMixin, IndexOutboxMi
     def paper_exists(self, paper_id: int) -> bool:
         return bool(self._q("SELECT 1 FROM papers WHERE id = ?", [paper_id]))
 
-    def duplicate_rows(self) -> list[tuple[Any, ...]]:
-        """What every paper's duplicates are judged on, in one query: (id, title, authors
-        JSON, year, doi, arxiv_id, venue, volume, number, pages, entry_type, citation_key,
-        alias keys, abstract, title_key) -- the columns of duplicates.DuplicateRow.from_db."""
+    def duplicate_rows(self) -> list[DuplicateRow]:
+        """What every paper's duplicates are judged on, in one query (see
+        duplicates.DuplicateRow)."""
         # The abstract only decides between papers without a first author or a year, so
         # only theirs is read (the first 2,000 characters, as identity.facts keeps).
-        return self._q(
+        rows = self._q(
             "SELECT id, title, authors, year, doi, arxiv_id, venue, "
             "json_extract(extra, '$.volume'), "
             "coalesce(nullif(json_extract(extra, '$.number'), ''), "
@@ -316,6 +316,8 @@ class PaperStore(AnnotationsMixin, StatusQueueMixin, ListingMixin, IndexOutboxMi
             "entry_type, citation_key, json_extract(extra, '$.ids'), "
             "CASE WHEN authors = '[]' OR year IS NULL THEN substr(abstract, 1, 2000) "
             "ELSE '' END, title_key FROM papers ORDER BY id")
+        return [DuplicateRow.from_db(i, t, json.loads(a or "[]"), *rest)
+                for i, t, a, *rest in rows]
 
     def get_paper(self, paper_id: int) -> Paper:
         papers = self.get_papers([paper_id])
