@@ -303,6 +303,16 @@ def test_context_menu_offers_highlighting_and_editing(qtbot, view, seeded_librar
     assert seeded_library.get(SOUPS).annotations == ()
 
 
+def test_the_view_follows_highlights_changed_elsewhere(view, seeded_library):
+    select(view, PASSAGE)
+    view.highlight_selection("yellow")
+    note = seeded_library.get(SOUPS).annotations[0]
+    seeded_library.update_annotation(note.id, colour="pink")  # not through the view
+    assert [a.colour for a in view.paper.annotations] == ["pink"]
+    seeded_library.delete_annotation(note.id)
+    assert view.paper.annotations == ()
+
+
 def test_delete_key_removes_the_selected_highlight(qtbot, view, seeded_library):
     select(view, PASSAGE)
     view.highlight_selection("yellow")
@@ -318,7 +328,9 @@ def test_a_change_that_fails_is_reported_and_not_kept_on_the_stack(view, seeded_
     select(view, PASSAGE)
     view.highlight_selection("yellow")
     note = seeded_library.get(SOUPS).annotations[0]
-    seeded_library.delete_annotation(note.id)  # behind the view's back
+    # Behind the view's back (the store itself, so that no Changes tells the view): the
+    # edit then fails in the library.
+    seeded_library.store.delete_annotation(note.id)
     errors = []
     view.errorOccurred.connect(errors.append)
     view.set_colour(note.id, "pink")

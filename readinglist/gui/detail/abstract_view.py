@@ -30,7 +30,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
 from ...domain import HIGHLIGHT_COLOURS, Annotation, Paper, ReadinglistError
+from ...domain.changes import ANNOTATIONS, Changes
 from ...library.service import Library
+from ..change_bridge import bridge_for
 from ..commands.annotation_commands import (
     AddAnnotationCommand,
     DeleteAnnotationCommand,
@@ -64,6 +66,9 @@ class AbstractView(AbstractDisplay):
         super().__init__(parent)
         self.library = library
         self.last_error: str | None = None
+        # Its highlights as they are now, whoever changed them (a command, an undo, the
+        # CLI): from the library's Changes.
+        bridge_for(library).changed.connect(self._library_changed)
         self._undo_stack = QUndoStack(self)  # used until the window gives its own
         # How a comment is asked for: (title, label, current text) -> the new text, or
         # None if cancelled. A dialog; tests put a function here.
@@ -274,11 +279,12 @@ class AbstractView(AbstractDisplay):
 
     def _changed(self, paper_id: int) -> None:
         # A command on the window's stack may outlive this view (undo after it closed).
-        if not shiboken6.isValid(self):
-            return
-        if self.paper is not None and self.paper.id == paper_id:
+        if shiboken6.isValid(self):
+            self.annotationsChanged.emit(paper_id)
+
+    def _library_changed(self, changes: Changes) -> None:
+        if self.paper is not None and ANNOTATIONS in changes.fields(self.paper.id):
             self.reload()
-        self.annotationsChanged.emit(paper_id)
 
     def _failed(self, message: str) -> None:
         if shiboken6.isValid(self):

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import Paper, Priority, ReadinglistError, Status
-from ...domain.changes import Changes
+from ...domain.changes import ANNOTATIONS, Changes
 from ...library.service import Library
 from ..change_bridge import bridge_for
 from ..commands.paper_edits import PaperEdits
@@ -463,6 +463,8 @@ class DetailPane(QStackedWidget):
         if not changes.everything and fields <= NOTE_FIELDS:
             self.note_editor.show_saved_if_newer(paper_id)  # Edit > Undo, the CLI
             return
+        if not changes.everything and fields <= {ANNOTATIONS}:
+            return  # the abstract redraws its highlights itself
         carried = changes.paper if changes.paper and changes.paper.id == paper_id else None
         self.show_paper(paper_id, self.abstract.search_spans(), carried)
 
