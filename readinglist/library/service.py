@@ -262,6 +262,11 @@ class Library:
         self.bus.publish(changes)
         return changes
 
+    def writing_elsewhere(self) -> bool:
+        """True while another thread of this process writes (an import in progress): a
+        write now would wait until it commits. Never waits."""
+        return self.writer.busy()
+
     def changed_elsewhere(self) -> bool:
         """True when :meth:`poll_elsewhere` finds changes by another process."""
         return bool(self.poll_elsewhere())

@@ -84,6 +84,14 @@ class Writer:
                 self._after_commit()
             self.bus.publish(write.changes)
 
+    def busy(self) -> bool:
+        """True while another thread writes (an import's long transaction): a write from
+        here would wait for it. Never waits itself."""
+        if not self.lock.acquire(blocking=False):
+            return True
+        self.lock.release()
+        return False
+
     def publish(self, changes: Changes) -> None:
         """Tell subscribers of a change outside the database (the search index's)."""
         self.bus.publish(changes)

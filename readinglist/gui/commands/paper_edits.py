@@ -19,6 +19,18 @@ from .undo_commands import NoteCommand, PriorityCommand, RatingCommand, StatusCo
 
 Say = Callable[[str], None]  # shows a message (the window's status bar)
 
+BUSY = ("The import is still being saved: this change was not made, so that the window "
+        "does not freeze; try again in a moment")
+
+
+def ready_to_write(library: Library, say: Say) -> bool:
+    """False (and a message) while an import holds the writer: an edit made now would
+    freeze the window until the import commits."""
+    if library.writing_elsewhere():
+        say(BUSY)
+        return False
+    return True
+
 
 class PaperEdits(QObject):
     """Undoable edits of papers on `undo_stack`; `say(message)` tells of a failure."""
@@ -40,7 +52,7 @@ class PaperEdits(QObject):
         """Give a paper a status. False if nothing changed (the same status, or no such
         paper)."""
         paper = paper or self.paper(paper_id)
-        if paper is None or paper.status is status:
+        if paper is None or paper.status is status or not ready_to_write(self.library, self.say):
             return False
         self.undo_stack.push(StatusCommand(self.library, paper, status,
                                            on_error=self._failed))
@@ -49,14 +61,15 @@ class PaperEdits(QObject):
     def change_rating(self, paper_id: int, rating: int | None,
                       paper: Paper | None = None) -> bool:
         paper = paper or self.paper(paper_id)
-        if paper is None or paper.rating == rating:
+        if paper is None or paper.rating == rating or not ready_to_write(self.library, self.say):
             return False
         self.undo_stack.push(RatingCommand(self.library, paper, rating, on_error=self._failed))
         return True
 
     def change_priority(self, paper_id: int, priority: Priority) -> bool:
         paper = self.paper(paper_id)
-        if paper is None or paper.priority is priority:
+        if paper is None or paper.priority is priority or not ready_to_write(
+                self.library, self.say):
             return False
         self.undo_stack.push(PriorityCommand(self.library, paper, priority,
                                              on_error=self._failed))
@@ -65,6 +78,8 @@ class PaperEdits(QObject):
     def change_tags(self, paper_id: int, tags: list[str]) -> bool:
         paper = self.paper(paper_id)
         if paper is None or [t.casefold() for t in tags] == [t.casefold() for t in paper.tags]:
+            return False
+        if not ready_to_write(self.library, self.say):
             return False
         self.undo_stack.push(TagsCommand(self.library, paper, tags, on_error=self._failed))
         return True

@@ -39,6 +39,7 @@ from ..commands.annotation_commands import (
     EditAnnotationCommand,
     short_quote,
 )
+from ..commands.paper_edits import ready_to_write
 from .abstract_display import AbstractDisplay
 from .abstract_display import TextOffsets as TextOffsets  # re-exported: tests, callers
 from .abstract_overlays import HighlightToolbar as HighlightToolbar  # re-exported
@@ -181,7 +182,7 @@ class AbstractView(AbstractDisplay):
     def highlight_selection(self, colour: str = "yellow", comment: str = "") -> Annotation | None:
         """Highlight the selected passage (undoable); the new highlight, or None."""
         span = self.selected_range()
-        if span is None or self.paper is None:
+        if span is None or self.paper is None or not ready_to_write(self.library, self._failed):
             return None
         command = AddAnnotationCommand(self.library, self.paper.id, span[0], span[1], colour,
                                        comment, self._changed, self._failed)
@@ -222,14 +223,16 @@ class AbstractView(AbstractDisplay):
 
     def set_colour(self, annotation_id: int, colour: str) -> None:
         note = self.annotation(annotation_id)
-        if note is not None and note.colour != colour:
+        if note is not None and note.colour != colour and ready_to_write(self.library,
+                                                                          self._failed):
             self._undo_stack.push(EditAnnotationCommand(
                 self.library, note, colour=colour, on_change=self._changed,
                 on_error=self._failed))
 
     def set_comment(self, annotation_id: int, comment: str) -> None:
         note = self.annotation(annotation_id)
-        if note is not None and note.comment != comment:
+        if note is not None and note.comment != comment and ready_to_write(self.library,
+                                                                            self._failed):
             self._undo_stack.push(EditAnnotationCommand(
                 self.library, note, comment=comment, on_change=self._changed,
                 on_error=self._failed))
@@ -246,7 +249,7 @@ class AbstractView(AbstractDisplay):
 
     def delete_annotation(self, annotation_id: int) -> None:
         note = self.annotation(annotation_id)
-        if note is None:
+        if note is None or not ready_to_write(self.library, self._failed):
             return
         if annotation_id == self.current_id:
             self.current_id = None

@@ -94,6 +94,8 @@ class NoteMode(enum.StrEnum):
 # click away without leaving the editor. The user's choice is remembered.
 DEFAULT_MODE = NoteMode.SPLIT
 
+WAIT_FOR_WRITER_MS = 1000  # how soon an autosave that met an import tries again
+
 class NoteEditor(QWidget):
     """A paper's note: Markdown source and rendered preview (Edit / Split / Preview).
 
@@ -121,7 +123,8 @@ class NoteEditor(QWidget):
         self.setStyleSheet(EDITOR_QSS)
 
         self._save_timer = QTimer(self, singleShot=True, interval=NOTE_SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self.save)
+        self._timed_save = False  # a save the timer started (not a flush): may wait
+        self._save_timer.timeout.connect(self._timed)
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.render_preview)
         self._header_timer = QTimer(self, interval=HEADER_REFRESH_MS)
@@ -350,6 +353,12 @@ class NoteEditor(QWidget):
         """Save the shown note now if it changed, and any kept unsaved ones. True if
         nothing is left unsaved."""
         self._save_timer.stop()
+        if self._timed_save and self.library.writing_elsewhere():
+            # An import holds the writer: saving now would freeze the window until it
+            # commits. The text stays here and is saved a moment later.
+            self.state.setText("Saving after the import…")
+            self._save_timer.start(WAIT_FOR_WRITER_MS)
+            return False
         for paper_id, text in list(self._kept.items()):
             if self._store(paper_id, text):
                 del self._kept[paper_id]
@@ -363,6 +372,14 @@ class NoteEditor(QWidget):
             elif self.state.text() == "Editing…":  # edited back to the saved text
                 self.state.setText("Saved")
         return not self.unsaved
+
+    def _timed(self) -> None:
+        self._save_timer.setInterval(NOTE_SAVE_DELAY_MS)  # after a wait for the writer
+        self._timed_save = True
+        try:
+            self.save()
+        finally:
+            self._timed_save = False
 
     def flush(self) -> bool:
         """Save whatever is still pending (called before switching papers and on quit).

@@ -30,6 +30,7 @@ from ...domain import ImportReport, QueryError, Status
 from ...domain.changes import Changes
 from ...library.service import Library
 from ..change_bridge import bridge_for
+from ..commands.paper_edits import ready_to_write
 from ..detail.detail_pane import DetailPane
 from ..dialogs.annotations_view import AnnotationsDialog
 from ..dialogs.dashboard import DashboardDialog
@@ -412,8 +413,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Triage mode off", 3000)
 
     def triage_status(self, status: Status) -> None:
-        """A triage status key: set the status, then go on to the next paper."""
-        if self.current_paper_id() is None:
+        """A triage status key: set the status, then go on to the next paper (not when
+        an import holds the writer: the paper stays, unchanged, with a message)."""
+        if self.current_paper_id() is None or not ready_to_write(self.library, self.say):
             return
         self.set_status(status)
         self.move_current(+1)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...domain import Paper, Priority, Status
 from ...library.service import Library
-from ..commands.paper_edits import PaperEdits
+from ..commands.paper_edits import PaperEdits, ready_to_write
 from ..commands.undo_commands import PaperCommand, QueueMoveCommand, ReadNextCommand, short_title
 from ..table.paper_table_model import format_rating
 
@@ -119,6 +119,8 @@ class PaperActions(QObject):
             where = "first" if target <= place else "last"
             self._say(f"#{paper.id} is already {where} in the queue", 4000)
             return
+        if not ready_to_write(self.library, self._say_long):
+            return
         self.undo_stack.push(QueueMoveCommand(self.library, [paper.id], target,
                                               self._queue_changed, self._command_failed))
 
@@ -140,6 +142,8 @@ class PaperActions(QObject):
             index = rest.index(before) + 1 if before is not None else len(rest)
         if [*rest[:index], *moving, *rest[index:]] == queue:
             return  # dropped where it was
+        if not ready_to_write(self.library, self._say_long):
+            return
         self.undo_stack.push(QueueMoveCommand(self.library, moving, index,
                                               self._queue_changed, self._command_failed))
 
@@ -159,6 +163,8 @@ class PaperActions(QObject):
                       "in triage mode (Ctrl+T) or with the Queued status.", 8000)
             return
         paper = self.library.get(queue[0])
+        if not ready_to_write(self.library, self._say_long):
+            return
         self.undo_stack.push(ReadNextCommand(self.library, paper,
                                              on_error=self._command_failed))
         self._selection.open_paper(paper.id)
@@ -166,6 +172,9 @@ class PaperActions(QObject):
                   "in the queue)", 8000)
 
     # -- after a command -----------------------------------------------------------------
+
+    def _say_long(self, message: str) -> None:
+        self._say(message, 8000)
 
     def _command_failed(self, message: str) -> None:
         self._say(message, 8000)
