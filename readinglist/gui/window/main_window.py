@@ -30,7 +30,6 @@ from ...domain import ImportReport, QueryError, Status
 from ...domain.changes import Changes
 from ...library.service import Library
 from ..change_bridge import bridge_for
-from ..commands.paper_edits import ready_to_write
 from ..detail.detail_pane import DetailPane
 from ..dialogs.annotations_view import AnnotationsDialog
 from ..dialogs.dashboard import DashboardDialog
@@ -49,7 +48,7 @@ from .paper_actions import PaperActions
 from .search_controller import SearchController, filter_args
 from .sidebar import LAST_IMPORT, QUEUE, Sidebar
 from .transfer import Transfer
-from .triage import BANNER_TEXT, TriageController
+from .triage import TriageController
 
 SIDEBAR_DELAY_MS = 200  # counts are redone once edits pause
 
@@ -74,13 +73,11 @@ class MainWindow(QMainWindow):
         self.model = PaperTableModel(library, self)
         self.model.queueDrop.connect(self.paper_actions.queue_dropped)
         self._build_widgets()
-        self.triage = TriageController(self, self)
         actions = build_menus(self, self)
         self.import_action, self.reindex_action = actions.import_files, actions.reindex
         self.triage_action, self.read_next_action = actions.triage, actions.read_next
         self.move_up_action, self.move_down_action = actions.move_up, actions.move_down
         self.move_top_action = actions.move_top
-        self.triage_action.toggled.connect(self._triage_toggled)
         self._sidebar_timer = QTimer(self, singleShot=True, interval=SIDEBAR_DELAY_MS)
         self._sidebar_timer.timeout.connect(self._recount)
         # Every write (here, in a task, by the index, or by another program such as the
@@ -111,24 +108,20 @@ class MainWindow(QMainWindow):
 
         self.table: PaperTable = PaperTable(self.model)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.triage_banner = QLabel(BANNER_TEXT)
-        self.triage_banner.setObjectName("triageBanner")
-        self.triage_banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.triage_banner.setWordWrap(True)
-        self.triage_banner.setToolTip("Esc or Ctrl+T leaves triage mode")
-        self.triage_banner.hide()
+        # The pane's edits are undoable steps on the window's stack, like triage keys.
+        self.detail = DetailPane(self.library, self.runner, edits=self.paper_actions.edits)
+        self.detail.abstract.set_undo_stack(self.undo_stack)  # highlights undo with Ctrl+Z
+        self.detail.openPaper.connect(self.open_paper)
+        self.detail.errorOccurred.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        self.triage = TriageController(self.library, self.table, self.model, self.detail,
+                                       self.paper_actions, self, self.say, self)
+        self.triage_banner = self.triage.banner
         self.table_area = QWidget()
         table_layout = QVBoxLayout(self.table_area)
         table_layout.setContentsMargins(0, 0, 0, 0)
         table_layout.setSpacing(0)
         table_layout.addWidget(self.triage_banner)
         table_layout.addWidget(self.table, 1)
-
-        # The pane's edits are undoable steps on the window's stack, like triage keys.
-        self.detail = DetailPane(self.library, self.runner, edits=self.paper_actions.edits)
-        self.detail.abstract.set_undo_stack(self.undo_stack)  # highlights undo with Ctrl+Z
-        self.detail.openPaper.connect(self.open_paper)
-        self.detail.errorOccurred.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -296,19 +289,6 @@ class MainWindow(QMainWindow):
         if row is not None:
             self.select_row(row)
 
-    def move_current(self, step: int) -> None:
-        """Select the paper `step` rows down (up if negative), staying inside the list."""
-        count = self.model.rowCount()
-        if not count:
-            return
-        index = self.table.selectionModel().currentIndex()
-        row = index.row() + step if index.isValid() else 0
-        if 0 <= row < count:
-            self.select_row(row)
-        else:
-            self.statusBar().showMessage(
-                "End of the list" if row >= count else "Top of the list", 3000)
-
     # -- the pieces' methods, also offered by the window (triage keys, menus, tests) -------
 
     def run_search(self) -> None:
@@ -398,45 +378,10 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.transfer.import_paths(paths)  # asks for the import options first
 
-    # -- triage mode -----------------------------------------------------------------------
-
-    def set_triage(self, on: bool) -> None:
-        self.triage_action.setChecked(on)
-
-    def _triage_toggled(self, on: bool) -> None:
-        self.triage.set_active(on)
-        self.triage_banner.setVisible(on)
-        if not on:
-            # The list stood still during triage; now show what the view holds.
-            self.refresh_list()
-            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            self.statusBar().showMessage("Triage mode off", 3000)
+    # -- triage mode (triage.py), the key help -------------------------------------------
 
     def triage_status(self, status: Status) -> None:
-        """A triage status key: set the status, then go on to the next paper (not when
-        an import holds the writer: the paper stays, unchanged, with a message)."""
-        if self.current_paper_id() is None or not ready_to_write(self.library, self.say):
-            return
-        self.set_status(status)
-        self.move_current(+1)
-
-    def triage_rating(self, rating: int | None) -> None:
-        self.set_rating(rating)
-
-    def focus_tags(self) -> None:
-        if self.detail.paper is None:
-            return
-        self.detail.tags_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.detail.tags_edit.end(False)
-
-    def focus_note(self) -> None:
-        if self.detail.paper is None:
-            return
-        focus = getattr(self.detail, "focus_note", None)
-        if callable(focus):
-            focus()
-        else:
-            self.detail.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.triage.status_key(status)
 
     def show_key_help(self) -> None:
         if self._key_help is None:

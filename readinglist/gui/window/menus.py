@@ -19,12 +19,14 @@ from .paper_actions import PaperActions
 from .search_controller import SearchController
 from .sidebar import QUEUE, Sidebar
 from .transfer import Transfer
+from .triage import TriageController
 
 
 class MenuTargets(Protocol):
     """What the menu entries call (MainWindow has it): its parts and its dialogs."""
 
     transfer: Transfer
+    triage: TriageController
     paper_actions: PaperActions
     undo_stack: QUndoStack
     search: SearchController
@@ -110,11 +112,7 @@ def build_menus(window: QMainWindow, parts: MenuTargets) -> WindowActions:
     edit_menu.addAction(paste)
 
     view_menu = window.menuBar().addMenu("&View")
-    triage_action = QAction("&Triage mode", window, checkable=True)
-    triage_action.setShortcut(QKeySequence("Ctrl+T"))
-    triage_action.setToolTip(
-        "Triage mode (Ctrl+T): single keys set the status and rating of the current "
-        "paper and move on; ? lists them")
+    triage_action = parts.triage.action  # the mode's own (triage.py)
     view_menu.addAction(triage_action)
     window.addAction(triage_action)
     view_menu.addSeparator()
