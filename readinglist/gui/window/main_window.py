@@ -93,16 +93,6 @@ class MainWindow(QMainWindow):
     # -- construction ----------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        self.search = SearchController(self, self)
-        self.search.finished.connect(self.searchFinished)
-        self.search_box, self.search_message = self.search.box, self.search.message
-        toolbar = QToolBar("Search", self)
-        toolbar.setObjectName("searchBar")
-        toolbar.setMovable(False)
-        toolbar.addWidget(self.search_box)
-        toolbar.addWidget(self.search_message)
-        self.addToolBar(toolbar)
-
         self.sidebar = Sidebar()
         self.sidebar.filterChanged.connect(lambda _flt: self.refresh_list())
 
@@ -122,6 +112,17 @@ class MainWindow(QMainWindow):
         table_layout.setSpacing(0)
         table_layout.addWidget(self.triage_banner)
         table_layout.addWidget(self.table, 1)
+
+        self.search = SearchController(self.library, self.runner, self.sidebar, self.table,
+                                       self.detail, self.triage, self, self)
+        self.search.finished.connect(self.searchFinished)
+        self.search_box, self.search_message = self.search.box, self.search.message
+        toolbar = QToolBar("Search", self)
+        toolbar.setObjectName("searchBar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(self.search_box)
+        toolbar.addWidget(self.search_message)
+        self.addToolBar(toolbar)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")

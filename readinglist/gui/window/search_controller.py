@@ -21,27 +21,16 @@ from ..detail.detail_pane import DetailPane
 from ..table.paper_table import PaperTable
 from ..table.paper_table_model import SNIPPET_PAGE
 from ..tasks import TaskRunner
-from .sidebar import LAST_IMPORT, Filter, Sidebar
+from .sidebar import LAST_IMPORT, QUEUE, Filter, Sidebar
 from .triage import TriageController
 
 
-class SearchHost(Protocol):
-    """What of the window the search controller uses (MainWindow has it): no more."""
+class SearchListing(Protocol):
+    """The window's list, as far as the search needs it (MainWindow has it): no more."""
 
-    closed: bool
-    library: Library
-    runner: TaskRunner
-    sidebar: Sidebar
-    table: PaperTable
-    detail: DetailPane
-    triage: TriageController
+    def refresh_list(self) -> None: ...  # the sidebar's view, without a search
 
-    def in_queue_view(self) -> bool: ...
-
-    def refresh_list(self) -> None: ...
-
-    def refresh_sidebar(self, facets: dict[str, dict[str, int]] | None = None,
-                        total: int | None = None, last_import: int | None = None) -> None: ...
+    def refresh_sidebar(self) -> None: ...  # the library-wide counts
 
     def show_ids(self, ids: list[int], hits: Any = (), query: str = "",
                  queue: bool = False) -> None: ...
@@ -68,14 +57,26 @@ def filter_args(flt: Filter) -> tuple[str | None, str | None, int | None]:
 class SearchController(QObject):
     """The search box (`box`) and its message (`message`) of one window.
 
-    `finished(query)` is emitted once the results (or the error) of `query` are shown."""
+    `finished(query)` is emitted once the results (or the error) of `query` are shown.
+    Given what it uses: the library and the task runner, the sidebar (the view searched
+    in, and the facets), the table (its order), the detail pane and triage (when not to
+    move the list), and the window's list (SearchListing)."""
 
     finished = Signal(str)
 
-    def __init__(self, window: SearchHost, parent: QWidget) -> None:
+    def __init__(self, library: Library, runner: TaskRunner, sidebar: Sidebar,
+                 table: PaperTable, detail: DetailPane, triage: TriageController,
+                 listing: SearchListing, parent: QWidget) -> None:
         super().__init__(parent)
-        self._window = window
+        self.library = library
+        self.runner = runner
+        self.sidebar = sidebar
+        self.table = table
+        self.detail = detail
+        self.triage = triage
+        self._listing = listing
         self._parent = parent  # dialogs open over it
+        self._stopped = False  # the window closed: late results are dropped
         self._generation = 0
         self.query = ""  # what the box holds, stripped
         self.shown_query = ""  # the query whose results the table shows
@@ -95,7 +96,9 @@ class SearchController(QObject):
         self._timer.timeout.connect(self.run)
 
     def stop(self) -> None:
-        """The window closes: a search waiting for the user to pause does not start."""
+        """The window closes: a search waiting for the user to pause does not start, and
+        one running shows nothing when it ends."""
+        self._stopped = True
         self._timer.stop()
 
     def clear(self) -> None:
@@ -121,21 +124,20 @@ class SearchController(QObject):
     def run(self) -> None:
         """Search in the background; a newer query makes older results obsolete."""
         self._timer.stop()
-        window = self._window
         query = self.query
         self._generation += 1
         generation = self._generation
         if not query:
             self.shown_query = ""
             self.message.setText("")
-            window.refresh_sidebar()
-            window.refresh_list()
+            self._listing.refresh_sidebar()
+            self._listing.refresh_list()
             return
-        status, tag, year = filter_args(window.sidebar.current_filter)
-        last_import = window.sidebar.current_filter == LAST_IMPORT
+        status, tag, year = filter_args(self.sidebar.current_filter)
+        last_import = self.sidebar.current_filter == LAST_IMPORT
         first_page = SNIPPET_PAGE
-        queue_view = window.in_queue_view()
-        library = window.library
+        queue_view = self.sidebar.current_filter == QUEUE
+        library = self.library
 
         view = View(status, tag, year, last_import, queue=queue_view)
 
@@ -144,31 +146,32 @@ class SearchController(QObject):
             # the table fetches the others as their rows are drawn.
             return library.search_view(query, view, snippet_limit=first_page)
 
-        window.runner.run(
+        self.runner.run(
             work,
             on_success=lambda found: self._done(generation, found, queue_view=queue_view),
             on_failure=lambda msg: self._failed(generation, msg),
         )
 
     def _done(self, generation: int, found: ViewSearch, queue_view: bool = False) -> None:
-        window = self._window
-        if generation != self._generation or window.closed:
+        if generation != self._generation or self._stopped:
             return  # the user has typed on since, or closed the window
         results, hits, imported = found.results, list(found.hits), found.in_last_import
         self._set_error(False)
         self._show_match_count(len(hits), results.suggestion)
-        window.refresh_sidebar(results.facets, results.total, last_import=imported)
+        facets = results.facets  # counts among the matches
+        self.sidebar.refresh(results.total or 0, facets["status"], facets["tag"],
+                             facets["year"], imported)
         refresh = results.query == self.shown_query  # the same search, run again
         self.shown_query = results.query
         ids = [h.paper_id for h in hits]
         if queue_view:
-            window.show_ids(ids, hits, results.query, queue=True)
+            self._listing.show_ids(ids, hits, results.query, queue=True)
         else:
             if not refresh:
-                window.table.show_relevance_order()  # until the user clicks a header
-            window.show_ids(ids, hits, results.query)
+                self.table.show_relevance_order()  # until the user clicks a header
+            self._listing.show_ids(ids, hits, results.query)
             if refresh:
-                window.table.resort()
+                self.table.resort()
         self.finished.emit(results.query)
 
     def _show_match_count(self, count: int, suggestion: str | None) -> None:
@@ -185,7 +188,7 @@ class SearchController(QObject):
             self.run()
 
     def _failed(self, generation: int, message: str) -> None:
-        if generation != self._generation or self._window.closed:
+        if generation != self._generation or self._stopped:
             return
         self._set_error(True)
         self.message.setText(html.escape(message))
@@ -205,10 +208,9 @@ class SearchController(QObject):
         """The index caught up with edits: the shown search may now find other papers."""
         if not self.query or self._timer.isActive():
             return
-        window = self._window
-        if window.triage.active:
+        if self.triage.active:
             return  # the list stays put while the user works down it; redone on leaving
         focus = QApplication.focusWidget()
-        if focus is not None and window.detail.isAncestorOf(focus):
+        if focus is not None and self.detail.isAncestorOf(focus):
             return  # the user is editing this paper: do not move the list under them
         self._timer.start()
