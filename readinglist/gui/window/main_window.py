@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.reload()
         if library.index_problem:
-            self.build_index()
+            self.index_status.build()
 
     # -- construction ----------------------------------------------------------------------
 
@@ -143,7 +143,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self.count_label = QLabel()
-        self.index_status: IndexStatus = IndexStatus(self, self)
+        self.index_status: IndexStatus = IndexStatus(self.library, self.runner, self.search,
+                                                     self)
         self.index_label = self.index_status.label
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.index_label)
@@ -155,7 +156,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(0 if self.library.count() == 0 else 1)
         self.refresh_sidebar()
         self.refresh_list()
-        self.update_index_label()
+        self.index_status.update_label()
 
     def refresh_sidebar(self, facets: dict[str, dict[str, int]] | None = None,
                         total: int | None = None, last_import: int | None = None) -> None:
@@ -314,12 +315,6 @@ class MainWindow(QMainWindow):
 
     def hidden_columns(self) -> list[str]:
         return self.table.hidden_columns()
-
-    def build_index(self) -> None:
-        self.index_status.build()
-
-    def update_index_label(self) -> None:
-        self.index_status.update_label()
 
     # -- importing and exporting -----------------------------------------------------------
 

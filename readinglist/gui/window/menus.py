@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
 from ..table.paper_table import PaperTable
+from .index_status import IndexStatus
 from .paper_actions import PaperActions
 from .search_controller import SearchController
 from .sidebar import QUEUE, Sidebar
@@ -26,6 +27,7 @@ class MenuTargets(Protocol):
     """What the menu entries call (MainWindow has it): its parts and its dialogs."""
 
     transfer: Transfer
+    index_status: IndexStatus
     triage: TriageController
     paper_actions: PaperActions
     undo_stack: QUndoStack
@@ -36,8 +38,6 @@ class MenuTargets(Protocol):
     def load_sample(self) -> None: ...
 
     def open_export(self) -> None: ...
-
-    def build_index(self) -> None: ...
 
     def paste_identifiers(self) -> None: ...
 
@@ -91,7 +91,9 @@ def build_menus(window: QMainWindow, parts: MenuTargets) -> WindowActions:
     file_menu.addSeparator()
     _add(window, file_menu, "&Export…", parts.open_export, QKeySequence("Ctrl+E"))
     file_menu.addSeparator()
-    reindex_action = _add(window, file_menu, "&Rebuild search index", parts.build_index)
+    reindex_action = _add(window, file_menu, "&Rebuild search index",
+                          parts.index_status.build)
+    parts.index_status.busy_actions = [reindex_action]  # disabled while the index builds
     file_menu.addSeparator()
     _add(window, file_menu, "&Quit", window.close, QKeySequence.StandardKey.Quit)
 
