@@ -46,7 +46,7 @@ from .key_help import KeyHelpOverlay
 from .menus import build_menus
 from .paper_actions import PaperActions
 from .search_controller import SearchController, filter_args
-from .sidebar import LAST_IMPORT, QUEUE, Sidebar
+from .sidebar import LAST_IMPORT, QUEUE, Filter, Sidebar
 from .transfer import Transfer
 from .triage import TriageController
 
@@ -61,9 +61,9 @@ class MainWindow(QMainWindow):
         self.library = library
         self.runner = runner or TaskRunner(self)
         self.closed = False
-        self.transfer = Transfer(self, self, library, self.runner)
         self.paper_actions = PaperActions(library, self, self.say, self)
         self.undo_stack = self.paper_actions.undo_stack
+        self.transfer = Transfer(library, self.runner, self.undo_stack, self.say, self, self)
         self._duplicates: DuplicatesDialog | None = None
         self._annotations: AnnotationsDialog | None = None
         self._key_help: KeyHelpOverlay | None = None
@@ -158,18 +158,11 @@ class MainWindow(QMainWindow):
         self.refresh_list()
         self.index_status.update_label()
 
-    def refresh_sidebar(self, facets: dict[str, dict[str, int]] | None = None,
-                        total: int | None = None, last_import: int | None = None) -> None:
-        """Library-wide counts, or a search's facets (counts among its matches)."""
-        if last_import is None:
-            last_import = len(self.library.last_import_ids())
-        if facets is None:
-            self.sidebar.refresh(self.library.count(), self.library.status_counts(),
-                                 self.library.tag_counts(), self.library.year_counts(),
-                                 last_import)
-        else:
-            self.sidebar.refresh(total or 0, facets["status"], facets["tag"], facets["year"],
-                                 last_import)
+    def refresh_sidebar(self) -> None:
+        """Library-wide counts (a search shows its own: the counts among its matches)."""
+        self.sidebar.refresh(self.library.count(), self.library.status_counts(),
+                             self.library.tag_counts(), self.library.year_counts(),
+                             len(self.library.last_import_ids()))
 
     def in_queue_view(self) -> bool:
         return self.sidebar.current_filter == QUEUE
@@ -278,6 +271,13 @@ class MainWindow(QMainWindow):
     def _recount(self) -> None:
         if not self.closed and not self.search.query:  # a search shows its own facets
             self.refresh_sidebar()
+
+    def show_filter(self, flt: Filter) -> None:
+        """List a sidebar view (it is selected, without notifying), leaving any search."""
+        self.search.clear()
+        self.refresh_sidebar()
+        self.sidebar.select(flt, notify=False)
+        self.refresh_list()
 
     def open_paper(self, paper_id: int) -> None:
         """Select a paper, leaving the search and filter if they hide it."""

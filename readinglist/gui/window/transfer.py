@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QMessageBox,
     QProgressDialog,
-    QStatusBar,
     QWidget,
 )
 
@@ -29,29 +28,15 @@ from ..dialogs.import_dialog import ImportOptions, ImportOptionsDialog
 from ..dialogs.import_report import ImportReportDialog
 from ..plain_text import message_box
 from ..tasks import TaskRunner
-from .search_controller import SearchController
-from .sidebar import LAST_IMPORT, Sidebar
+from .sidebar import LAST_IMPORT, Filter
 
 
-class TransferHost(Protocol):
-    """What of the window imports use (MainWindow has it): no more."""
+class TransferWindow(Protocol):
+    """What imports ask of the window (MainWindow has it): no more."""
 
-    undo_stack: QUndoStack
-    search: SearchController
-    sidebar: Sidebar
+    def open_paper(self, paper_id: int) -> None: ...  # leaving a search or filter hiding it
 
-    def statusBar(self) -> QStatusBar: ...  # Qt's name
-
-    def activateWindow(self) -> None: ...  # Qt's name
-
-    def open_paper(self, paper_id: int) -> None: ...
-
-    def reload(self) -> None: ...
-
-    def refresh_list(self) -> None: ...
-
-    def refresh_sidebar(self, facets: dict[str, dict[str, int]] | None = None,
-                        total: int | None = None, last_import: int | None = None) -> None: ...
+    def show_filter(self, flt: Filter) -> None: ...  # a sidebar view, outside any search
 
 
 def file_filter() -> str:
@@ -65,15 +50,22 @@ def identifiers_in(text: str) -> list[str]:
 
 
 class Transfer(QObject):
-    """Import and add-by-identifier jobs of one window."""
+    """Import and add-by-identifier jobs of one window.
 
-    def __init__(self, window: TransferHost, parent: QWidget, library: Library,
-                 runner: TaskRunner) -> None:
+    Given what it uses: the library, the task runner, the undo stack (merges made in the
+    duplicates review), `say(message, ms)` (the status bar) and the window's part
+    (TransferWindow)."""
+
+    def __init__(self, library: Library, runner: TaskRunner, undo_stack: QUndoStack,
+                 say: Callable[[str, int], None], window: TransferWindow,
+                 parent: QWidget) -> None:
         super().__init__(parent)
-        self.window = window
         self.parent_widget = parent  # dialogs open over it
         self.library = library
         self.runner = runner
+        self.undo_stack = undo_stack
+        self._say = say
+        self._window = window
         self.last_import: ImportReport | None = None
         self.busy_actions: list[Any] = []  # disabled while an import runs
         self.closed = False
@@ -205,7 +197,7 @@ class Transfer(QObject):
         summary = report.summary()
         if report.unreadable:
             summary += f"; {len(report.unreadable)} file(s) could not be imported"
-        self.window.statusBar().showMessage(
+        self._say(
             summary + (": " + "; ".join(report.unreadable) if report.unreadable else ""), 15000)
         problems = report.unreadable or report.failed or report.warnings or report.possible
         if not report.cancelled and (show_report or problems):
@@ -217,7 +209,7 @@ class Transfer(QObject):
             self.report_dialog.close()
         view = ImportReportDialog(report, self.parent_widget)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        view.openPaper.connect(self.window.open_paper)
+        view.openPaper.connect(self._window.open_paper)
         view.showPapers.connect(self.show_last_import)
         view.reviewDuplicates.connect(self.review_duplicates)
         view.destroyed.connect(lambda _obj=None: self._report_gone(view))
@@ -231,19 +223,15 @@ class Transfer(QObject):
 
     def show_last_import(self) -> None:
         """List the last import's papers: the sidebar's Last import, outside any search."""
-        window = self.window
-        window.search.clear()
-        window.refresh_sidebar()
-        window.sidebar.select(LAST_IMPORT, notify=False)
-        window.refresh_list()
-        window.activateWindow()
+        self._window.show_filter(LAST_IMPORT)
+        self.parent_widget.activateWindow()
 
     def review_duplicates(self, ids: list[int]) -> None:
         """Find duplicates, on the pairs of these papers only. The dialog is kept (not
         deleted on close), so Edit > Undo of a merge made in it still reaches it."""
         if self.review_dialog is None or ids != self._review_ids:
             self.review_dialog = DuplicatesDialog(
-                self.library, self.window.undo_stack, self.parent_widget, only_ids=ids,
+                self.library, self.undo_stack, self.parent_widget, only_ids=ids,
                 runner=self.runner)
             self._review_ids = list(ids)
         self.review_dialog.open()
@@ -253,7 +241,7 @@ class Transfer(QObject):
         if self.closed:
             return
         self._set_busy(False)
-        self.window.statusBar().showMessage(lines[-1] if lines else "", 15000)
+        self._say(lines[-1] if lines else "", 15000)
         message_box(self.parent_widget, QMessageBox.Icon.Information, "Add by identifier",
                     f"{len(lines)} identifier(s) processed", "\n".join(lines)).open()
 
