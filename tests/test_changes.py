@@ -45,9 +45,11 @@ def test_each_kind_of_write_says_what_it_changed(seeded_library: Library) -> Non
     assert added.paper is not None and added.added == {added.paper.id}
     assert added.membership and not added.changed
 
-    gone = lib.delete(added.paper.id)
+    trashed = lib.delete(added.paper.id)
+    assert trashed.fields(added.paper.id) == {"trashed"} and trashed.membership
+    gone = lib.empty_trash()
     assert gone.removed == {added.paper.id} and gone.membership
-    assert told[-1] == gone
+    assert told[-2:] == [trashed, gone]
 
 
 def test_an_import_and_a_merge_are_published_as_changes(seeded_library: Library,
@@ -109,7 +111,7 @@ def test_another_process_edits_are_read_back_as_changes(seeded_library: Library)
     changes = gui.poll_elsewhere()
     assert changes.elsewhere
     assert changes.fields(28) >= {"status", "tags"}
-    assert changes.removed == {12} and len(changes.added) == 1
+    assert changes.fields(12) == {"trashed"} and len(changes.added) == 1
     assert 3 not in changes.papers
     assert told == [changes]
     assert gui.poll_elsewhere() == Changes()  # told once

@@ -305,7 +305,8 @@ def test_note_from_argument(library: Path) -> None:
 
 def test_delete(library: Path) -> None:
     out = ok(run("delete", str(MODEL_SOUPS), library=library))
-    assert out.startswith(f"deleted #{MODEL_SOUPS}: Model soups")
+    assert out.startswith(f"#{MODEL_SOUPS} moved to the Trash: Model soups")
+    assert f"restore {MODEL_SOUPS}" in out
     ids = list_ids(library)
     assert MODEL_SOUPS not in ids
     assert len(ids) == SEED_COUNT - 1
@@ -313,7 +314,27 @@ def test_delete(library: Path) -> None:
     soups = search_ids(library, "soups")
     assert soups != []  # another paper mentions soups: search still works
     assert MODEL_SOUPS not in soups
+    shown = ok(run("show", str(MODEL_SOUPS), library=library))
+    assert "in the Trash since" in shown.splitlines()[0]
+    listed = json.loads(ok(run("trash", "--json", library=library)))
+    assert [p["id"] for p in listed] == [MODEL_SOUPS] and listed[0]["trashed"]
+    assert "1 paper(s) in the Trash" in ok(run("trash", library=library))
+
+    # Restored as it was; an id not in the Trash is refused, and nothing is changed.
+    assert_user_error(run("restore", str(MODEL_SOUPS), "7", library=library))
+    assert MODEL_SOUPS not in list_ids(library)
+    out = ok(run("restore", str(MODEL_SOUPS), library=library))
+    assert out.startswith(f"#{MODEL_SOUPS} restored: Model soups")
+    assert search_ids(library, 'title:"model soups"') == [MODEL_SOUPS]
+
+    # Emptying the Trash asks for --yes, and is the only permanent delete.
+    ok(run("delete", str(MODEL_SOUPS), "7", library=library))
+    refused = run("empty-trash", library=library)
+    assert refused.returncode == 1 and "--yes" in refused.stderr
+    assert len(list_ids(library)) == SEED_COUNT - 2
+    assert "deleted 2 paper(s) for good" in ok(run("empty-trash", "--yes", library=library))
     assert_user_error(run("show", str(MODEL_SOUPS), library=library))
+    assert "The Trash is empty" in ok(run("empty-trash", "--yes", library=library))
 
 
 def test_reindex_after_deleting_the_index(library: Path) -> None:

@@ -72,3 +72,23 @@ def test_v5_library_migrates_and_keeps_everything(tmp_path):
         assert [paper_id for paper_id, _ in report.added] == [70]
         assert len(report.duplicates) == 67 and not report.merged and not report.possible
         assert lib.last_import_ids()[:3] == [1, 2, 3] and len(lib.last_import_ids()) == 68
+
+
+def test_v6_library_migrates_and_keeps_everything(tmp_path):
+    # Written by the release of schema 6 (imports: the last import, imported statuses);
+    # schema 7 adds the change log, 8 the Trash.
+    with open_copy(tmp_path, "library-v6.sqlite") as lib:
+        assert lib.store.schema_version == SCHEMA_VERSION
+        assert lib.count() == 68  # 67 of the page (12 was deleted) and Vaswani et al.
+        assert lib.queue_ids() == [1, 2]
+        read = lib.get(4)
+        assert read.status is Status.READ and read.rating == 5
+        assert read.note.startswith("v6 note")
+        assert [a.comment for a in read.annotations] == ["a v6 highlight"]
+        vaswani = lib.get(lib.search_ids('title:"attention is all you need"')[0])
+        assert vaswani.status is Status.READ and "imported-v6" in vaswani.tags
+        assert lib.last_import_ids() == [vaswani.id]
+        assert lib.trash_ids() == [] and lib.store.paper_exists(12) is False
+        # What the new schema adds works on the migrated library.
+        assert lib.delete(4).fields(4) == {"trashed"}
+        assert lib.restore(4).fields(4) == {"trashed"}

@@ -126,9 +126,12 @@ def test_edited_title_is_searched_by_its_new_words(library):
 
 def test_deleted_paper_disappears_from_search(library):
     assert ids(library, "garment") == [49]
-    library.delete(49)
+    library.delete(49)  # to the Trash
     assert ids(library, "garment") == []
-    assert library.count() == 67
+    assert library.count() == 67 and library.trash_ids() == [49]
+    assert library.get(49).trashed is not None  # still there, in the Trash
+    assert_index_matches_database(library)
+    library.empty_trash()
     with pytest.raises(PaperNotFound):
         library.get(49)
     with pytest.raises(PaperNotFound):

@@ -246,7 +246,8 @@ def test_status_sort_groups_papers_by_status_with_id_tie_break(store):
 
 def test_sort_keys_cover_what_the_store_offers(store):
     assert set(SORT_KEYS) == {"title", "authors", "year", "status", "added", "modified",
-                              "tags", "id", "priority", "rating", "finished", "queue"}
+                              "tags", "id", "priority", "rating", "finished", "queue",
+                              "trashed"}
 
 
 def test_sort_ids_reorders_only_the_given_ids(store, sortable):

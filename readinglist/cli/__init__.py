@@ -18,7 +18,6 @@ from ..library.service import Library
 from .commands_library import cmd_info, cmd_reindex
 from .commands_papers import (
     cmd_add,
-    cmd_delete,
     cmd_list,
     cmd_note,
     cmd_priority,
@@ -37,6 +36,7 @@ from .commands_transfer import (
     cmd_import,
     cmd_merge,
 )
+from .commands_trash import cmd_delete, cmd_empty_trash, cmd_restore, cmd_trash
 from .output import PROG
 from .parser import EXPORT_FORMATS, build_parser
 
@@ -49,6 +49,7 @@ __all__ = [
     "cmd_attach",
     "cmd_delete",
     "cmd_duplicates",
+    "cmd_empty_trash",
     "cmd_export",
     "cmd_fetch",
     "cmd_import",
@@ -61,12 +62,14 @@ __all__ = [
     "cmd_queue",
     "cmd_rate",
     "cmd_reindex",
+    "cmd_restore",
     "cmd_search",
     "cmd_show",
     "cmd_similar",
     "cmd_stats",
     "cmd_status",
     "cmd_tag",
+    "cmd_trash",
     "main",
 ]
 
@@ -95,6 +98,9 @@ COMMANDS: dict[str, Command] = {
     "next": cmd_next,
     "stats": cmd_stats,
     "delete": cmd_delete,
+    "trash": cmd_trash,
+    "restore": cmd_restore,
+    "empty-trash": cmd_empty_trash,
     "reindex": cmd_reindex,
     "info": cmd_info,
 }

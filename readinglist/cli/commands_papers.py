@@ -70,7 +70,9 @@ def cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         ("Finished", paper.finished.isoformat() if paper.finished else ""),
         ("Source", paper.source),
     ]
-    print(f"#{paper.id}", file=out)
+    trashed = (f"  (in the Trash since {paper.trashed.date().isoformat()}; "
+               f"restore with: {PROG} restore {paper.id})" if paper.trashed else "")
+    print(f"#{paper.id}{trashed}", file=out)
     for label, value in rows:
         if value:
             print(f"{label + ':':10}{value}", file=out)
@@ -144,8 +146,3 @@ def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def cmd_delete(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    title = library.get(args.id).title
-    library.delete(args.id)
-    print(f"deleted #{args.id}: {title}", file=out)
-    return 0

@@ -143,8 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=int)
     p.add_argument("text", nargs="?")
 
-    p = add("delete", "delete a paper")
-    p.add_argument("id", type=int)
+    p = add("delete", "move papers to the Trash (restore brings them back)")
+    p.add_argument("ids", type=int, nargs="+", metavar="ID")
+    p = add("trash", "list the papers in the Trash")
+    p.add_argument("--json", action="store_true")
+    p = add("restore", "put papers back from the Trash")
+    p.add_argument("ids", type=int, nargs="+", metavar="ID")
+    p = add("empty-trash", "delete the papers in the Trash for good (cannot be undone)")
+    p.add_argument("--yes", action="store_true", help="really delete them")
 
     add("reindex", "rebuild the search index from the database")
     p = add("info", "where the library is and what it holds")

@@ -84,8 +84,10 @@ class Changes:
 
     @property
     def membership(self) -> bool:
-        """Papers came or went: lists, counts and the queue may hold others now."""
-        return bool(self.everything or self.added or self.removed)
+        """Papers came or went (into the Trash and back too): lists, counts and the queue
+        may hold others now."""
+        return bool(self.everything or self.added or self.removed
+                    or self.any_field(("trashed",)))
 
     @property
     def counts(self) -> bool:

@@ -194,6 +194,7 @@ class Paper:
     finished: datetime | None = None  # last set to read or skimmed, while it is so
     note_created: datetime | None = None
     note_modified: datetime | None = None
+    trashed: datetime | None = None  # when it was moved to the Trash (None: in the library)
 
     def to_dict(self) -> dict:
         """JSON-ready representation (used by the CLI's --json output)."""
@@ -226,6 +227,7 @@ class Paper:
             "finished": self.finished.isoformat() if self.finished else None,
             "note_created": self.note_created.isoformat() if self.note_created else None,
             "note_modified": self.note_modified.isoformat() if self.note_modified else None,
+            "trashed": self.trashed.isoformat() if self.trashed else None,
         }
 
 

@@ -172,7 +172,9 @@ class IndexSync:
                     return changed
                 seq = rows[-1][0]
                 ids = sorted({paper_id for _, paper_id in rows})
-                papers = self.store.get_papers(ids)
+                # Papers in the Trash leave the index like deleted ones.
+                papers = {i: p for i, p in self.store.get_papers(ids).items()
+                          if p.trashed is None}
                 texts = self.store.fulltexts(ids)
                 self.index.apply(
                     [(papers[i], texts.get(i, "")) for i in ids if i in papers],

@@ -378,9 +378,39 @@ class Library:
         """Every highlight in the library, newest first, optionally by colour or tag."""
         return self.store.annotations(self.store.annotation_ids(colour, tag))
 
-    def delete(self, paper_id: int) -> Changes:
+    # -- the Trash -----------------------------------------------------------------------
+
+    def delete(self, *paper_ids: int) -> Changes:
+        """Move papers to the Trash, with everything they have (tags, note, highlights,
+        history, queue place): restorable with :meth:`restore`. Trashed papers are in no
+        list, search, count or export; :meth:`empty_trash` deletes them for good."""
         with self.writer.write() as write:
-            self.store.delete_paper(paper_id)
+            self.store.set_trashed(paper_ids, utc_now().isoformat())
+        return write.changes
+
+    trash = delete
+
+    def restore(self, *paper_ids: int) -> Changes:
+        """Put papers back from the Trash, as they were."""
+        with self.writer.write() as write:
+            self.store.set_trashed(paper_ids, None)
+        return write.changes
+
+    def trash_ids(self) -> builtins.list[int]:
+        """The papers in the Trash, the most recently thrown away first."""
+        return self.store.list_ids(sort="trashed", descending=True, trash=True)
+
+    def trash_count(self) -> int:
+        return self.store.trash_count()
+
+    def empty_trash(self, paper_ids: Sequence[int] | None = None) -> Changes:
+        """Delete papers of the Trash for good (all of them, or those of `paper_ids` that
+        are in it): the only permanent delete, and it cannot be undone."""
+        trashed = set(self.trash_ids())
+        doomed = [i for i in (paper_ids if paper_ids is not None else trashed) if i in trashed]
+        with self.writer.write() as write:
+            for paper_id in doomed:
+                self.store.delete_paper(paper_id)
         return write.changes
 
     def set_status(self, paper_id: int, status: Status | str,

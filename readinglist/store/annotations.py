@@ -100,7 +100,8 @@ class AnnotationsMixin(IndexOutboxMixin):
 
     def annotation_ids(self, colour: str | None = None, tag: str | None = None) -> list[int]:
         """Ids of annotations across the library, newest first, filtered by colour/tag."""
-        where: list[str] = []
+        # Not those of papers in the Trash.
+        where: list[str] = ["paper_id IN (SELECT id FROM papers WHERE trashed IS NULL)"]
         params: list[Any] = []
         if colour:
             where.append("colour = ?")

@@ -16,6 +16,7 @@ from ..text.normalize import title_key
 from . import change_log
 from .paper_store import PaperStore
 
+_LIVE = "AND trashed IS NULL"
 _COLUMNS = ("id, title, authors, year, venue, extra, entry_type, doi, arxiv_id, "
             "citation_key, abstract")
 
@@ -33,18 +34,20 @@ def candidates(store: PaperStore, record: PaperRecord,
                alias_ids: Sequence[int] = ()) -> list[tuple[int, Facts]]:
     """Papers that may be `record`, by id, with their facts (`alias_ids`: papers that
     hold the record's citation key as an alias)."""
-    parts, params = [f"SELECT {_COLUMNS} FROM papers WHERE title_key = ?"], [
+    # Papers in the Trash are left out: an entry of a paper the user threw away comes
+    # back as a new paper (as in Zotero), not as "already present" and unseen.
+    parts, params = [f"SELECT {_COLUMNS} FROM papers WHERE title_key = ? {_LIVE}"], [
         title_key(record.title)]
     # The `!= ''` terms let SQLite use the partial and plain indexes.
     for column, value in (("doi", record.doi), ("arxiv_id", record.arxiv_id),
                           ("citation_key", clean_key(record.citation_key))):
         if value:
             parts.append(f"SELECT {_COLUMNS} FROM papers WHERE {column} = ? "
-                         f"AND {column} != ''")
+                         f"AND {column} != '' {_LIVE}")
             params.append(value)
     if alias_ids:
         parts.append(f"SELECT {_COLUMNS} FROM papers WHERE id IN "
-                     "(SELECT value FROM json_each(?))")
+                     f"(SELECT value FROM json_each(?)) {_LIVE}")
         params.append(json.dumps(list(alias_ids)))
     rows = store._q(" UNION ".join(parts) + " ORDER BY id", params)
     return [(row[0], facts(
@@ -57,7 +60,8 @@ def alias_map(store: PaperStore) -> dict[str, int]:
     """Alias citation keys (biblatex ``ids``) of the library's papers: key -> paper id."""
     found: dict[str, int] = {}
     for paper_id, extra in store._q(
-            "SELECT id, extra FROM papers WHERE extra LIKE '%\"ids\"%' ORDER BY id"):
+            "SELECT id, extra FROM papers WHERE extra LIKE '%\"ids\"%' "
+            "AND trashed IS NULL ORDER BY id"):
         for key in aliases_of(json.loads(extra or "{}")):
             found.setdefault(key, paper_id)
     return found
@@ -80,4 +84,5 @@ def last_import_ids(store: PaperStore) -> list[int]:
     """The papers of the last import still in the library, in file order."""
     return [r[0] for r in store._q(
         "SELECT paper_id FROM last_import JOIN papers ON papers.id = paper_id "
+        "AND papers.trashed IS NULL "
         "ORDER BY position")]

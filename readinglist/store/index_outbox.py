@@ -29,7 +29,8 @@ class IndexOutboxMixin(StoreBase):
 
     def enqueue_all_for_index(self) -> None:
         with self.transaction():
-            self.db.execute("INSERT INTO index_outbox(paper_id) SELECT id FROM papers")
+            self.db.execute(
+                "INSERT INTO index_outbox(paper_id) SELECT id FROM papers WHERE trashed IS NULL")
 
     def outbox(self, limit: int = 1000) -> list[tuple[int, int]]:
         """Oldest pending (seq, paper_id) pairs."""

@@ -11,6 +11,10 @@ from ..domain import Status, TableRow
 from .rows import clean_tag, table_row_from_row
 from .store_base import StoreBase
 
+# Papers in the library, and those in the Trash (see m008_trash).
+LIVE = "papers.trashed IS NULL"
+TRASHED = "papers.trashed IS NOT NULL"
+
 # Sort keys offered to the GUI and CLI, mapped to SQL expressions (never user text).
 SORT_KEYS: dict[str, str] = {
     "title": "papers.title COLLATE NOCASE",
@@ -23,6 +27,7 @@ SORT_KEYS: dict[str, str] = {
     "finished": "papers.finished",
     "queue": "papers.queue_position",
     "modified": "papers.modified",
+    "trashed": "papers.trashed",
     # Tags compare without case everywhere, so they sort without it too.
     "tags": "(SELECT group_concat(tag, ', ') FROM paper_tags WHERE paper_id = papers.id)"
             " COLLATE NOCASE",
@@ -50,10 +55,12 @@ class ListingMixin(StoreBase):
         descending: bool = False,
         year: int | None = None,
         last_import: bool = False,
+        trash: bool = False,
     ) -> list[int]:
         """Ids of papers matching the filters, sorted in SQL (`last_import`: only the
-        papers of the last import)."""
-        where: list[str] = []
+        papers of the last import; `trash`: the papers in the Trash instead of those in
+        the library)."""
+        where: list[str] = [TRASHED if trash else LIVE]
         params: list[Any] = []
         if last_import:
             where.append("papers.id IN (SELECT paper_id FROM last_import)")
@@ -82,7 +89,7 @@ class ListingMixin(StoreBase):
     ) -> dict[str, dict[str, int]]:
         """Counts by status, tag (the most used) and year among these papers (None: all)."""
         if ids is None:
-            scope, params = "SELECT id FROM papers", []
+            scope, params = f"SELECT id FROM papers WHERE {LIVE}", []
         else:
             scope, params = "SELECT value FROM json_each(?)", [json.dumps(list(ids))]
         with self._reading() as conn:
@@ -120,15 +127,19 @@ class ListingMixin(StoreBase):
 
     def year_counts(self) -> dict[str, int]:
         return {str(y): n for y, n in self._q(
-            "SELECT year, count(*) FROM papers WHERE year IS NOT NULL "
+            f"SELECT year, count(*) FROM papers WHERE year IS NOT NULL AND {LIVE} "
             "GROUP BY year ORDER BY year DESC")}
 
     def paper_count(self) -> int:
-        return int(self._q("SELECT count(*) FROM papers")[0][0])
+        return int(self._q(f"SELECT count(*) FROM papers WHERE {LIVE}")[0][0])
+
+    def trash_count(self) -> int:
+        return int(self._q(f"SELECT count(*) FROM papers WHERE {TRASHED}")[0][0])
 
     def status_counts(self) -> dict[str, int]:
         counts = {s.value: 0 for s in Status}
-        for status, n in self._q("SELECT status, count(*) FROM papers GROUP BY status"):
+        for status, n in self._q(
+                f"SELECT status, count(*) FROM papers WHERE {LIVE} GROUP BY status"):
             counts[status] = n
         return counts
 
@@ -136,6 +147,7 @@ class ListingMixin(StoreBase):
         return {
             tag: n
             for tag, n in self._q(
-                "SELECT tag, count(*) FROM paper_tags GROUP BY tag ORDER BY tag COLLATE NOCASE"
+                "SELECT tag, count(*) FROM paper_tags WHERE paper_id IN "
+                f"(SELECT id FROM papers WHERE {LIVE}) GROUP BY tag ORDER BY tag COLLATE NOCASE"
             )
         }

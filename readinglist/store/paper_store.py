@@ -252,6 +252,19 @@ class PaperStore(AnnotationsMixin, StatusQueueMixin, ListingMixin, IndexOutboxMi
         """True when `paper_id` is, or was once, a paper's id in this library."""
         return paper_id < self.next_paper_id()
 
+    def set_trashed(self, paper_ids: Sequence[int], when: str | None) -> None:
+        """Move papers to the Trash (`when`: the time, ISO 8601) or back (None). They keep
+        everything, their queue place included; the index drops or takes them back."""
+        with self.transaction():
+            for paper_id in paper_ids:
+                self._require(paper_id)
+                # Already there: it keeps the time it went (and a restore of a paper in
+                # the library changes nothing).
+                self.db.execute("UPDATE papers SET trashed = ? WHERE id = ? AND "
+                                f"trashed IS {'NULL' if when else 'NOT NULL'}",
+                                [when, paper_id])
+            self.enqueue_index(paper_ids)
+
     def delete_paper(self, paper_id: int) -> None:
         with self.transaction():
             self._require(paper_id)
@@ -297,7 +310,8 @@ class PaperStore(AnnotationsMixin, StatusQueueMixin, ListingMixin, IndexOutboxMi
         """The first paper whose arxiv_id, doi or citation_key is `value`."""
         if column not in ("arxiv_id", "doi", "citation_key"):
             raise ValueError(f"cannot look papers up by {column!r}")
-        rows = self._q(f"SELECT id FROM papers WHERE {column} = ? ORDER BY id LIMIT 1", [value])
+        rows = self._q(f"SELECT id FROM papers WHERE {column} = ? AND trashed IS NULL "
+                       "ORDER BY id LIMIT 1", [value])
         return int(rows[0][0]) if rows else None
 
     def paper_exists(self, paper_id: int) -> bool:
@@ -315,7 +329,7 @@ class PaperStore(AnnotationsMixin, StatusQueueMixin, ListingMixin, IndexOutboxMi
             "json_extract(extra, '$.issue')), json_extract(extra, '$.pages'), "
             "entry_type, citation_key, json_extract(extra, '$.ids'), "
             "CASE WHEN authors = '[]' OR year IS NULL THEN substr(abstract, 1, 2000) "
-            "ELSE '' END, title_key FROM papers ORDER BY id")
+            "ELSE '' END, title_key FROM papers WHERE trashed IS NULL ORDER BY id")
         return [DuplicateRow.from_db(i, t, json.loads(a or "[]"), *rest)
                 for i, t, a, *rest in rows]
 
@@ -358,11 +372,13 @@ class PaperStore(AnnotationsMixin, StatusQueueMixin, ListingMixin, IndexOutboxMi
         return {k: tuple(v) for k, v in result.items()}
 
     def iter_papers(self, batch: int = 500) -> Iterator[list[Paper]]:
-        """Every paper, in id order, a batch at a time (for index rebuilds and exports)."""
+        """Every paper in the library (not the Trash), in id order, a batch at a time (for
+        index rebuilds)."""
         last = 0
         while True:
             ids = [r[0] for r in self._q(
-                "SELECT id FROM papers WHERE id > ? ORDER BY id LIMIT ?", [last, batch]
+                "SELECT id FROM papers WHERE id > ? AND trashed IS NULL ORDER BY id LIMIT ?",
+                [last, batch]
             )]
             if not ids:
                 return

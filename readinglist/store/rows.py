@@ -95,6 +95,7 @@ def paper_from_row(
         finished=parse_time(row["finished"]),
         note_created=parse_time(row["note_created"]),
         note_modified=parse_time(row["note_modified"]),
+        trashed=parse_time(row["trashed"]),
     )
 
 

@@ -216,4 +216,13 @@ def m007_change_log(db: Database) -> None:
     change_log.create(db)
 
 
+@_migration
+def m008_trash(db: Database) -> None:
+    # Deleting moves a paper to the Trash (when it went there; NULL: in the library), with
+    # everything it has; emptying the Trash is the only permanent delete.
+    db.execute("ALTER TABLE papers ADD COLUMN trashed TEXT")
+    db.execute("CREATE INDEX idx_papers_trashed ON papers(trashed) WHERE trashed IS NOT NULL")
+    change_log.create_update_trigger(db)  # the new column is logged too
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)

@@ -84,7 +84,7 @@ class StatusQueueMixin(IndexOutboxMixin):
     def queue_ids(self) -> list[int]:
         """Queued papers, next to read first."""
         return [r[0] for r in self._q(
-            "SELECT id FROM papers WHERE queue_position IS NOT NULL "
+            "SELECT id FROM papers WHERE queue_position IS NOT NULL AND trashed IS NULL "
             "ORDER BY queue_position, id")]
 
     def move_in_queue(self, paper_id: int, index: int) -> None:
