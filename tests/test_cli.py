@@ -549,3 +549,20 @@ def test_import_of_a_file_without_entries_says_so_and_fails(tmp_path: Path) -> N
     assert result.returncode == 1
     assert f"no entries found in {bib} (read as bibtex; looked for" in result.stderr
     assert "0 added, 0 already present, 0 failed" in result.stdout
+
+
+def test_tags_are_listed_renamed_merged_and_deleted(library: Path) -> None:
+    ok(run("tag", "1", "+LLM", "+vision", library=library))
+    ok(run("tag", "2", "+NLP", library=library))
+    assert run_json("tags", library=library) == [
+        {"tag": "LLM", "papers": 1}, {"tag": "NLP", "papers": 1},
+        {"tag": "vision", "papers": 1}]
+    assert "renamed 'llm' to 'models' on 1 paper(s)" in ok(
+        run("tags", "rename", "llm", "models", library=library))
+    assert "on 2 paper(s)" in ok(run("tags", "merge", "NLP", "vision", "models",
+                                     library=library))
+    assert "1 tag(s)" in ok(run("tags", library=library))
+    assert "removed 'models' from 2 paper(s)" in ok(
+        run("tags", "delete", "models", library=library))
+    assert "no tag 'models'" in assert_user_error(run("tags", "delete", "models",
+                                                      library=library))

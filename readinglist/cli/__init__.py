@@ -28,6 +28,7 @@ from .commands_papers import (
 )
 from .commands_reading import cmd_next, cmd_queue, cmd_stats
 from .commands_search import cmd_search, cmd_similar
+from .commands_tags import cmd_tags
 from .commands_transfer import (
     cmd_attach,
     cmd_duplicates,
@@ -69,6 +70,7 @@ __all__ = [
     "cmd_stats",
     "cmd_status",
     "cmd_tag",
+    "cmd_tags",
     "cmd_trash",
     "main",
 ]
@@ -99,6 +101,7 @@ COMMANDS: dict[str, Command] = {
     "stats": cmd_stats,
     "delete": cmd_delete,
     "trash": cmd_trash,
+    "tags": cmd_tags,
     "restore": cmd_restore,
     "empty-trash": cmd_empty_trash,
     "reindex": cmd_reindex,

@@ -143,6 +143,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=int)
     p.add_argument("text", nargs="?")
 
+    p = add("tags", "list the library's tags with their counts, or rename, merge or delete "
+            "one across the library")
+    p.add_argument("--json", action="store_true")
+    tags = p.add_subparsers(dest="tags_command", metavar="ACTION")
+    t = tags.add_parser("rename", help="rename a tag on every paper (into an existing tag: "
+                        "they merge)")
+    t.add_argument("old")
+    t.add_argument("new")
+    t = tags.add_parser("merge", help="tag every paper of FROM... with INTO instead")
+    t.add_argument("sources", nargs="+", metavar="FROM")
+    t.add_argument("into", metavar="INTO")
+    t = tags.add_parser("delete", help="remove a tag from every paper")
+    t.add_argument("name")
+
     p = add("delete", "move papers to the Trash (restore brings them back)")
     p.add_argument("ids", type=int, nargs="+", metavar="ID")
     p = add("trash", "list the papers in the Trash")

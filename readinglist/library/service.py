@@ -46,6 +46,7 @@ from ..text.normalize import extract_links, normalize_arxiv_id, normalize_doi
 from .annotating import Annotating
 from .importing import check_year, normalize
 from .indexing import IndexSync
+from .organizing import Organizing
 from .searching import SNIPPET_FIELDS as SNIPPET_FIELDS  # re-exported
 from .searching import Searching
 from .transfers import MergeUndo, Transfers
@@ -122,6 +123,7 @@ class Library:
         self.transfers = Transfers(store, self.sync, self.writer, self)
         self.searching = Searching(store, index, self.sync)
         self.annotating = Annotating(store, self.writer)
+        self.organizing = Organizing(store, self.writer)
 
     # Its API, forwarded (signatures and documentation are Transfers').
     import_files = _forwarded("transfers", Transfers.import_files)
@@ -378,40 +380,19 @@ class Library:
         """Every highlight in the library, newest first, optionally by colour or tag."""
         return self.store.annotations(self.store.annotation_ids(colour, tag))
 
-    # -- the Trash -----------------------------------------------------------------------
+    # -- tags across the library, and the Trash (see organizing.py) ----------------------
 
-    def delete(self, *paper_ids: int) -> Changes:
-        """Move papers to the Trash, with everything they have (tags, note, highlights,
-        history, queue place): restorable with :meth:`restore`. Trashed papers are in no
-        list, search, count or export; :meth:`empty_trash` deletes them for good."""
-        with self.writer.write() as write:
-            self.store.set_trashed(paper_ids, utc_now().isoformat())
-        return write.changes
-
-    trash = delete
-
-    def restore(self, *paper_ids: int) -> Changes:
-        """Put papers back from the Trash, as they were."""
-        with self.writer.write() as write:
-            self.store.set_trashed(paper_ids, None)
-        return write.changes
-
-    def trash_ids(self) -> builtins.list[int]:
-        """The papers in the Trash, the most recently thrown away first."""
-        return self.store.list_ids(sort="trashed", descending=True, trash=True)
-
-    def trash_count(self) -> int:
-        return self.store.trash_count()
-
-    def empty_trash(self, paper_ids: Sequence[int] | None = None) -> Changes:
-        """Delete papers of the Trash for good (all of them, or those of `paper_ids` that
-        are in it): the only permanent delete, and it cannot be undone."""
-        trashed = set(self.trash_ids())
-        doomed = [i for i in (paper_ids if paper_ids is not None else trashed) if i in trashed]
-        with self.writer.write() as write:
-            for paper_id in doomed:
-                self.store.delete_paper(paper_id)
-        return write.changes
+    rename_tag = _forwarded("organizing", Organizing.rename_tag)
+    merge_tags = _forwarded("organizing", Organizing.merge_tags)
+    delete_tag = _forwarded("organizing", Organizing.delete_tag)
+    papers_tagged = _forwarded("organizing", Organizing.papers_tagged)
+    put_tags = _forwarded("organizing", Organizing.put_tags)
+    delete = _forwarded("organizing", Organizing.delete)
+    trash = _forwarded("organizing", Organizing.delete)
+    restore = _forwarded("organizing", Organizing.restore)
+    trash_ids = _forwarded("organizing", Organizing.trash_ids)
+    trash_count = _forwarded("organizing", Organizing.trash_count)
+    empty_trash = _forwarded("organizing", Organizing.empty_trash)
 
     def set_status(self, paper_id: int, status: Status | str,
                    queue_index: int | None = None) -> Changes:

@@ -39,6 +39,7 @@ from .listing import SORT_KEYS, ListingMixin, order_by
 from .rows import added_time, annotation_from_row, clean_tag, paper_from_row, parse_time, utc_now
 from .status_queue import StatusQueueMixin
 from .store_base import SchemaTooNew, StoreBase
+from .tag_admin import TagAdminMixin
 
 # The private helpers that lived here before the store was split, by their old names.
 _added_time = added_time
@@ -55,7 +56,8 @@ EDITABLE_FIELDS = (
 _JSON_FIELDS = {"authors": list, "links": list, "extra": dict}
 
 
-class PaperStore(AnnotationsMixin, StatusQueueMixin, ListingMixin, IndexOutboxMixin, StoreBase):
+class PaperStore(AnnotationsMixin, StatusQueueMixin, ListingMixin, TagAdminMixin,
+                 IndexOutboxMixin, StoreBase):
     """The library's database (see the module's docstring for where each part lives)."""
 
     # -- meta ----------------------------------------------------------------------

@@ -1,0 +1,91 @@
+"""Keeping a library in order: tags renamed, merged and deleted across it, and the Trash
+(delete, restore, empty). A service the Library holds and forwards to; every method is
+one write through the library's writer and returns what it changed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..domain import ReadinglistError
+from ..domain.changes import Changes
+from ..store.paper_store import PaperStore, clean_tag, utc_now
+from ..store.writer import Writer
+
+
+class Organizing:
+    def __init__(self, store: PaperStore, writer: Writer) -> None:
+        self.store = store
+        self.writer = writer
+
+    # -- tags across the library ----------------------------------------------------------
+
+    def rename_tag(self, old: str, new: str) -> Changes:
+        """Rename a tag on every paper that has it (tags compare without case; renaming
+        into a tag that exists merges the two). ReadinglistError for an unknown tag."""
+        return self.merge_tags([old], new)
+
+    def merge_tags(self, sources: Sequence[str], into: str) -> Changes:
+        """Every paper tagged with one of `sources` is tagged `into` instead."""
+        if not clean_tag(into):
+            raise ReadinglistError("a tag needs a name")
+        return self._replace_tags(sources, into)
+
+    def delete_tag(self, name: str) -> Changes:
+        """Remove a tag from every paper that has it."""
+        return self._replace_tags([name], None)
+
+    def _replace_tags(self, sources: Sequence[str], into: str | None) -> Changes:
+        # Papers in the Trash keep their tags renamed too: restored, they match the rest.
+        known = {tag.casefold() for tags in self.store.papers_tagged(sources).values()
+                 for tag in tags}
+        unknown = [s for s in sources if clean_tag(s).casefold() not in known]
+        if unknown or not sources:
+            raise ReadinglistError(f"no tag {unknown[0]!r} in the library" if unknown
+                                   else "name at least one tag")
+        with self.writer.write() as write:
+            self.store.replace_tags(sources, into)
+        return write.changes
+
+    def papers_tagged(self, tags: Sequence[str]) -> dict[int, tuple[str, ...]]:
+        """The papers holding any of these tags, with all their tags (what an undo of a
+        rename, merge or delete gives back to :meth:`put_tags`)."""
+        return self.store.papers_tagged(tags)
+
+    def put_tags(self, tags_of: dict[int, tuple[str, ...]]) -> Changes:
+        """Give papers exactly these tags, in one transaction (undo of a tag change)."""
+        with self.writer.write() as write:
+            self.store.put_tags(tags_of)
+        return write.changes
+
+    # -- the Trash -----------------------------------------------------------------------
+
+    def delete(self, *paper_ids: int) -> Changes:
+        """Move papers to the Trash, with everything they have (tags, note, highlights,
+        history, queue place): restorable with :meth:`restore`. Trashed papers are in no
+        list, search, count or export; :meth:`empty_trash` deletes them for good."""
+        with self.writer.write() as write:
+            self.store.set_trashed(paper_ids, utc_now().isoformat())
+        return write.changes
+
+    def restore(self, *paper_ids: int) -> Changes:
+        """Put papers back from the Trash, as they were."""
+        with self.writer.write() as write:
+            self.store.set_trashed(paper_ids, None)
+        return write.changes
+
+    def trash_ids(self) -> list[int]:
+        """The papers in the Trash, the most recently thrown away first."""
+        return self.store.list_ids(sort="trashed", descending=True, trash=True)
+
+    def trash_count(self) -> int:
+        return self.store.trash_count()
+
+    def empty_trash(self, paper_ids: Sequence[int] | None = None) -> Changes:
+        """Delete papers of the Trash for good (all of them, or those of `paper_ids` that
+        are in it): the only permanent delete, and it cannot be undone."""
+        trashed = set(self.trash_ids())
+        doomed = [i for i in (paper_ids if paper_ids is not None else trashed) if i in trashed]
+        with self.writer.write() as write:
+            for paper_id in doomed:
+                self.store.delete_paper(paper_id)
+        return write.changes
