@@ -566,3 +566,19 @@ def test_tags_are_listed_renamed_merged_and_deleted(library: Path) -> None:
         run("tags", "delete", "models", library=library))
     assert "no tag 'models'" in assert_user_error(run("tags", "delete", "models",
                                                       library=library))
+
+
+def test_saved_searches_are_listed_run_and_deleted(library: Path) -> None:
+    assert "saved 'LoRA': " in ok(run("saved", "add", "LoRA", "lora*", library=library))
+    ok(run("status", "24", "queued", library=library))
+    ok(run("saved", "add", "Queued LoRA", "lora*", "--status", "queued", library=library))
+    listed = run_json("saved", library=library)
+    assert [(s["name"], s["view"]["status"], s["papers"]) for s in listed][1] == (
+        "Queued LoRA", "queued", 1)
+    found = json.loads(ok(run("search", "--saved", "queued lora", "--json",
+                              library=library)))
+    assert found["total"] == 1 and found["hits"][0]["id"] == 24
+    assert_user_error(run("saved", "add", "lora", "x", library=library))
+    ok(run("saved", "delete", "LoRA", library=library))
+    assert [s["name"] for s in run_json("saved", library=library)] == ["Queued LoRA"]
+    assert_user_error(run("search", library=library))  # no query, no --saved

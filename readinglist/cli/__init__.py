@@ -27,6 +27,7 @@ from .commands_papers import (
     cmd_tag,
 )
 from .commands_reading import cmd_next, cmd_queue, cmd_stats
+from .commands_saved import cmd_saved
 from .commands_search import cmd_search, cmd_similar
 from .commands_tags import cmd_tags
 from .commands_transfer import (
@@ -64,6 +65,7 @@ __all__ = [
     "cmd_rate",
     "cmd_reindex",
     "cmd_restore",
+    "cmd_saved",
     "cmd_search",
     "cmd_show",
     "cmd_similar",
@@ -102,6 +104,7 @@ COMMANDS: dict[str, Command] = {
     "delete": cmd_delete,
     "trash": cmd_trash,
     "tags": cmd_tags,
+    "saved": cmd_saved,
     "restore": cmd_restore,
     "empty-trash": cmd_empty_trash,
     "reindex": cmd_reindex,

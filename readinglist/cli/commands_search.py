@@ -6,8 +6,9 @@ import argparse
 import sys
 from typing import TextIO
 
-from ..domain import SearchHit
+from ..domain import ReadinglistError, SearchHit
 from ..library.service import Library
+from .commands_saved import print_saved_search
 from .output import PROG, _dump, _line, _progress
 
 
@@ -15,6 +16,10 @@ def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if library.index_problem:
         print(f"{PROG}: {library.index_problem}: building the search index", file=sys.stderr)
         library.ensure_index(_progress("indexing"))
+    if args.saved:
+        return print_saved_search(library, args.saved, args.limit, args.json, out)
+    if not args.query.strip():
+        raise ReadinglistError("give a query, or --saved NAME")
     results = library.search(args.query, limit=args.limit, facets=args.json or args.facets)
     papers = {p.id: p for p in library.get_many(results.ids)}
     if args.json:

@@ -96,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = add("search", "full-text search (query language: see README)")
-    p.add_argument("query")
+    p.add_argument("query", nargs="?", default="",
+                   help="what to find (omit with --saved)")
+    p.add_argument("--saved", metavar="NAME", help="run the saved search NAME instead")
     p.add_argument("--limit", type=_positive_int, default=20, help="most hits to show")
     p.add_argument("--facets", action="store_true",
                    help="also print counts by status, tag and year (always in --json)")
@@ -142,6 +144,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("note", "set the note (Markdown) from TEXT, or from stdin when TEXT is - or absent")
     p.add_argument("id", type=int)
     p.add_argument("text", nargs="?")
+
+    p = add("saved", "list the saved searches with their counts, or add or delete one")
+    p.add_argument("--json", action="store_true")
+    saved = p.add_subparsers(dest="saved_command", metavar="ACTION")
+    s = saved.add_parser("add", help="save QUERY under NAME (optionally inside a status or "
+                         "tag)")
+    s.add_argument("name")
+    s.add_argument("query")
+    s.add_argument("--status", help="only papers with this status")
+    s.add_argument("--tag", help="only papers with this tag")
+    s.add_argument("--replace", action="store_true", help="replace a saved search of "
+                   "that name")
+    s = saved.add_parser("delete", help="delete the saved search NAME")
+    s.add_argument("name")
 
     p = add("tags", "list the library's tags with their counts, or rename, merge or delete "
             "one across the library")

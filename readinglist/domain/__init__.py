@@ -25,7 +25,7 @@ from .papers import (
     _parse_choice,
     check_rating,
 )
-from .searching import IndexState, SearchHit, SearchResults, Segment, View, ViewSearch
+from .searching import IndexState, SavedSearch, SearchHit, SearchResults, Segment, View, ViewSearch
 
 __all__ = [
     "HIGHLIGHT_COLOURS",
@@ -46,6 +46,7 @@ __all__ = [
     "ReadingDates",
     "ReadinglistError",
     "ReportEntry",
+    "SavedSearch",
     "SearchHit",
     "SearchResults",
     "Segment",

@@ -52,6 +52,7 @@ class Changes:
     changed: Mapping[int, frozenset[str]] = field(default_factory=lambda: _NO_FIELDS)
     removed: frozenset[int] = frozenset()
     last_import: bool = False  # the "Last import" view holds other papers now
+    saved_searches: bool = False  # a saved search was added, changed or deleted
     indexed: frozenset[int] = frozenset()  # the search index took these in
     index: bool = False  # the index's state changed (built, rebuilding, …)
     everything: bool = False
@@ -63,7 +64,7 @@ class Changes:
 
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed or self.last_import
-                    or self.indexed or self.index or self.everything)
+                    or self.saved_searches or self.indexed or self.index or self.everything)
 
     @property
     def papers(self) -> frozenset[int]:
@@ -92,7 +93,7 @@ class Changes:
     @property
     def counts(self) -> bool:
         """The sidebar's counts may be different."""
-        return (self.membership or self.last_import
+        return (self.membership or self.last_import or self.saved_searches
                 or self.any_field(COUNTED_FIELDS))
 
     @property
@@ -135,6 +136,7 @@ class Changes:
             changed=MappingProxyType(changed),
             removed=frozenset(removed),
             last_import=self.last_import or other.last_import,
+            saved_searches=self.saved_searches or other.saved_searches,
             indexed=self.indexed | other.indexed,
             index=self.index or other.index,
             everything=self.everything or other.everything,

@@ -4,6 +4,7 @@ search index's state."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,31 @@ class View:
     @property
     def filtered(self) -> bool:
         return bool(self.status or self.tag or self.year is not None or self.last_import)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "tag": self.tag, "year": self.year,
+                "last_import": self.last_import, "queue": self.queue}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> View:
+        year = data.get("year")
+        return cls(status=data.get("status") or None, tag=data.get("tag") or None,
+                   year=int(year) if isinstance(year, int | str) and str(year).isdigit()
+                   else None,
+                   last_import=bool(data.get("last_import")), queue=bool(data.get("queue")))
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    """A query saved under a name, with the view it was made in: it shows in the sidebar
+    with a live count and behaves as a view."""
+
+    name: str
+    query: str
+    view: View = View()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "query": self.query, "view": self.view.to_dict()}
 
 
 @dataclass(frozen=True)

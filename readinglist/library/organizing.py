@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..domain import ReadinglistError
+from ..domain import ReadinglistError, SavedSearch, View
 from ..domain.changes import Changes
+from ..store import saved_searches
 from ..store.paper_store import PaperStore, clean_tag, utc_now
 from ..store.writer import Writer
 
@@ -16,6 +17,31 @@ class Organizing:
     def __init__(self, store: PaperStore, writer: Writer) -> None:
         self.store = store
         self.writer = writer
+
+    # -- saved searches ------------------------------------------------------------------
+
+    def saved_searches(self) -> list[SavedSearch]:
+        """Every saved search, by name."""
+        return saved_searches.all_saved(self.store)
+
+    def save_search(self, name: str, query: str, view: View | None = None,
+                    replace: bool = False) -> Changes:
+        """Save a query (with the view it was made in) under a name; a name in use is
+        refused unless `replace` (editing a saved search)."""
+        with self.writer.write() as write:
+            saved_searches.save(self.store, SavedSearch(name, query, view or View()), replace)
+        return write.changes
+
+    def rename_saved_search(self, old: str, new: str) -> Changes:
+        with self.writer.write() as write:
+            saved = saved_searches.delete(self.store, old)
+            saved_searches.save(self.store, SavedSearch(new, saved.query, saved.view))
+        return write.changes
+
+    def delete_saved_search(self, name: str) -> Changes:
+        with self.writer.write() as write:
+            saved_searches.delete(self.store, name)
+        return write.changes
 
     # -- tags across the library ----------------------------------------------------------
 

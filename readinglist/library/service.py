@@ -285,6 +285,13 @@ class Library:
         query), ranked, in queue order, or sorted by `sort`: one pass (see views.py)."""
         return search_ids(self, query, view, sort, descending)
 
+    def saved_search_ids(self, name: str) -> builtins.list[int]:
+        """What a saved search finds now (its query inside its view), ranked."""
+        found = [s for s in self.saved_searches() if s.name.casefold() == name.casefold()]
+        if not found:
+            raise ReadinglistError(f"no saved search named {name!r}")
+        return self.search_ids(found[0].query, found[0].view)
+
     def last_import_ids(self) -> builtins.list[int]:
         """The papers the last import added or found in the library, in file order."""
         return import_lookup.last_import_ids(self.store)
@@ -382,6 +389,10 @@ class Library:
 
     # -- tags across the library, and the Trash (see organizing.py) ----------------------
 
+    saved_searches = _forwarded("organizing", Organizing.saved_searches)
+    save_search = _forwarded("organizing", Organizing.save_search)
+    rename_saved_search = _forwarded("organizing", Organizing.rename_saved_search)
+    delete_saved_search = _forwarded("organizing", Organizing.delete_saved_search)
     rename_tag = _forwarded("organizing", Organizing.rename_tag)
     merge_tags = _forwarded("organizing", Organizing.merge_tags)
     delete_tag = _forwarded("organizing", Organizing.delete_tag)

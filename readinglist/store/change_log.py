@@ -116,7 +116,7 @@ def read(store: PaperStore, after: int, upto: int | None = None,
     first: dict[int, str] = {}  # a paper's first and last "added"/"removed"
     last: dict[int, str] = {}
     changed: defaultdict[int, set[str]] = defaultdict(set)
-    last_import = False
+    last_import = saved = False
     for seq, paper_id, kind, fields in rows:
         if skip and any(start <= seq <= stop for start, stop in skip):
             continue
@@ -127,6 +127,8 @@ def read(store: PaperStore, after: int, upto: int | None = None,
             changed[paper_id].update(f for f in fields.split(",") if f)
         elif kind == "last_import":
             last_import = True
+        elif kind == "saved_searches":
+            saved = True
         elif kind in _KIND_FIELDS and paper_id is not None:
             changed[paper_id].add(_KIND_FIELDS[kind])
     added, removed = set(), set()
@@ -140,7 +142,7 @@ def read(store: PaperStore, after: int, upto: int | None = None,
         else:  # added and removed again: it never showed
             changed.pop(paper_id, None)
     changes = changes_of(added, changed, removed, last_import=last_import,
-                         everything=pruned)
+                         saved_searches=saved, everything=pruned)
     return changes, end
 
 

@@ -225,4 +225,16 @@ def m008_trash(db: Database) -> None:
     change_log.create_update_trigger(db)  # the new column is logged too
 
 
+@_migration
+def m009_saved_searches(db: Database) -> None:
+    # Queries saved under a name with the view they were made in (JSON: status, tag,
+    # year, last import, queue); the change log tells the views when they change.
+    db.execute("CREATE TABLE saved_searches (name TEXT PRIMARY KEY COLLATE NOCASE, "
+               "query TEXT NOT NULL, view TEXT NOT NULL DEFAULT '{}', created TEXT NOT NULL)")
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(f"CREATE TRIGGER log_saved_searches_{event.lower()} AFTER {event} ON "
+                   "saved_searches BEGIN INSERT INTO change_log (paper_id, kind) "
+                   "VALUES (NULL, 'saved_searches'); END")
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
