@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from .paper_table_model import (
@@ -26,10 +26,10 @@ from .paper_table_model import (
 )
 from .title_delegate import TitleDelegate
 
-# The title takes the room that is left; the other columns keep these widths.
+# The title takes the room that is left; the other columns keep these widths (the year's
+# is measured: four digits and the header's sort arrow, at any font size).
 COLUMN_WIDTHS = {
     COL_AUTHORS: 120,
-    COL_YEAR: 44,
     COL_STATUS: 86,
     COL_PRIORITY: 64,
     COL_RATING: 70,
@@ -39,6 +39,8 @@ COLUMN_WIDTHS = {
 ROW_HEIGHT = 26
 HIT_ROW_HEIGHT = 44  # search results show a second line: where the paper matched
 HIDDEN_COLUMNS_SETTING = "main/hiddenColumns"
+HEADER_STATE_SETTING = "main/tableHeader"  # widths, order and sort of the columns
+TITLE_MIN_CHARS = 30  # below this the table scrolls sideways rather than cut titles short
 
 
 class PaperTable(QTableView):
@@ -63,10 +65,13 @@ class PaperTable(QTableView):
         header.setHighlightSections(False)
         header.setSectionsMovable(True)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        self._fitting = False
         for column, width in COLUMN_WIDTHS.items():
             self.setColumnWidth(column, width)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setColumnWidth(COL_YEAR, self.year_width())
+        self._fit_title()
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        header.sectionResized.connect(lambda *_args: self._fit_title())
         # Right-click on the header: choose the columns (the title always stays).
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
@@ -153,6 +158,36 @@ class PaperTable(QTableView):
 
     # -- columns ---------------------------------------------------------------------------
 
+    def year_width(self) -> int:
+        """Room for "2026" or the header "Year" with its sort arrow, whichever is wider."""
+        digits = self.fontMetrics().horizontalAdvance("8888") + 16
+        title = self.horizontalHeader().fontMetrics().horizontalAdvance("Year") + 30
+        return max(digits, title)
+
+    def title_minimum(self) -> int:
+        return self.fontMetrics().averageCharWidth() * TITLE_MIN_CHARS
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_title()
+
+    def _fit_title(self) -> None:
+        """The title takes the spare width, but never less than a readable minimum: a
+        narrow window scrolls sideways instead (Zotero's and JabRef's tables do too).
+        Sized here rather than by a stretching header, so the minimum always holds."""
+        if self._fitting:
+            return
+        header = self.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(len(COLUMNS))
+                     if c != COL_TITLE and not self.isColumnHidden(c))
+        width = max(self.title_minimum(), self.viewport().width() - others)
+        if header.sectionSize(COL_TITLE) != width:
+            self._fitting = True
+            try:
+                header.resizeSection(COL_TITLE, width)
+            finally:
+                self._fitting = False
+
     def _column_menu(self, pos: Any) -> None:
         menu = QMenu(self)
         for column, (name, _key) in enumerate(COLUMNS):
@@ -167,12 +202,21 @@ class PaperTable(QTableView):
     def show_column(self, column: int, shown: bool) -> None:
         if column != COL_TITLE:
             self.setColumnHidden(column, not shown)
+            self._fit_title()
 
     def hidden_columns(self) -> list[str]:
         return [name for column, (name, _key) in enumerate(COLUMNS)
                 if self.isColumnHidden(column)]
 
     def restore_columns(self, settings: QSettings) -> None:
+        state = settings.value(HEADER_STATE_SETTING)
+        count = settings.value(HEADER_STATE_SETTING + "Columns")
+        header = self.horizontalHeader()
+        if isinstance(state, QByteArray) and str(count) == str(len(COLUMNS)):
+            # Widths, order and sort as the user left them (a state of another set of
+            # columns is ignored: a newer version added one).
+            header.restoreState(state)
+            self.setColumnWidth(COL_YEAR, max(self.columnWidth(COL_YEAR), self.year_width()))
         # By header name, so that a column added later is shown and a gone one ignored.
         hidden = str(settings.value(HIDDEN_COLUMNS_SETTING, "") or "").split("\x1f")
         for column, (name, _key) in enumerate(COLUMNS):
@@ -180,3 +224,5 @@ class PaperTable(QTableView):
 
     def save_columns(self, settings: QSettings) -> None:
         settings.setValue(HIDDEN_COLUMNS_SETTING, "\x1f".join(self.hidden_columns()))
+        settings.setValue(HEADER_STATE_SETTING, self.horizontalHeader().saveState())
+        settings.setValue(HEADER_STATE_SETTING + "Columns", len(COLUMNS))
