@@ -4,7 +4,10 @@ It talks only to the Library; searches, imports and index builds run on the task
 so typing and scrolling never wait for them. The window builds the pieces and wires them
 together: the search (search_controller), the paper table (paper_table), the undoable
 status, rating and reading-queue changes (paper_actions), triage keys (triage), imports
-(transfer), the search index's state (index_status) and the menus (menus).
+(transfer), the search index's state (index_status) and the menus (menus). Each piece
+is given the collaborators it uses (the library, the runner, the table, the undo stack, a
+`say` for the status bar, a narrow protocol for what only the window can do), not the
+window itself.
 """
 
 from __future__ import annotations
@@ -377,6 +380,7 @@ class MainWindow(QMainWindow):
     # -- triage mode (triage.py), the key help -------------------------------------------
 
     def triage_status(self, status: Status) -> None:
+        """What a triage status key does (set, then go on to the next paper)."""
         self.triage.status_key(status)
 
     def show_key_help(self) -> None:
