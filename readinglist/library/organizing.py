@@ -4,9 +4,9 @@ one write through the library's writer and returns what it changed."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from ..domain import ReadinglistError, SavedSearch, View
+from ..domain import Priority, ReadinglistError, SavedSearch, Status, View
 from ..domain.changes import Changes
 from ..store import saved_searches
 from ..store.paper_store import PaperStore, clean_tag, utc_now
@@ -17,6 +17,44 @@ class Organizing:
     def __init__(self, store: PaperStore, writer: Writer) -> None:
         self.store = store
         self.writer = writer
+
+    # -- a selection at once -------------------------------------------------------------
+
+    def edit_many(self, paper_ids: Sequence[int], *, status: Status | str | None = None,
+                  priority: Priority | str | None = None, add_tags: Sequence[str] = (),
+                  remove_tags: Sequence[str] = ()) -> Changes:
+        """Give many papers a status and/or a priority, and add and remove tags, in one
+        transaction (a batch edit of the table's selection)."""
+        fields: dict[str, str] = {}
+        if status is not None:
+            fields["status"] = Status.parse(status).value
+        if priority is not None:
+            fields["priority"] = Priority.parse(priority).value
+        with self.writer.write() as write:
+            for paper_id in paper_ids:
+                if fields:
+                    self.store.update_fields(paper_id, dict(fields))
+                if add_tags or remove_tags:
+                    tags = self.store.get_paper(paper_id).tags
+                    self.store.set_tags(paper_id, tags_after(tags, add_tags, remove_tags))
+        return write.changes
+
+    def restore_many(self, before: Mapping[int, tuple[Status | None, Priority | None,
+                                                      tuple[str, ...] | None]],
+                     queue: Sequence[int] | None = None) -> Changes:
+        """Give papers back their status, priority and tags (None: leave it), and the
+        queue its order, in one transaction (undo of a batch edit)."""
+        with self.writer.write() as write:
+            for paper_id, (status, priority, tags) in before.items():
+                fields = {name: value.value for name, value in
+                          (("status", status), ("priority", priority)) if value is not None}
+                if fields:
+                    self.store.update_fields(paper_id, fields)
+                if tags is not None:
+                    self.store.set_tags(paper_id, tags)
+            if queue is not None:
+                self.store.set_queue_order(queue)
+        return write.changes
 
     # -- saved searches ------------------------------------------------------------------
 
@@ -115,3 +153,15 @@ class Organizing:
             for paper_id in doomed:
                 self.store.delete_paper(paper_id)
         return write.changes
+
+
+def tags_after(tags: Iterable[str], add: Iterable[str] = (),
+               remove: Iterable[str] = ()) -> list[str]:
+    """A paper's tags with `remove` taken out and `add` put in (without case; the first
+    spelling of a tag is kept)."""
+    removing = {clean_tag(t).casefold() for t in remove}
+    kept = [t for t in tags if t.casefold() not in removing]
+    for tag in map(clean_tag, add):
+        if tag and tag.casefold() not in {t.casefold() for t in kept}:
+            kept.append(tag)
+    return kept

@@ -39,14 +39,14 @@ from ..reading.statistics import ReadingStats
 from ..reading.statistics import compute as compute_statistics
 from ..search.index import SearchIndex
 from ..store import import_lookup
-from ..store.paper_store import SORT_KEYS, PaperStore, clean_tag, utc_now
+from ..store.paper_store import SORT_KEYS, PaperStore, utc_now
 from ..store.writer import Writer
 from ..system.locations import default_library_path
 from ..text.normalize import extract_links, normalize_arxiv_id, normalize_doi
 from .annotating import Annotating
 from .importing import check_year, normalize
 from .indexing import IndexSync
-from .organizing import Organizing
+from .organizing import Organizing, tags_after
 from .searching import SNIPPET_FIELDS as SNIPPET_FIELDS  # re-exported
 from .searching import Searching
 from .transfers import MergeUndo, Transfers
@@ -393,6 +393,8 @@ class Library:
     save_search = _forwarded("organizing", Organizing.save_search)
     rename_saved_search = _forwarded("organizing", Organizing.rename_saved_search)
     delete_saved_search = _forwarded("organizing", Organizing.delete_saved_search)
+    edit_many = _forwarded("organizing", Organizing.edit_many)
+    restore_many = _forwarded("organizing", Organizing.restore_many)
     rename_tag = _forwarded("organizing", Organizing.rename_tag)
     merge_tags = _forwarded("organizing", Organizing.merge_tags)
     delete_tag = _forwarded("organizing", Organizing.delete_tag)
@@ -522,14 +524,7 @@ class Library:
     ) -> Changes:
         """Add and remove tags in one step (tags compare without case)."""
         with self.writer.write() as write:
-            current = list(self.get(paper_id).tags)
-            removing = {clean_tag(t).casefold() for t in remove}
-            kept = [t for t in current if t.casefold() not in removing]
-            for tag in add:
-                tag = clean_tag(tag)
-                if tag and tag.casefold() not in {t.casefold() for t in kept}:
-                    kept.append(tag)
-            self.store.set_tags(paper_id, kept)
+            self.store.set_tags(paper_id, tags_after(self.get(paper_id).tags, add, remove))
         return write.changes.carrying(paper=self.get(paper_id))
 
 __all__ = ["ImportFailed", "Library", "MergeUndo", "TableRow"]
