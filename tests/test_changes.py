@@ -145,3 +145,67 @@ def test_merged_changes_keep_what_each_says() -> None:
     assert both.added == frozenset() and both.removed == frozenset()  # came and went
     assert both.fields(2) == {"title", "year"} and both.fields(3) == {"tags"}
     assert changes_of(added=[4]).merged(changes_of(changed={4: ["title"]})).added == {4}
+
+
+def test_a_paper_removed_and_put_back_is_changed_not_gone() -> None:
+    merged = changes_of(removed=[7]).merged(changes_of(added=[7]))
+    assert merged.added == frozenset() and merged.removed == frozenset()
+    assert "restored" in merged.fields(7)
+
+
+def test_a_write_waits_for_another_process_instead_of_failing(seeded_library: Library,
+                                                              tmp_path: Path) -> None:
+    # The other process commits while this one is inside a write that began by reading:
+    # the write takes the database's write lock first, so it never works on a stale view.
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    started, other_done = threading.Event(), threading.Event()
+    result: list[object] = []
+
+    def write() -> None:
+        try:
+            with seeded_library.writer.write():
+                started.set()
+                other_done.wait(20)
+                seeded_library.store.update_fields(3, {"venue": "after the other"})
+            result.append("written")
+        except Exception as exc:  # the test reports it
+            result.append(exc)
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    assert started.wait(10)
+    script = ("import sys; from readinglist import Library\n"
+              "with Library.open(sys.argv[1]) as lib: lib.set_status(5, 'read')")
+    other = subprocess.Popen([sys.executable, "-c", script, str(seeded_library.folder)])
+    # Give it time to try (and, before BEGIN IMMEDIATE, to commit under this write).
+    time.sleep(1.5)
+    other_done.set()
+    thread.join(30)
+    assert other.wait(60) == 0
+    assert result == ["written"]
+    assert seeded_library.get(3).venue == "after the other"
+    assert seeded_library.get(5).status.value == "read"
+
+
+def test_a_poll_inside_a_write_tells_nothing(seeded_library: Library) -> None:
+    with seeded_library.writer.write():
+        seeded_library.store.update_fields(3, {"rating": 4})
+        assert seeded_library.poll_elsewhere() == Changes()
+
+
+def test_news_from_elsewhere_survive_an_index_that_cannot_refresh(
+        seeded_library: Library, monkeypatch) -> None:
+    gui = seeded_library
+    gui.poll_elsewhere()
+    with Library.open(gui.folder) as cli:
+        cli.set_rating(9, 5)
+
+    def busy() -> None:
+        raise FileNotFoundError("_MAIN_8.toc (the other process is committing)")
+
+    monkeypatch.setattr(gui.index, "refresh", busy)
+    assert gui.poll_elsewhere().fields(9) == {"rating"}

@@ -455,11 +455,12 @@ def test_similar_lists_papers_like_this_one(seeded: Path) -> None:
 # -- issue 4: formats in and out; issue 5: the reading workflow ------------------------------
 
 
-def test_export_writes_a_file_and_import_reads_it_back(seeded: Path, tmp_path: Path) -> None:
+def test_export_writes_a_file_and_import_reads_it_back(library: Path, tmp_path: Path) -> None:
+    # A copy: tagging the shared read-only library would leak into later tests.
     out_file = tmp_path / "soups.bib"
-    ok(run("tag", str(MODEL_SOUPS), "+soup", library=seeded))
+    ok(run("tag", str(MODEL_SOUPS), "+soup", library=library))
     result = run("export", "--format", "bibtex", "--tag", "soup", "-o", out_file,
-                 library=seeded)
+                 library=library)
     ok(result)
     assert "exported 1 paper(s)" in result.stderr
     text = out_file.read_text(encoding="utf-8")

@@ -123,14 +123,17 @@ class Changes:
         """This change followed by `other`, as one (a paper added then changed is added;
         added then removed is gone from both)."""
         gone = self.added & other.removed  # added, then removed: neither
-        added = (self.added - other.removed) | other.added
-        removed = (self.removed | other.removed) - gone
+        back = self.removed & other.added  # removed, then put back (an undone merge)
+        added = ((self.added - other.removed) | other.added) - back
+        removed = (self.removed | other.removed) - gone - back
         changed: dict[int, frozenset[str]] = {}
         for source in (self.changed, other.changed):
             for paper_id, names in source.items():
                 changed[paper_id] = changed.get(paper_id, frozenset()) | names
-        for paper_id in added | removed:
+        for paper_id in added | removed | gone:
             changed.pop(paper_id, None)
+        for paper_id in back:
+            changed[paper_id] = changed.get(paper_id, frozenset()) | {"restored"}
         return Changes(
             added=frozenset(added),
             changed=MappingProxyType(changed),
@@ -171,8 +174,9 @@ def changes_of(
     # A paper added and removed in the same stretch never showed: it is neither.
     came, went = frozenset(added), frozenset(removed)
     added_set, removed_set = came - went, went - came
+    both = came | went  # once: an import's read-back has a row per paper
     fields = {paper_id: frozenset(names) for paper_id, names in (changed or {}).items()
-              if paper_id not in came | went}
+              if paper_id not in both}
     return Changes(added=added_set, changed=MappingProxyType(fields), removed=removed_set,
                    **flags)
 

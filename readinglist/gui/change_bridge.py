@@ -41,7 +41,8 @@ class ChangeBridge(QObject):
         super().__init__()
         if app is not None:
             self.moveToThread(app.thread())
-        self.library = library
+        # Weakly: the bridge lives as long as the library, never keeps it alive.
+        self._library = weakref.ref(library)
         self._relay.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = library.subscribe(self._heard)
         self._poll = QTimer(self, interval=ELSEWHERE_POLL_MS)
@@ -53,8 +54,16 @@ class ChangeBridge(QObject):
         else:
             self._relay.emit(changes)
 
+    @property
+    def library(self) -> Library:
+        library = self._library()
+        if library is None:
+            raise RuntimeError("the library of this bridge is gone")
+        return library
+
     def _deliver(self, changes: Any) -> None:
-        if not self.library.closed:
+        library = self._library()
+        if library is not None and not library.closed:
             self.changed.emit(changes)
 
     # -- other programs ------------------------------------------------------------------
@@ -70,10 +79,11 @@ class ChangeBridge(QObject):
     def poll(self) -> Changes:
         """Look now (the timer does it every second); what is found is published, and so
         reaches `changed` too."""
-        if self.library.closed:
+        library = self._library()
+        if library is None or library.closed:
             self._poll.stop()
             return Changes()
-        return self.library.poll_elsewhere()
+        return library.poll_elsewhere()
 
     def close(self) -> None:
         self._poll.stop()

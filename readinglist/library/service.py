@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -52,6 +53,7 @@ from .searching import Searching
 from .transfers import MergeUndo, Transfers
 from .views import EVERYTHING, search_ids, search_view
 
+log = logging.getLogger(__name__)
 DB_FILE = "library.sqlite"
 INDEX_DIR = "index"
 
@@ -256,11 +258,15 @@ class Library:
         nothing changed (``PRAGMA data_version``), and never waits for a write."""
         if not self.store.changed_elsewhere():
             return NOTHING
-        if self.index.is_open:
-            self.index.refresh()
-        if self.sync.background:
-            self.sync.notify()  # outbox rows the other process left, if any
+        # Read and told first: a failure to refresh the index must not lose the news.
         changes = self.writer.changes_elsewhere()
+        try:
+            if self.index.is_open:
+                self.index.refresh()
+            if self.sync.background:
+                self.sync.notify()  # outbox rows the other process left, if any
+        except Exception:  # the other process is committing to the index right now
+            log.warning("the search index could not be refreshed now", exc_info=True)
         self.bus.publish(changes)
         return changes
 

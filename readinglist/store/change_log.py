@@ -29,7 +29,9 @@ class PaperStore(Protocol):
 
     def _q(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]: ...
 
-KEEP = 50_000  # rows kept; a 20,000-paper import writes about 20,000
+# Rows kept: a 20,000-paper import writes about 80,000 (a row per paper, per tag and per
+# history entry); a window further behind than this is told to reread everything.
+KEEP = 200_000
 # Columns whose change is bookkeeping, not something a view shows.
 UNLOGGED_COLUMNS = frozenset({"id", "modified", "title_key"})
 # Row kinds other than a changed column: the pseudo-field each stands for.

@@ -45,6 +45,8 @@ class StoreBase:
                 self.db.execute("PRAGMA journal_mode = WAL")
                 self.db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
+            # What other connections commit from now on is news (changed_elsewhere).
+            self._data_version = int(self.db.execute("PRAGMA data_version").fetchone()[0])
         except sqlite3.Error as exc:  # not a database, read-only folder, locked ...
             raise ReadinglistError(f"cannot open the library database {target}: {exc}") from None
 
@@ -58,6 +60,11 @@ class StoreBase:
                 "this library was written by a newer Readinglist "
                 f"(unknown migrations: {', '.join(sorted(unknown))}); upgrade the app"
             )
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version == SCHEMA_VERSION and not migrations.pending(self.db):
+            # Up to date: opening writes nothing, so the CLI can open the library while
+            # the app is inside a long write (an import).
+            return
         migrations.apply(self.db)
         self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -65,7 +72,9 @@ class StoreBase:
         """True (once) when another connection, another process or another library on
         the same file, committed since the last call. Never waits: while this store
         writes, False (the next call tells)."""
-        if not self._lock.try_acquire():
+        if self._lock.held_here() or not self._lock.try_acquire():
+            # Inside a write on this thread (its own rows are not news), or another
+            # thread writes: the next call tells.
             return False
         try:
             # data_version counts the commits of other connections, as seen by this one.
@@ -89,8 +98,26 @@ class StoreBase:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All writes inside commit together or not at all."""
-        with self._lock, self.db.atomic():
-            yield
+        with self._lock:
+            if self.db.conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            # IMMEDIATE: take the write lock now (waiting up to the busy timeout), so a
+            # read at the start cannot pin a snapshot another process's commit makes stale.
+            self.db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.conn.execute("ROLLBACK")
+                raise
+            try:
+                self.db.conn.execute("COMMIT")
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.conn.execute("ROLLBACK")
+                raise
 
     # -- helpers the parts share -------------------------------------------------
 

@@ -28,7 +28,6 @@ class Write:
     def __init__(self, store: PaperStore) -> None:
         self._store = store
         self.changes: Changes = NOTHING
-        self.extra: Changes = NOTHING  # what the log cannot see (the index, …)
 
     def note_last_import(self) -> None:
         """The "Last import" view now holds other papers."""
@@ -65,8 +64,7 @@ class Writer:
                     before = change_log.last_seq(self.store)
                     yield write
                     after = change_log.last_seq(self.store)
-                    changes, _end = change_log.read(self.store, before, after)
-                    write.changes = changes.merged(write.extra) if write.extra else changes
+                    write.changes, _end = change_log.read(self.store, before, after)
                     if outer and after > before:
                         own = (before + 1, after)
                         self._remember_own(own)  # before the commit: a poll never misses it
@@ -103,6 +101,9 @@ class Writer:
         NOTHING. Reads the log on this thread's read connection: never waits."""
         if self.store.folder is None:
             return NOTHING  # an in-memory library: no other process can reach it
+        if self._depth and self.lock.acquire(blocking=False):
+            self.lock.release()  # held by this very thread: inside a write
+            return NOTHING
         # Under the lock for the whole read: a write of this process remembers its range
         # (under this lock) before it commits, so its rows are either skipped here or not
         # yet visible to this read.
