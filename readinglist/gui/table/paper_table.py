@@ -44,7 +44,8 @@ TITLE_MIN_CHARS = 30  # below this the table scrolls sideways rather than cut ti
 
 
 class PaperTable(QTableView):
-    """The paper list. Rows are whole papers; one is current at a time."""
+    """The paper list. Rows are whole papers; one is current (the detail pane shows it),
+    and any number are selected (Ctrl/Shift-click, Ctrl+A) for the row actions."""
 
     def __init__(self, model: PaperTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,7 +53,9 @@ class PaperTable(QTableView):
         self.setObjectName("paperTable")
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # Right-click on rows: the row actions' menu (row_actions.RowActions listens).
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setAlternatingRowColors(True)
         self.setShowGrid(False)
         self.setWordWrap(False)
