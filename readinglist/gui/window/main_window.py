@@ -50,7 +50,8 @@ from .menus import build_menus
 from .paper_actions import PaperActions
 from .row_actions import RowActions
 from .search_controller import SearchController, filter_args
-from .sidebar import LAST_IMPORT, QUEUE, Filter, Sidebar
+from .sidebar import LAST_IMPORT, QUEUE, TRASH, Filter, Sidebar
+from .sidebar_menus import SidebarMenus
 from .transfer import Transfer
 from .triage import TriageController
 
@@ -101,7 +102,7 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.sidebar = Sidebar()
-        self.sidebar.filterChanged.connect(lambda _flt: self.refresh_list())
+        self.sidebar.filterChanged.connect(lambda flt: self._filter_chosen(flt))
 
         self.table: PaperTable = PaperTable(self.model)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -123,6 +124,9 @@ class MainWindow(QMainWindow):
         self.search = SearchController(self.library, self.runner, self.sidebar, self.table,
                                        self.detail, self.triage, self, self)
         self.search.finished.connect(self.searchFinished)
+        # The Trash, tags and saved searches, organized from the sidebar's context menus.
+        self.sidebar_menus = SidebarMenus(self.library, self.sidebar, self.search,
+                                          self.undo_stack, self.say, self, self)
         self.search_box, self.search_message = self.search.box, self.search.message
         toolbar = QToolBar("Search", self)
         toolbar.setObjectName("searchBar")
@@ -160,7 +164,7 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         """Refresh counts, sidebar and the list after the library changed."""
-        self.pages.setCurrentIndex(0 if self.library.count() == 0 else 1)
+        self._show_page()
         self.refresh_sidebar()
         self.refresh_list()
         self.index_status.update_label()
@@ -169,7 +173,18 @@ class MainWindow(QMainWindow):
         """Library-wide counts (a search shows its own: the counts among its matches)."""
         self.sidebar.refresh(self.library.count(), self.library.status_counts(),
                              self.library.tag_counts(), self.library.year_counts(),
-                             len(self.library.last_import_ids()))
+                             len(self.library.last_import_ids()),
+                             trash=self.library.trash_count())
+
+    def _show_page(self) -> None:
+        """The first-run page for an empty library (with an empty Trash: papers thrown
+        away stay reachable there), else the list."""
+        empty = self.library.count() == 0 and self.library.trash_count() == 0
+        self.pages.setCurrentIndex(0 if empty else 1)
+
+    def _filter_chosen(self, flt: Filter) -> None:
+        self.search.filter_chosen(flt)  # a saved search's query goes into the box
+        self.refresh_list()
 
     def in_queue_view(self) -> bool:
         return self.sidebar.current_filter == QUEUE
@@ -177,8 +192,16 @@ class MainWindow(QMainWindow):
     def refresh_list(self) -> None:
         queue_view = self.in_queue_view()
         self.table.set_queue_order(queue_view)
+        if self.sidebar.current_filter == TRASH:  # never searched: listed whole
+            self.show_ids(self.library.trash_ids())  # the most recently thrown away first
+            return
         if self.search.query:
             self.search.run()
+            return
+        saved = self.sidebar.current_saved_search()
+        if saved is not None:  # its view, the box emptied of its query
+            key, descending = self.table.sort_request()
+            self.show_ids(self.library.search_ids("", saved.view, key, descending))
             return
         if queue_view:
             ids = self.library.queue_ids()
@@ -200,7 +223,9 @@ class MainWindow(QMainWindow):
         current = self.current_paper_id()
         self.model.set_ids(ids, hits, query, queue=queue)
         self.table.set_hit_rows(bool(hits))
-        self.count_label.setText(f"{len(ids)} of {self.library.count()} papers")
+        self.count_label.setText(
+            f"{len(ids)} in the Trash" if self.sidebar.current_filter == TRASH else
+            f"{len(ids)} of {self.library.count()} papers")
         row = self.model.row_of(current) if current is not None else None
         if row is None and ids:
             row = 0
@@ -248,7 +273,7 @@ class MainWindow(QMainWindow):
             changes.queue and self.in_queue_view()) or (
             changes.last_import and self.sidebar.current_filter == LAST_IMPORT)
         if changes.membership:
-            self.pages.setCurrentIndex(0 if self.library.count() == 0 else 1)
+            self._show_page()
         if relist and not self.triage.active:
             self.refresh_list()
         if changes.membership or changes.last_import:
@@ -342,6 +367,8 @@ class MainWindow(QMainWindow):
         kind, value = self.sidebar.current_filter
         if kind == "import":
             return "the last import"
+        if kind in ("trash", "saved"):
+            return "the Trash" if kind == "trash" else f"the saved search “{value}”"
         return "all papers" if kind == "all" else f"{kind} {value}"
 
     def load_sample(self) -> None:
@@ -443,6 +470,7 @@ class MainWindow(QMainWindow):
         self.index_status.stop()  # also cancels a rebuild
         self.search.stop()
         self._sidebar_timer.stop()
+        self.sidebar_menus.stop()
         self.paper_actions.stop()
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())

@@ -19,6 +19,7 @@ from .index_status import IndexStatus
 from .paper_actions import PaperActions
 from .search_controller import SearchController
 from .sidebar import QUEUE, Sidebar
+from .sidebar_menus import SidebarMenus
 from .transfer import Transfer
 from .triage import TriageController
 
@@ -34,6 +35,7 @@ class MenuTargets(Protocol):
     search: SearchController
     table: PaperTable
     sidebar: Sidebar
+    sidebar_menus: SidebarMenus
 
     def load_sample(self) -> None: ...
 
@@ -117,6 +119,10 @@ def build_menus(window: QMainWindow, parts: MenuTargets) -> WindowActions:
     triage_action = parts.triage.action  # the mode's own (triage.py)
     view_menu.addAction(triage_action)
     window.addAction(triage_action)
+    view_menu.addSeparator()
+    save_search = parts.sidebar_menus.save_action  # enabled while there is a query
+    view_menu.addAction(save_search)
+    window.addAction(save_search)
     view_menu.addSeparator()
     _add(window, view_menu, "&Annotations…", parts.open_annotations)
     _add(window, view_menu, "Reading &statistics…", parts.open_dashboard)

@@ -15,13 +15,13 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWidget
 
-from ...domain import View, ViewSearch
+from ...domain import SavedSearch, View, ViewSearch
 from ...library.service import Library
 from ..detail.detail_pane import DetailPane
 from ..table.paper_table import PaperTable
 from ..table.paper_table_model import SNIPPET_PAGE
 from ..tasks import TaskRunner
-from .sidebar import LAST_IMPORT, QUEUE, Filter, Sidebar
+from .sidebar import LAST_IMPORT, QUEUE, TRASH, Filter, Sidebar
 from .triage import TriageController
 
 
@@ -54,6 +54,15 @@ def filter_args(flt: Filter) -> tuple[str | None, str | None, int | None]:
     )
 
 
+def filter_view(flt: Filter, saved: SavedSearch | None = None) -> View:
+    """The view a sidebar filter looks through; a saved search's is the one it was saved
+    in (`saved`). The Trash has none: searches never look there."""
+    if saved is not None:
+        return saved.view
+    status, tag, year = filter_args(flt)
+    return View(status, tag, year, flt == LAST_IMPORT, queue=flt == QUEUE)
+
+
 class SearchController(QObject):
     """The search box (`box`) and its message (`message`) of one window.
 
@@ -63,6 +72,7 @@ class SearchController(QObject):
     move the list), and the window's list (SearchListing)."""
 
     finished = Signal(str)
+    queryChanged = Signal(str)  # what the box holds, stripped (typed, or put there)
 
     def __init__(self, library: Library, runner: TaskRunner, sidebar: Sidebar,
                  table: PaperTable, detail: DetailPane, triage: TriageController,
@@ -81,6 +91,7 @@ class SearchController(QObject):
         self.query = ""  # what the box holds, stripped
         self.shown_query = ""  # the query whose results the table shows
         self.suggestion: str | None = None
+        self._saved_query: str | None = None  # what choosing a saved search put in the box
         self.box = QLineEdit()
         self.box.setObjectName("searchBox")
         self.box.setPlaceholderText(SEARCH_PLACEHOLDER)
@@ -107,7 +118,35 @@ class SearchController(QObject):
         self.box.clear()
         self.box.blockSignals(False)
         self.query = ""
+        self._saved_query = None
         self.message.setText("")
+        self.queryChanged.emit("")
+
+    def set_query(self, text: str) -> None:
+        """Put a query in the box without searching (the caller lists what it wants)."""
+        self.box.blockSignals(True)
+        self.box.setText(text)
+        self.box.blockSignals(False)
+        self.query = text.strip()
+        self.message.setText("")
+        self.queryChanged.emit(self.query)
+
+    def current_view(self) -> View:
+        """The view the sidebar's choice looks through (a saved search's own view)."""
+        flt = self.sidebar.current_filter
+        return filter_view(flt, self.sidebar.current_saved_search())
+
+    def filter_chosen(self, flt: Filter) -> None:
+        """A sidebar entry was chosen (before the list is redone): a saved search puts its
+        query in the box; leaving one (unchanged) or going to the Trash empties it."""
+        saved = self.sidebar.saved_search(flt[1]) if flt[0] == "saved" else None
+        if saved is not None:
+            self._saved_query = saved.query
+            self.set_query(saved.query)
+            return
+        if flt == TRASH or (self._saved_query is not None and self.query == self._saved_query):
+            self.clear()
+        self._saved_query = None
 
     def focus(self) -> None:
         self.box.setFocus()
@@ -119,6 +158,7 @@ class SearchController(QObject):
 
     def _edited(self, text: str) -> None:
         self.query = text.strip()
+        self.queryChanged.emit(self.query)
         self._timer.start()
 
     def run(self) -> None:
@@ -127,19 +167,18 @@ class SearchController(QObject):
         query = self.query
         self._generation += 1
         generation = self._generation
-        if not query:
+        in_trash = self.sidebar.current_filter == TRASH
+        if not query or in_trash:
             self.shown_query = ""
-            self.message.setText("")
+            # The index holds no paper of the Trash: it is listed whole, never searched.
+            self.message.setText("The Trash is not searched" if query else "")
             self._listing.refresh_sidebar()
             self._listing.refresh_list()
             return
-        status, tag, year = filter_args(self.sidebar.current_filter)
-        last_import = self.sidebar.current_filter == LAST_IMPORT
         first_page = SNIPPET_PAGE
-        queue_view = self.sidebar.current_filter == QUEUE
+        view = self.current_view()
+        queue_view = view.queue
         library = self.library
-
-        view = View(status, tag, year, last_import, queue=queue_view)
 
         def work() -> ViewSearch:
             # Every match (for the table and the facets), snippets only for the first page:

@@ -1,20 +1,25 @@
 """The sidebar: the library's views (all papers, the inbox, the reading queue, the
-other statuses and the last import), its tags and years, with counts. During a search the
-counts are those of the search's matches (facets)."""
+other statuses and the last import), its saved searches, tags and years, with counts, and
+the Trash. During a search the counts are those of the search's matches (facets); the
+saved searches and the Trash keep the library's."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import QHeaderView, QStyle, QTreeWidget, QTreeWidgetItem, QWidget
 
-from ...domain import Status
+from ...domain import SavedSearch, Status
 
 FilterRole = Qt.ItemDataRole.UserRole + 1
 # ("all", None) | ("status", value) | ("tag", name) | ("year", "2024") | ("import", None)
+# | ("saved", name) | ("trash", None)
 Filter = tuple[str, str | None]
+ALL: Filter = ("all", None)
 QUEUE: Filter = ("status", Status.QUEUED.value)  # listed in queue order, not sorted
 LAST_IMPORT: Filter = ("import", None)  # the papers the last import added or found
 LAST_IMPORT_LABEL = "Last import"
+TRASH: Filter = ("trash", None)  # papers thrown away, the most recent first
+TRASH_LABEL = "Trash"
 
 _VIEW_TIPS = {
     Status.UNREAD: "New papers you have not looked at yet",
@@ -25,6 +30,8 @@ _VIEW_TIPS = {
     Status.SKIMMED: "Papers you have skimmed",
     Status.ABANDONED: "Papers you stopped reading",
 }
+_TRASH_TIP = ("Papers moved to the Trash (Delete). Restore them from here; right-click "
+              "to empty the Trash for good")
 
 
 def view_label(status: Status) -> str:
@@ -32,8 +39,15 @@ def view_label(status: Status) -> str:
     return "Queue" if status is Status.QUEUED else status.label
 
 
+def saved_filter(name: str) -> Filter:
+    """The sidebar's entry of a saved search."""
+    return ("saved", name)
+
+
 class Sidebar(QTreeWidget):
     filterChanged = Signal(object)  # Filter
+    # A context menu is asked for on an entry: its filter and where (global position).
+    menuRequested = Signal(object, QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,9 +60,10 @@ class Sidebar(QTreeWidget):
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self._library = QTreeWidgetItem(self, ["LIBRARY"])
+        self._saved = QTreeWidgetItem(self, ["SAVED SEARCHES"])
         self._tags = QTreeWidgetItem(self, ["TAGS"])
         self._years = QTreeWidgetItem(self, ["YEARS"])
-        self._sections = (self._library, self._tags, self._years)
+        self._sections = (self._library, self._saved, self._tags, self._years)
         for section in self._sections:
             section.setFlags(Qt.ItemFlag.ItemIsEnabled)
             font = section.font(0)
@@ -56,12 +71,44 @@ class Sidebar(QTreeWidget):
             font.setPointSizeF(font.pointSizeF() * 0.85)
             section.setFont(0, font)
             section.setExpanded(True)
-        self._current: Filter = ("all", None)
+        self._saved.setHidden(True)
+        # The Trash: an entry of its own below the sections, always there.
+        self._trash = QTreeWidgetItem(self, [TRASH_LABEL, "0"])
+        self._trash.setData(0, FilterRole, TRASH)
+        self._trash.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_TrashIcon))
+        self._trash.setToolTip(0, _TRASH_TIP)
+        self._trash_count = 0
+        self._searches: dict[str, SavedSearch] = {}
+        self._saved_counts: dict[str, int | None] = {}
+        self._counts: tuple[int, dict[str, int], dict[str, int], dict[str, int], int] = (
+            0, {}, {}, {}, 0)
+        self._current: Filter = ALL
         self.currentItemChanged.connect(self._changed)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu_requested)
 
     @property
     def current_filter(self) -> Filter:
         return self._current
+
+    @property
+    def trash_count(self) -> int:
+        return self._trash_count
+
+    def saved_search(self, name: str | None) -> SavedSearch | None:
+        """The saved search listed under this name (None if there is none)."""
+        return self._searches.get(name) if name is not None else None
+
+    def current_saved_search(self) -> SavedSearch | None:
+        kind, value = self._current
+        return self.saved_search(value) if kind == "saved" else None
+
+    def saved_names(self) -> list[str]:
+        return list(self._searches)
+
+    def tag_names(self) -> list[str]:
+        """The tags listed (the library's, or those among a search's matches)."""
+        return list(self._counts[2])
 
     def refresh(
         self,
@@ -70,16 +117,32 @@ class Sidebar(QTreeWidget):
         tag_counts: dict[str, int],
         year_counts: dict[str, int] | None = None,
         last_import: int = 0,
-    ) -> None:
+        trash: int | None = None,
+    ) -> bool:
         """Rebuild the entries with fresh counts, keeping the selection. Last import is
-        listed when it has papers (`last_import`), or while it is the selected view."""
-        year_counts = year_counts or {}
+        listed when it has papers (`last_import`), or while it is the selected view;
+        `trash` None keeps the Trash's count (a search's facets do not count it).
+        True if the selected entry is gone and "All papers" is selected instead."""
+        self._counts = (total, status_counts, tag_counts, year_counts or {}, last_import)
+        if trash is not None:
+            self._trash_count = trash
+        return self._rebuild()
+
+    def set_saved(self, searches: list[SavedSearch], counts: dict[str, int | None]) -> bool:
+        """List these saved searches with their counts (None: could not be counted). True
+        if the selected saved search is gone and "All papers" is selected instead."""
+        self._searches = {s.name: s for s in searches}
+        self._saved_counts = dict(counts)
+        return self._rebuild()
+
+    def _rebuild(self) -> bool:
+        total, status_counts, tag_counts, year_counts, last_import = self._counts
         self.blockSignals(True)
         try:
             for section in self._sections:
                 section.takeChildren()
-            entries: list[tuple[QTreeWidgetItem, str, int, Filter]] = [
-                (self._library, "All papers", total, ("all", None))
+            entries: list[tuple[QTreeWidgetItem, str, int | None, Filter]] = [
+                (self._library, "All papers", total, ALL)
             ]
             entries += [
                 (self._library, view_label(s), status_counts.get(s.value, 0),
@@ -88,25 +151,28 @@ class Sidebar(QTreeWidget):
             ]
             if last_import or self._current == LAST_IMPORT:
                 entries.append((self._library, LAST_IMPORT_LABEL, last_import, LAST_IMPORT))
+            entries += [(self._saved, name, self._saved_counts.get(name), saved_filter(name))
+                        for name in self._searches]
             entries += [(self._tags, tag, n, ("tag", tag)) for tag, n in tag_counts.items()]
             entries += [(self._years, y, n, ("year", y)) for y, n in year_counts.items()]
             selected = None
             for section, label, count, flt in entries:
-                item = QTreeWidgetItem(section, [label, str(count)])
+                item = QTreeWidgetItem(section, [label, "?" if count is None else str(count)])
                 item.setData(0, FilterRole, flt)
-                if flt[0] == "status" and flt[1]:
-                    item.setToolTip(0, _VIEW_TIPS[Status(flt[1])])
-                elif flt == LAST_IMPORT:
-                    item.setToolTip(0, "The papers the last import added or found in the "
-                                       "library")
-                item.setTextAlignment(
-                    1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                )
-                item.setForeground(1, self.palette().placeholderText())
+                item.setToolTip(0, self._tip(flt))
+                self._style_count(item)
                 if flt == self._current:
                     selected = item
+            self._saved.setHidden(not self._searches)
             self._tags.setHidden(not tag_counts)
             self._years.setHidden(not year_counts)
+            self._trash.setText(1, str(self._trash_count))
+            self._style_count(self._trash)
+            # Greyed while empty: nothing to look at there.
+            self._trash.setForeground(0, self.palette().placeholderText() if not
+                                      self._trash_count else self.palette().text())
+            if self._current == TRASH:
+                selected = self._trash
             kind, value = self._current
             if selected is None and kind in ("tag", "year") and value:
                 # Keep the user's choice visible (with 0) rather than silently dropping it.
@@ -114,31 +180,66 @@ class Sidebar(QTreeWidget):
                 selected = QTreeWidgetItem(section, [value, "0"])
                 selected.setData(0, FilterRole, self._current)
                 section.setHidden(False)
+            fell_back = selected is None
             if selected is None:  # the selected entry is gone: fall back to all papers
                 selected = self._library.child(0)  # "All papers": always listed first
                 assert selected is not None
-                self._current = ("all", None)
+                self._current = ALL
             self.setCurrentItem(selected)
         finally:
             self.blockSignals(False)
+        return fell_back
+
+    def _tip(self, flt: Filter) -> str:
+        kind, value = flt
+        if kind == "status" and value:
+            return _VIEW_TIPS[Status(value)]
+        if flt == LAST_IMPORT:
+            return "The papers the last import added or found in the library"
+        saved = self.saved_search(value) if kind == "saved" else None
+        if saved is not None:
+            return f"Saved search: {saved.query}   (right-click to rename, edit or delete)"
+        if kind == "tag":
+            return "Right-click to rename, merge or delete this tag"
+        return ""
+
+    def _style_count(self, item: QTreeWidgetItem) -> None:
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        item.setForeground(1, self.palette().placeholderText())
+
+    def entries(self) -> list[QTreeWidgetItem]:
+        """Every entry that can be chosen, in order (the Trash last)."""
+        found = [child for section in self._sections
+                 for child in (section.child(i) for i in range(section.childCount()))
+                 if child is not None]
+        return [*found, self._trash]
 
     def select(self, flt: Filter, notify: bool = True) -> None:
         """Select an entry; with notify=False the list is not refreshed for it (the caller
         refreshes it itself)."""
-        for section in self._sections:
-            for i in range(section.childCount()):
-                child = section.child(i)
-                if child is not None and child.data(0, FilterRole) == flt:
-                    self.blockSignals(not notify)
-                    try:
-                        self.setCurrentItem(child)
-                    finally:
-                        self.blockSignals(False)
-                    self._current = flt
-                    return
+        for child in self.entries():
+            if child.data(0, FilterRole) == flt:
+                self.blockSignals(not notify)
+                try:
+                    self.setCurrentItem(child)
+                finally:
+                    self.blockSignals(False)
+                self._current = flt
+                return
+
+    def retarget(self, flt: Filter) -> None:
+        """Take `flt` as the selected view without listing anything: the entry it names
+        comes with the next rebuild (a saved search or a tag being renamed to it)."""
+        self._current = flt
 
     def _changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         flt = item.data(0, FilterRole) if item else None
         if flt and flt != self._current:
             self._current = tuple(flt)
             self.filterChanged.emit(self._current)
+
+    def _menu_requested(self, pos: QPoint) -> None:
+        item = self.itemAt(pos)
+        flt = item.data(0, FilterRole) if item is not None else None
+        if flt:
+            self.menuRequested.emit(tuple(flt), self.viewport().mapToGlobal(pos))
