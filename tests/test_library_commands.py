@@ -105,3 +105,15 @@ def test_a_failure_half_way_leaves_everything_as_it_was(stack, seeded_library: L
     fail_at = 1
     stack.undo()  # the restore of 7, 8, 9 fails too: they stay in the Trash
     assert state(lib, [7, 8, 9]) == before and stack.count() == 0
+
+
+def test_a_batch_rating_is_one_transaction_and_one_step(stack, seeded_library: Library
+                                                        ) -> None:
+    lib = seeded_library
+    lib.set_rating(3, 2)
+    stack.push(BatchCommand(lib, [3, 4], rating=5))
+    assert [lib.get(i).rating for i in (3, 4)] == [5, 5]
+    stack.undo()
+    assert [lib.get(i).rating for i in (3, 4)] == [2, None]
+    stack.push(BatchCommand(lib, [3, 4], rating=None))  # clears
+    assert [lib.get(i).rating for i in (3, 4)] == [None, None]

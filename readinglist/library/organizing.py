@@ -6,11 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from ..domain import Priority, ReadinglistError, SavedSearch, Status, View
+from ..domain import Priority, ReadinglistError, SavedSearch, Status, View, check_rating
 from ..domain.changes import Changes
 from ..store import saved_searches
 from ..store.paper_store import PaperStore, clean_tag, utc_now
 from ..store.writer import Writer
+
+
+class Unset:
+    """No value given (a rating of None means: clear it)."""
+
+
+UNSET = Unset()
 
 
 class Organizing:
@@ -22,10 +29,16 @@ class Organizing:
 
     def edit_many(self, paper_ids: Sequence[int], *, status: Status | str | None = None,
                   priority: Priority | str | None = None, add_tags: Sequence[str] = (),
-                  remove_tags: Sequence[str] = ()) -> Changes:
-        """Give many papers a status and/or a priority, and add and remove tags, in one
-        transaction (a batch edit of the table's selection)."""
-        fields: dict[str, str] = {}
+                  remove_tags: Sequence[str] = (), rating: int | Unset | None = UNSET
+                  ) -> Changes:
+        """Give many papers a status, a priority and/or a rating (None clears it), and add
+        and remove tags, in one transaction (a batch edit of the table's selection)."""
+        fields: dict[str, str | int | None] = {}
+        if not isinstance(rating, Unset):
+            try:
+                fields["rating"] = check_rating(rating)
+            except ValueError as exc:
+                raise ReadinglistError(str(exc)) from None
         if status is not None:
             fields["status"] = Status.parse(status).value
         if priority is not None:
@@ -41,10 +54,13 @@ class Organizing:
 
     def restore_many(self, before: Mapping[int, tuple[Status | None, Priority | None,
                                                       tuple[str, ...] | None]],
-                     queue: Sequence[int] | None = None) -> Changes:
-        """Give papers back their status, priority and tags (None: leave it), and the
-        queue its order, in one transaction (undo of a batch edit)."""
+                     queue: Sequence[int] | None = None,
+                     ratings: Mapping[int, int | None] | None = None) -> Changes:
+        """Give papers back their status, priority and tags (None: leave it), their
+        `ratings`, and the queue its order, in one transaction (undo of a batch edit)."""
         with self.writer.write() as write:
+            for paper_id, rating in (ratings or {}).items():
+                self.store.update_fields(paper_id, {"rating": rating})
             for paper_id, (status, priority, tags) in before.items():
                 fields = {name: value.value for name, value in
                           (("status", status), ("priority", priority)) if value is not None}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...domain import Priority, Status
+from ...library.organizing import UNSET, Unset
 from ...library.service import Library
 from .undo_commands import OnError, PaperCommand, short_title
 
@@ -93,20 +94,25 @@ class BatchCommand(_LibraryCommand):
     def __init__(self, library: Library, ids: Sequence[int], *,
                  status: Status | None = None, priority: Priority | None = None,
                  add_tags: Sequence[str] = (), remove_tags: Sequence[str] = (),
+                 rating: int | Unset | None = UNSET,
                  on_error: OnError | None = None) -> None:
         what = (f"status {status.label}" if status else
-                f"priority {priority.value}" if priority else "tags")
+                f"priority {priority.value}" if priority else
+                "rating" if not isinstance(rating, Unset) else "tags")
         super().__init__(library, ids, f"Set the {what} of {_papers_text(library, ids)}",
                          on_error)
         self.status, self.priority = status, priority
         self.add_tags, self.remove_tags = list(add_tags), list(remove_tags)
+        self.rating = rating
         papers = library.get_many(self.ids)
         self.before = {p.id: (p.status, p.priority, p.tags) for p in papers}
+        self.ratings = {p.id: p.rating for p in papers}
         self.queue = library.queue_ids()  # a status change moves papers in or out of it
 
     def _apply(self) -> None:
         self.library.edit_many(self.ids, status=self.status, priority=self.priority,
-                               add_tags=self.add_tags, remove_tags=self.remove_tags)
+                               add_tags=self.add_tags, remove_tags=self.remove_tags,
+                               rating=self.rating)
 
     def _revert(self) -> None:
         self.library.restore_many({
@@ -114,4 +120,5 @@ class BatchCommand(_LibraryCommand):
                        priority if self.priority else None,
                        tags if (self.add_tags or self.remove_tags) else None)
             for paper_id, (status, priority, tags) in self.before.items()},
-            queue=self.queue if self.status else None)
+            queue=self.queue if self.status else None,
+            ratings=None if isinstance(self.rating, Unset) else self.ratings)

@@ -10,8 +10,7 @@ writes. Nothing here redraws: the views update from the library's Changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from ...library.service import Library
 from ...text.reference import reference, web_link
 from ..commands.library_commands import BatchCommand, TrashCommand
 from ..commands.paper_edits import ready_to_write
-from ..commands.undo_commands import FAILURES, PaperCommand, rating_text, short_title
+from ..commands.undo_commands import FAILURES, short_title
 from ..table.paper_table import PaperTable
 from ..table.paper_table_model import PaperTableModel, format_rating
 
@@ -45,43 +44,6 @@ def papers_text(papers: Sequence[Paper]) -> str:
 
 def plural(count: int, word: str = "paper") -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-class RatingsCommand(PaperCommand):
-    """Rate papers (None clears) as one step; undo gives each its rating back.
-
-    The library has no batch rating, so this is a write per paper; if one fails, the
-    ones already changed are put back, so the step is done whole or not at all."""
-
-    def __init__(self, library: Library, papers: Sequence[Paper], rating: int | None,
-                 on_error: Callable[[str], None] | None = None) -> None:
-        self.before = {p.id: p.rating for p in papers}
-        if not self.before:
-            raise ValueError("no papers")
-        self.rating = rating
-        text = (f"Rate {papers_text(papers)} {rating_text(rating)}" if rating
-                else f"Clear the rating of {papers_text(papers)}")
-        super().__init__(library, papers[0].id, text, on_error=on_error)
-        self.ids = list(self.before)
-
-    def _apply(self) -> None:
-        self._set({i: self.rating for i in self.ids}, self.before)
-
-    def _revert(self) -> None:
-        self._set(self.before, {i: self.rating for i in self.ids})
-
-    def _set(self, ratings: Mapping[int, int | None],
-             previous: Mapping[int, int | None]) -> None:
-        done: list[int] = []
-        try:
-            for paper_id, rating in ratings.items():
-                self.library.set_rating(paper_id, rating)
-                done.append(paper_id)
-        except FAILURES:
-            for paper_id in done:
-                with suppress(*FAILURES):  # the error raised below is the one to tell
-                    self.library.set_rating(paper_id, previous[paper_id])
-            raise
 
 
 class RowActions(QObject):
@@ -305,7 +267,8 @@ class RowActions(QObject):
         papers = [p for p in self.selected_papers() if p.rating != rating]
         if not papers or not self._ready():
             return False
-        self._push(RatingsCommand(self.library, papers, rating, on_error=self._failed),
+        self._push(BatchCommand(self.library, [p.id for p in papers], rating=rating,
+                                on_error=self._failed),
                    f"{papers_text(papers)}: {format_rating(rating) or 'no rating'}")
         return True
 
