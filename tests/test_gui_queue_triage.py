@@ -428,7 +428,9 @@ def test_priority_and_rating_columns_show_and_sort(window, seeded_library):
 
 
 def test_hidden_columns_stay_hidden_in_the_next_session(qtbot, window, seeded_library):
-    window.show_column(COL_PRIORITY, False)
+    # Until chosen, priority and rating (mostly empty) leave their room to the title.
+    assert window.hidden_columns() == ["Priority", "Rating"]
+    window.show_column(COL_RATING, True)
     window.show_column(COL_TITLE, False)  # the title cannot be hidden
     assert window.hidden_columns() == ["Priority"]
     window.close()
@@ -487,3 +489,28 @@ def test_the_readme_lists_every_key_of_the_help_overlay():
     assert len(rows) > 20
     missing = [row for row in rows if row not in readme]
     assert missing == [], "README.md's key table is out of date; paste markdown_table()"
+
+
+def test_f1_lists_every_shortcut_of_the_window(window):
+    """Every action with a shortcut anywhere in the window is in the help (and so in the
+    README's table, see above)."""
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from readinglist.gui.window.key_help import KEY_SECTIONS
+
+    documented: set[str] = set()
+    for _section, keys in KEY_SECTIONS:
+        for key, _what in keys:
+            for part in key.split("  or  "):
+                part = part.strip().replace("↑", "Up").replace("↓", "Down")
+                if "1 – 5" in part:
+                    documented.update(part.replace("1 – 5", str(n)) for n in range(1, 6))
+                else:
+                    documented.add(part)
+    shortcuts = {
+        action.shortcut().toString(QKeySequence.SequenceFormat.PortableText)
+        for action in window.findChildren(QAction) if not action.shortcut().isEmpty()
+    }
+    shortcuts = {s.replace("Del", "Delete") if s == "Del" else s for s in shortcuts}
+    assert len(shortcuts) > 15
+    assert shortcuts - documented == set()

@@ -40,6 +40,7 @@ ROW_HEIGHT = 26
 HIT_ROW_HEIGHT = 44  # search results show a second line: where the paper matched
 HIDDEN_COLUMNS_SETTING = "main/hiddenColumns"
 HEADER_STATE_SETTING = "main/tableHeader"  # widths, order and sort of the columns
+HIDDEN_BY_DEFAULT = ("Priority", "Rating")
 TITLE_MIN_CHARS = 30  # below this the table scrolls sideways rather than cut titles short
 
 
@@ -221,7 +222,11 @@ class PaperTable(QTableView):
             header.restoreState(state)
             self.setColumnWidth(COL_YEAR, max(self.columnWidth(COL_YEAR), self.year_width()))
         # By header name, so that a column added later is shown and a gone one ignored.
-        hidden = str(settings.value(HIDDEN_COLUMNS_SETTING, "") or "").split("\x1f")
+        saved = settings.value(HIDDEN_COLUMNS_SETTING)
+        # Until the user chooses, the columns most papers leave empty or at their default
+        # (priority, rating) give their room to the title.
+        hidden = (str(saved or "").split("\x1f") if saved is not None
+                  else list(HIDDEN_BY_DEFAULT))
         for column, (name, _key) in enumerate(COLUMNS):
             self.show_column(column, name not in hidden)
 

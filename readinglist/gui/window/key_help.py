@@ -44,13 +44,36 @@ KEY_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("Drag a row", "Reorder the queue (in the Queue view)"),
         ("Ctrl+Shift+N", "Read next: open the first paper of the queue, set it to Reading"),
     )),
+    ("Papers in the list", (
+        ("Delete", "Move the selected papers to the Trash (Ctrl+Z brings them back)"),
+        ("Ctrl+Shift+C", "Copy the selected papers as BibTeX"),
+        ("Ctrl+A", "Select every paper of the list (edits then act on all of them)"),
+        ("Ctrl+V", "Add the arXiv ids or DOIs on the clipboard"),
+        ("Right-click", "Open, copy, set status, priority, rating, tags, Trash"),
+    )),
+    ("Highlights (in the abstract)", (
+        ("Ctrl+1 – 5", "Highlight the selected passage, or recolour the highlight"),
+        ("Ctrl+Shift+M", "Comment on the highlight"),
+        ("Delete", "Delete the selected highlight"),
+    )),
+    ("Library", (
+        ("Ctrl+I", "Import files (BibTeX, RIS, CSL-JSON, CSV, PDF, Web of Science)"),
+        ("Ctrl+Shift+A", "Add papers by arXiv id or DOI"),
+        ("Ctrl+E", "Export"),
+        ("Ctrl+Shift+S", "Save the search (with the sidebar's view)"),
+        ("Ctrl+S", "Save the note now (it also saves by itself)"),
+        ("Ctrl+Q", "Quit"),
+    )),
     ("Anywhere", (
         ("Ctrl+F", "Search"),
-        ("Ctrl+Z", "Undo (status, rating and queue changes, merges)"),
-        ("Ctrl+Shift+Z", "Redo"),
+        ("Ctrl+Z", "Undo the last edit (any kind)"),
+        ("Ctrl+Shift+Z  or  Ctrl+Y", "Redo"),
         ("F1", "This help"),
     )),
 )
+
+
+LEFT_SECTIONS = 2  # shown in the overlay's left column
 
 
 def markdown_table() -> str:
@@ -84,12 +107,14 @@ class KeyHelpOverlay(QWidget):
         title = QLabel("Keyboard shortcuts")
         title.setObjectName("keyHelpTitle")
         layout.addWidget(title)
-        # Triage on the left, the queue and the rest on the right.
         columns = QHBoxLayout()
         columns.setSpacing(36)
         left, right = QVBoxLayout(), QVBoxLayout()
-        left.addWidget(self._section(*KEY_SECTIONS[0]))
-        for section in KEY_SECTIONS[1:]:
+        # Triage and the queue on the left, the rest on the right: two columns of about
+        # the same height, so the panel fits a 1280×800 window.
+        for section in KEY_SECTIONS[:LEFT_SECTIONS]:
+            left.addWidget(self._section(*section))
+        for section in KEY_SECTIONS[LEFT_SECTIONS:]:
             right.addWidget(self._section(*section))
         for column in (left, right):
             column.setSpacing(0)  # (a nested layout would take the columns' spacing)
