@@ -583,3 +583,9 @@ def test_saved_searches_are_listed_run_and_deleted(library: Path) -> None:
     ok(run("saved", "delete", "LoRA", library=library))
     assert [s["name"] for s in run_json("saved", library=library)] == ["Queued LoRA"]
     assert_user_error(run("search", library=library))  # no query, no --saved
+
+
+def test_version() -> None:
+    from readinglist import __version__
+
+    assert ok(run("--version", library=None)).strip() == f"readinglist {__version__}"

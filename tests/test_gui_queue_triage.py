@@ -514,3 +514,16 @@ def test_f1_lists_every_shortcut_of_the_window(window):
     shortcuts = {s.replace("Del", "Delete") if s == "Del" else s for s in shortcuts}
     assert len(shortcuts) > 15
     assert shortcuts - documented == set()
+
+
+def test_esc_clears_the_search_then_returns_to_the_list(qtbot, window):
+    box = window.search.box
+    box.setFocus()
+    qtbot.keyClicks(box, "soups")
+    window.search.run()
+    qtbot.waitUntil(lambda: window.model.rowCount() < 68, timeout=10000)
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert box.text() == ""
+    qtbot.waitUntil(lambda: window.model.rowCount() == 68, timeout=10000)
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # empty: back to the list
+    qtbot.waitUntil(lambda: window.table.hasFocus(), timeout=5000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .. import importers
+from .. import __version__, importers
 from ..domain import Priority, Status
 from ..exporters import FORMATS as _EXPORTERS
 from ..launch import GUI_HELP, library_option
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Readinglist: a reading-list manager for researchers. "
         "Without a command, opens the desktop app.",
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument(
         "--demo",
         action="store_true",

@@ -13,6 +13,7 @@ import html
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWidget
 
 from ...domain import SavedSearch, View, ViewSearch
@@ -99,6 +100,11 @@ class SearchController(QObject):
         self.box.setToolTip(SEARCH_HELP)
         self.box.textChanged.connect(self._edited)
         self.box.returnPressed.connect(self.run)
+        # Esc empties the box (and shows the view again); Esc on an empty box goes back
+        # to the list, as in Zotero's and a browser's search fields.
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.box)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        escape.activated.connect(self._escape)
         self.message = QLabel()
         self.message.setObjectName("searchMessage")
         self.message.setTextFormat(Qt.TextFormat.RichText)  # escaped text + one link
@@ -151,6 +157,13 @@ class SearchController(QObject):
     def focus(self) -> None:
         self.box.setFocus()
         self.box.selectAll()
+
+    def _escape(self) -> None:
+        if self.box.text():
+            self.box.clear()  # textChanged: the view is shown again after the pause
+            self.run()
+        else:
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def show_help(self) -> None:
         QMessageBox.information(self._parent, "Search syntax",
