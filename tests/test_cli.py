@@ -589,3 +589,12 @@ def test_version() -> None:
     from readinglist import __version__
 
     assert ok(run("--version", library=None)).strip() == f"readinglist {__version__}"
+
+
+def test_an_empty_note_on_stdin_never_erases_one(library: Path) -> None:
+    ok(run("note", str(MODEL_SOUPS), "keep me", library=library))
+    message = assert_user_error(run("note", str(MODEL_SOUPS), "-", library=library, input=""))
+    assert "--clear" in message
+    assert run_json("show", str(MODEL_SOUPS), library=library)["note"] == "keep me"
+    ok(run("note", str(MODEL_SOUPS), "--clear", library=library))
+    assert run_json("show", str(MODEL_SOUPS), library=library)["note"] == ""

@@ -131,7 +131,11 @@ def cmd_rate(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     text = args.text
-    if text is None or text == "-":
+    if args.clear:
+        if text not in (None, "", "-"):
+            raise ReadinglistError("give either TEXT or --clear, not both")
+        text = ""
+    elif text is None or text == "-":
         if text is None and sys.stdin.isatty():
             print(library.get(args.id).note, file=out)  # no input: show the note
             return 0
@@ -141,6 +145,9 @@ def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             raise ReadinglistError(
                 f"the note on standard input is not UTF-8 text ({exc})"
             ) from None
+        if not text.strip():
+            raise ReadinglistError("the note on standard input is empty; to erase the "
+                                   f"note, run: {PROG} note {args.id} --clear")
     paper = library.set_note(args.id, text).paper_written()
     print(f"#{paper.id} note saved ({len(paper.note)} characters)", file=out)
     return 0

@@ -144,7 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("note", "set the note (Markdown) from TEXT, or from stdin when TEXT is - or absent")
     p.add_argument("id", type=int)
-    p.add_argument("text", nargs="?")
+    p.add_argument("text", nargs="?", help="the note; - or absent: read it from stdin "
+                   "(with no input, the note is printed)")
+    p.add_argument("--clear", action="store_true", help="erase the note (an empty note "
+                   "on stdin is refused without it, so a mistake never erases one)")
 
     p = add("saved", "list the saved searches with their counts, or add or delete one")
     p.add_argument("--json", action="store_true")
