@@ -598,3 +598,13 @@ def test_an_empty_note_on_stdin_never_erases_one(library: Path) -> None:
     assert run_json("show", str(MODEL_SOUPS), library=library)["note"] == "keep me"
     ok(run("note", str(MODEL_SOUPS), "--clear", library=library))
     assert run_json("show", str(MODEL_SOUPS), library=library)["note"] == ""
+
+
+def test_no_display_gives_a_message_not_a_qt_abort(library: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run([sys.executable, "-m", "readinglist", "--library", str(library)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "no display" in done.stderr and "readinglist --help" in done.stderr
+    assert "Traceback" not in done.stderr and "qt.qpa" not in done.stderr

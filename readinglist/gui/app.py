@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,7 +42,24 @@ def open_library(path: Path, demo: bool = False) -> Library:
     return library
 
 
+NO_DISPLAY = ("readinglist: no display to open the window on (DISPLAY and WAYLAND_DISPLAY "
+              "are not set).\nThe command line works without one: run `readinglist --help` "
+              "to see its commands (import, search, list, show, export, ...).")
+
+
+def display_missing() -> bool:
+    """True on Linux and the BSDs with no X11 or Wayland display and no Qt platform
+    chosen: Qt would abort with a long message instead of saying what to do."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd")):
+        return False
+    return not any(os.environ.get(name) for name in
+                   ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def run(library_path: Path | None = None, demo: bool = False) -> int:
+    if display_missing():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
     app = make_app()
     path = library_path or (demo_library_path() if demo else default_library_path())
     try:
