@@ -54,6 +54,7 @@ from .sidebar import LAST_IMPORT, QUEUE, TRASH, Filter, Sidebar
 from .sidebar_menus import SidebarMenus
 from .transfer import Transfer
 from .triage import TriageController
+from .window_fit import fit_into_screen
 
 SIDEBAR_DELAY_MS = 200  # counts are redone once edits pause
 
@@ -446,6 +447,7 @@ class MainWindow(QMainWindow):
         geometry = settings.value("main/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+            fit_into_screen(self)  # saved on a bigger screen, or at another scale
         else:
             screen = self.screen().availableGeometry()
             self.resize(
