@@ -45,3 +45,22 @@ def test_the_main_window_restores_inside_the_screen(qtbot, seeded_library) -> No
     assert available.contains(again.frameGeometry())
     again.close()
     again.runner.wait()
+
+
+def test_the_detail_pane_can_be_hidden_and_stays_so(qtbot, seeded_library) -> None:
+    first = MainWindow(seeded_library)
+    qtbot.addWidget(first)
+    first.show()
+    assert first.detail.isVisible()
+    first.details_action.trigger()  # View > Details pane, Ctrl+Shift+D
+    assert not first.detail.isVisible()
+    first.close()
+    first.runner.wait()
+    again = MainWindow(seeded_library)
+    qtbot.addWidget(again)
+    again.show()
+    assert not again.detail.isVisible() and not again.details_action.isChecked()
+    again.details_action.trigger()
+    assert again.detail.isVisible()
+    again.close()
+    again.runner.wait()

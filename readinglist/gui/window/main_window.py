@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -61,6 +61,7 @@ SIDEBAR_DELAY_MS = 200  # counts are redone once edits pause
 
 class MainWindow(QMainWindow):
     searchFinished = Signal(str)  # the query whose results (or error) are now shown
+    details_action: QAction  # View > Details pane (set by build_menus)
 
     def __init__(self, library: Library, runner: TaskRunner | None = None) -> None:
         super().__init__()
@@ -442,6 +443,11 @@ class MainWindow(QMainWindow):
 
     # -- layout, closing -------------------------------------------------------------------
 
+    def show_details(self, shown: bool) -> None:
+        """Show or hide the detail pane (View > Details pane, Ctrl+Shift+D)."""
+        self.detail.setVisible(shown)
+        QSettings().setValue("main/detailsShown", shown)
+
     def _restore_layout(self) -> None:
         settings = QSettings()
         geometry = settings.value("main/geometry")
@@ -456,6 +462,8 @@ class MainWindow(QMainWindow):
         state = settings.value("main/splitter")
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
+        # A narrow screen may do without the detail pane; the choice is remembered.
+        self.details_action.setChecked(settings.value("main/detailsShown", True, bool) is True)
         self.table.restore_columns(settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:

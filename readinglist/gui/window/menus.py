@@ -51,6 +51,10 @@ class MenuTargets(Protocol):
 
     def show_key_help(self) -> None: ...
 
+    details_action: QAction
+
+    def show_details(self, shown: bool) -> None: ...
+
 
 @dataclass
 class WindowActions:
@@ -124,6 +128,13 @@ def build_menus(window: QMainWindow, parts: MenuTargets) -> WindowActions:
     view_menu.addAction(save_search)
     window.addAction(save_search)
     view_menu.addSeparator()
+    details = QAction("&Details pane", window, checkable=True, checked=True)
+    details.setShortcut(QKeySequence("Ctrl+Shift+D"))
+    details.setToolTip("Show or hide the paper's details beside the list (remembered)")
+    details.toggled.connect(parts.show_details)
+    view_menu.addAction(details)
+    window.addAction(details)
+    parts.details_action = details
     _add(window, view_menu, "&Annotations…", parts.open_annotations)
     _add(window, view_menu, "Reading &statistics…", parts.open_dashboard)
 
