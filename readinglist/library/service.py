@@ -210,6 +210,11 @@ class Library:
         papers = self.store.get_papers(ids)
         return [papers[i] for i in ids if i in papers]
 
+    def citation_key_free(self, key: str, paper_id: int | None = None) -> bool:
+        """True unless a paper other than `paper_id` (one in the Trash too) has this key."""
+        return not self.store.citation_key_taken(key) or (
+            paper_id is not None and self.get(paper_id).citation_key == key)
+
     def find_paper(self, reference: str) -> int | None:
         """The id of the paper a reference names: "28" or "#28", an arXiv id or URL, or
         a DOI (as written in notes). None when the library has no such paper."""
