@@ -55,6 +55,7 @@ class DetailPane(QStackedWidget):
     paperChanged = Signal(int)
     errorOccurred = Signal(str)
     openPaper = Signal(int)  # the user chose a similar paper
+    editRequested = Signal(int)  # Edit…: open the paper editor on this paper
 
     def __init__(
         self, library: Library, runner: TaskRunner | None = None, parent: QWidget | None = None,
@@ -110,7 +111,15 @@ class DetailPane(QStackedWidget):
         self.links.setTextFormat(Qt.TextFormat.RichText)  # built from escaped URLs only
         self.links.setOpenExternalLinks(True)
         self.links.setWordWrap(True)
-        for widget in (self.title, self.authors, self.meta, self.links):
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setToolTip("Edit every field of the paper (Ctrl+Shift+E)")
+        self.edit_button.clicked.connect(
+            lambda: self.editRequested.emit(self.paper.id) if self.paper else None)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(title_row)
+        for widget in (self.authors, self.meta, self.links):
             layout.addWidget(widget)
         self.fetch_button = QPushButton("Fetch details")
         self.fetch_button.setToolTip("Fill empty fields from arXiv or Crossref "

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 from ..table.paper_table import PaperTable
 from .index_status import IndexStatus
 from .paper_actions import PaperActions
+from .paper_editing import PaperEditing
 from .search_controller import SearchController
 from .sidebar import QUEUE, Sidebar
 from .sidebar_menus import SidebarMenus
@@ -31,6 +32,7 @@ class MenuTargets(Protocol):
     index_status: IndexStatus
     triage: TriageController
     paper_actions: PaperActions
+    paper_editing: PaperEditing
     undo_stack: QUndoStack
     search: SearchController
     table: PaperTable
@@ -92,6 +94,8 @@ def build_menus(window: QMainWindow, parts: MenuTargets) -> WindowActions:
     add_action = _add(window, file_menu, "&Add by arXiv id or DOI…", transfer.ask_identifiers,
                       QKeySequence("Ctrl+Shift+A"))
     sample_action = _add(window, file_menu, "Load &sample papers", parts.load_sample)
+    _add(window, file_menu, "Add a paper by &hand…", parts.paper_editing.add,
+         QKeySequence("Ctrl+N"))
     # Copying or linking PDFs is chosen in the import options, asked at each import.
     transfer.busy_actions = [import_action, folder_action, add_action, sample_action]
     file_menu.addSeparator()
@@ -110,6 +114,8 @@ def build_menus(window: QMainWindow, parts: MenuTargets) -> WindowActions:
     redo.setShortcut(QKeySequence.StandardKey.Redo)
     edit_menu.addActions([undo, redo])
     edit_menu.addSeparator()
+    _add(window, edit_menu, "&Edit paper…", parts.paper_editing.edit_current,
+         QKeySequence("Ctrl+Shift+E"))
     _add(window, edit_menu, "&Find", parts.search.focus, QKeySequence.StandardKey.Find)
     paste = QAction("&Paste arXiv ids or DOIs", window)
     paste.setShortcut(QKeySequence.StandardKey.Paste)

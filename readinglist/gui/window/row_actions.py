@@ -56,7 +56,8 @@ class RowActions(QObject):
 
     def __init__(self, library: Library, table: PaperTable, undo_stack: QUndoStack,
                  say: Say, parent: QWidget,
-                 open_paper: Callable[[int], None] | None = None) -> None:
+                 open_paper: Callable[[int], None] | None = None,
+                 edit_paper: Callable[[int], object] | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.table = table
@@ -67,6 +68,7 @@ class RowActions(QObject):
         self._say = say
         self._parent = parent
         self._open_paper = open_paper or (lambda _paper_id: None)
+        self._edit_paper = edit_paper  # opens the paper editor (paper_editing.py)
         # Shortcuts of the table only: in a text field Delete and Ctrl+Shift+C keep
         # their own meaning.
         self.trash_action = self._table_action("Move to &Trash", QKeySequence.StandardKey.Delete,
@@ -125,6 +127,10 @@ class RowActions(QObject):
         pdf.setEnabled(current is not None and bool(current.attachments))
         link = self._add(menu, "Open &link", lambda: self.open_link(current))
         link.setEnabled(current is not None and bool(web_link(current)))
+        if self._edit_paper is not None:
+            edit_paper = self._edit_paper
+            edit = self._add(menu, "&Edit…", lambda: current and edit_paper(current.id))
+            edit.setEnabled(current is not None and not many)
         menu.addSeparator()
         keys = self._add(menu, "Copy citation &keys" if many else "Copy citation &key",
                          self.copy_citation_keys)
