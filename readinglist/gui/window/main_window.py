@@ -48,6 +48,7 @@ from .index_status import IndexStatus
 from .key_help import KeyHelpOverlay
 from .menus import build_menus
 from .paper_actions import PaperActions
+from .paper_editing import PaperEditing
 from .row_actions import RowActions
 from .search_controller import SearchController, filter_args
 from .sidebar import LAST_IMPORT, QUEUE, TRASH, Filter, Sidebar
@@ -80,9 +81,13 @@ class MainWindow(QMainWindow):
         self.model = PaperTableModel(library, self)
         self.model.queueDrop.connect(self.paper_actions.queue_dropped)
         self._build_widgets()
+        # The paper editor: Edit… (Ctrl+Shift+E, the pane's button, the row menu), Ctrl+N.
+        self.paper_editing = PaperEditing(library, self.undo_stack, self.say, self,
+                                          self.open_paper, self.current_paper_id)
+        self.detail.editRequested.connect(self.paper_editing.edit)
         # The rows' context menu, Delete (to the Trash) and Ctrl+Shift+C (copy BibTeX).
         self.row_actions = RowActions(library, self.table, self.undo_stack, self.say, self,
-                                      self.open_paper)
+                                      self.open_paper, edit_paper=self.paper_editing.edit)
         actions = build_menus(self, self)
         self.import_action, self.reindex_action = actions.import_files, actions.reindex
         self.triage_action, self.read_next_action = actions.triage, actions.read_next
