@@ -46,10 +46,11 @@ KEY_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     )),
     ("Papers in the list", (
         ("Delete", "Move the selected papers to the Trash (Ctrl+Z brings them back)"),
+        ("Ctrl+Shift+E", "Edit the paper: title, authors, DOI, BibTeX fields…"),
         ("Ctrl+Shift+C", "Copy the selected papers as BibTeX"),
         ("Ctrl+A", "Select every paper of the list (edits then act on all of them)"),
         ("Ctrl+V", "Add the arXiv ids or DOIs on the clipboard"),
-        ("Right-click", "Open, copy, set status, priority, rating, tags, Trash"),
+        ("Right-click", "Open, edit, copy, set status, priority, rating, tags, Trash"),
     )),
     ("Highlights (in the abstract)", (
         ("Ctrl+1 – 5", "Highlight the selected passage, or recolour the highlight"),
@@ -59,6 +60,7 @@ KEY_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Library", (
         ("Ctrl+I", "Import files (BibTeX, RIS, CSL-JSON, CSV, PDF, Web of Science)"),
         ("Ctrl+Shift+A", "Add papers by arXiv id or DOI"),
+        ("Ctrl+N", "Add a paper by hand"),
         ("Ctrl+E", "Export"),
         ("Ctrl+Shift+S", "Save the search (with the sidebar's view)"),
         ("Ctrl+S", "Save the note now (it also saves by itself)"),
