@@ -64,3 +64,24 @@ def test_the_detail_pane_can_be_hidden_and_stays_so(qtbot, seeded_library) -> No
     assert again.detail.isVisible()
     again.close()
     again.runner.wait()
+
+
+def test_the_first_run_page_is_whole_at_900_by_600(qtbot, empty_library) -> None:
+    window = MainWindow(empty_library)
+    qtbot.addWidget(window)
+    window.resize(900, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.first_run
+    assert window.pages.currentWidget() is page
+    viewport = page.viewport().rect()
+    for widget in (page.text, *page.buttons):
+        top_left = widget.mapTo(page.viewport(), widget.rect().topLeft())
+        assert viewport.contains(QRect(top_left, widget.size())), widget
+    assert page.text.height() >= page.text.heightForWidth(page.text.width())
+    with qtbot.waitSignal(page.folderRequested, timeout=1000):
+        page.folder_button.click()
+    with qtbot.waitSignal(page.identifiersRequested, timeout=1000):
+        page.identifiers_button.click()
+    window.close()
+    window.runner.wait()

@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         self.first_run = FirstRunPage()
         self.first_run.loadSampleRequested.connect(self.load_sample)
         self.first_run.importRequested.connect(self.transfer.choose_files)
+        self.first_run.folderRequested.connect(self.transfer.choose_folder)
+        self.first_run.identifiersRequested.connect(self.transfer.ask_identifiers)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self.first_run)
