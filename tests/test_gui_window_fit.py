@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRect, QSettings
 from PySide6.QtWidgets import QWidget
 
+from readinglist.gui.window.first_run import FirstRunPage
 from readinglist.gui.window.main_window import MainWindow
 from readinglist.gui.window.window_fit import fit_into_screen, fitted
 
@@ -79,9 +80,16 @@ def test_the_first_run_page_is_whole_at_900_by_600(qtbot, empty_library) -> None
         top_left = widget.mapTo(page.viewport(), widget.rect().topLeft())
         assert viewport.contains(QRect(top_left, widget.size())), widget
     assert page.text.height() >= page.text.heightForWidth(page.text.width())
-    with qtbot.waitSignal(page.folderRequested, timeout=1000):
-        page.folder_button.click()
-    with qtbot.waitSignal(page.identifiersRequested, timeout=1000):
-        page.identifiers_button.click()
     window.close()
     window.runner.wait()
+
+
+def test_the_first_run_page_offers_every_way_in(qtbot) -> None:
+    page = FirstRunPage()  # alone: its buttons' dialogs are the window's business
+    qtbot.addWidget(page)
+    for button, signal in ((page.sample_button, page.loadSampleRequested),
+                           (page.import_button, page.importRequested),
+                           (page.folder_button, page.folderRequested),
+                           (page.identifiers_button, page.identifiersRequested)):
+        with qtbot.waitSignal(signal, timeout=1000):
+            button.click()
