@@ -90,6 +90,22 @@ def _window(qtbot, library: Library):
     win.runner.wait()
 
 
+def _active_window(qtbot, library: Library):
+    """The main window on `library`, shown and active (keys reach it), as `_window`."""
+    from PySide6.QtWidgets import QApplication
+
+    for win in _window(qtbot, library):
+        win.activateWindow()
+        qtbot.waitUntil(lambda w=win: QApplication.activeWindow() is w, timeout=3000)
+        yield win
+
+
+@pytest.fixture
+def active_window(qtbot, seeded_library: Library):
+    """The main window on the seed library, active: key presses reach it."""
+    yield from _active_window(qtbot, seeded_library)
+
+
 @pytest.fixture
 def empty_window(qtbot, empty_library: Library):
     """The main window on an empty library."""

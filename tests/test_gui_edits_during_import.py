@@ -4,33 +4,11 @@ saves."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from writer_held import import_in_progress
 
 from readinglist import Library, Status
 from readinglist.gui.commands.paper_edits import BUSY
 from readinglist.gui.window.main_window import MainWindow
-
-
-@contextmanager
-def import_in_progress(library: Library) -> Iterator[None]:
-    """Another thread holds the writer, as an import does while it writes."""
-    holding, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with library.writer.write():
-            holding.set()
-            release.wait(30)
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    assert holding.wait(10)
-    try:
-        yield
-    finally:
-        release.set()
-        thread.join(10)
 
 
 def test_a_triage_key_during_an_import_says_why_and_changes_nothing(

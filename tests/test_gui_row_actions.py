@@ -4,9 +4,6 @@ undo step, refused politely while an import writes."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,8 +11,8 @@ from pdf_factory import write_pdf
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QUrl
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu
+from writer_held import import_in_progress
 
-from readinglist import Library
 from readinglist.domain import Priority, Status
 from readinglist.gui.commands.paper_edits import BUSY
 from readinglist.gui.window import row_actions
@@ -40,26 +37,6 @@ def opened(monkeypatch) -> list[QUrl]:
 
     monkeypatch.setattr(row_actions, "open_url", fake_open)
     return urls
-
-
-@contextmanager
-def import_in_progress(library: Library) -> Iterator[None]:
-    """Another thread holds the writer, as an import does while it writes."""
-    holding, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with library.writer.write():
-            holding.set()
-            release.wait(30)
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    assert holding.wait(10)
-    try:
-        yield
-    finally:
-        release.set()
-        thread.join(10)
 
 
 def select(window: MainWindow, ids: list[int], current: int | None = None) -> None:

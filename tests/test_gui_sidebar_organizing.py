@@ -5,15 +5,12 @@ are replaced by functions, as a user's answers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QTreeWidgetItem
+from PySide6.QtWidgets import QTreeWidgetItem
 
 from readinglist import Library
 from readinglist.domain import View
-from readinglist.gui.app import make_app
 from readinglist.gui.window.main_window import MainWindow
 from readinglist.gui.window.sidebar import ALL, TRASH, TRASH_LABEL, FilterRole, saved_filter
 
@@ -25,17 +22,8 @@ pytestmark = pytest.mark.usefixtures("isolated_settings")  # see conftest.py
 
 
 @pytest.fixture
-def window(qtbot, seeded_library: Library) -> Iterator[MainWindow]:
-    make_app()
-    seeded_library.index_in_background()  # as the app runs it
-    win = MainWindow(seeded_library)
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
-    yield win
-    win.close()  # before the library closes: the window's timers stop with it
-    win.runner.wait()
+def window(active_window: MainWindow) -> MainWindow:
+    return active_window
 
 
 def entry(win: MainWindow, flt: tuple[str, str | None]) -> QTreeWidgetItem | None:
