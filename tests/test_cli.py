@@ -608,3 +608,24 @@ def test_no_display_gives_a_message_not_a_qt_abort(library: Path) -> None:
     assert done.returncode == 2
     assert "no display" in done.stderr and "readinglist --help" in done.stderr
     assert "Traceback" not in done.stderr and "qt.qpa" not in done.stderr
+
+
+def test_every_argument_has_help_and_search_shows_the_query_language() -> None:
+    import argparse
+
+    from readinglist.cli.parser import build_parser
+
+    missing: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser, path: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{path} {name}".strip())
+            elif not action.help and not isinstance(action, argparse._HelpAction):
+                missing.append(f"{path}: {action.dest}")
+
+    walk(build_parser(), "")
+    assert missing == []
+    shown = ok(run("search", "--help", library=None))
+    assert '"model soups"' in shown and "title:diffusion" in shown and "-- -word" in shown

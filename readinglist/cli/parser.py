@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from .. import __version__, importers
-from ..domain import Priority, Status
+from ..domain import QUERY_EXAMPLES, Priority, Status
 from ..exporters import FORMATS as _EXPORTERS
 from ..launch import GUI_HELP, library_option
 from ..library.service import Library
@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = add("search", "full-text search (query language: see README)")
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = "the query language, briefly:\n" + "\n".join(
+        f"  {example:36}  {meaning}" for example, meaning in QUERY_EXAMPLES)
     p.add_argument("query", nargs="?", default="",
                    help="what to find (omit with --saved)")
     p.add_argument("--saved", metavar="NAME", help="run the saved search NAME instead")
@@ -189,7 +192,50 @@ def build_parser() -> argparse.ArgumentParser:
     add("reindex", "rebuild the search index from the database")
     p = add("info", "where the library is and what it holds")
     p.add_argument("--json", action="store_true")
+    _fill_help(parser, "")
     return parser
+
+
+# Help for arguments whose meaning is the same wherever they appear, and for the ones
+# that differ by command ("command dest"): every argument of the CLI has help text.
+_HELP = {
+    "json": "print JSON for scripts",
+    "id": "a paper's id (as `list` and `search` show it)",
+    "ids": "papers' ids",
+    "files": "files and folders to import (a folder: the PDFs in it)",
+    "identifiers": "arXiv ids, arXiv URLs or DOIs",
+    "file": "the file to attach (a PDF's text is indexed for search)",
+    "fmt": "the format to write",
+    "keep": "the paper that stays",
+    "others": "the papers merged into it (deleted afterwards; undo with the GUI's Ctrl+Z)",
+    "tag": "only papers with this tag",
+    "sort": "the order of the list (default: added)",
+    "limit": "most papers to show",
+    "changes": "+name adds a tag, -name removes one",
+    "priority": "low, normal or high",
+    "stars": "1 to 5 stars; 0 removes the rating",
+    "name": "the name (compared without case)",
+    "query": "a query in the search language (see README)",
+    "old": "the tag to rename",
+    "new": "its new name (an existing tag: the two merge)",
+    "sources": "the tags to merge",
+    "into": "the tag they become",
+    "status": "only papers with this status",
+}
+_COMMAND_HELP = {
+    "status status": "the new status: unread (the GUI's Inbox), queued, reading, read, "
+                     "skimmed or abandoned",
+}
+
+
+def _fill_help(parser: argparse.ArgumentParser, command: str) -> None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                _fill_help(sub, f"{command} {name}".strip())
+        elif action.help is None and not isinstance(action, argparse._HelpAction):
+            action.help = _COMMAND_HELP.get(f"{command} {action.dest}",
+                                            _HELP.get(action.dest))
 
 
 def _positive_int(text: str) -> int:

@@ -25,10 +25,20 @@ from .papers import (
     _parse_choice,
     check_rating,
 )
-from .searching import IndexState, SavedSearch, SearchHit, SearchResults, Segment, View, ViewSearch
+from .searching import (
+    QUERY_EXAMPLES,
+    IndexState,
+    SavedSearch,
+    SearchHit,
+    SearchResults,
+    Segment,
+    View,
+    ViewSearch,
+)
 
 __all__ = [
     "HIGHLIGHT_COLOURS",
+    "QUERY_EXAMPLES",
     "_E",
     "_STATUS_LABELS",
     "Annotation",

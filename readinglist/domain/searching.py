@@ -108,3 +108,17 @@ class IndexState:
     documents: int
     papers: int
     message: str = ""
+
+
+# The query language in brief: the search box's tooltip, `readinglist search --help`.
+QUERY_EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("lora*", "words starting with lora"),
+    ('"model soups"', "the phrase"),
+    ("title:diffusion", "a word in a field: title, author, abstract, note, tag, venue, "
+                        "annotation, fulltext"),
+    ("author:smith", "an author (accents and case do not matter)"),
+    ("tag:llm  status:reading  year:2024", "a tag, a status, a year (year:2020..2024)"),
+    ("a OR b", "either word (words alone must all match)"),
+    ("-word", "without the word (in a shell: readinglist search -- -word)"),
+    ("difusion~", "spelled roughly so (typos)"),
+)
