@@ -94,3 +94,17 @@ def test_changes_by_another_library_on_the_same_folder_are_noticed_once(
         assert app.get(paper.id).title == "From a script"
         script.set_status(paper.id, "read")
         assert app.changed_elsewhere() is True and app.get(paper.id).status.value == "read"
+
+
+def test_an_import_hands_the_interpreter_back_sooner_and_restores_it() -> None:
+    import sys
+
+    from readinglist.library.importing import IMPORT_SWITCH_INTERVAL, collection_paused
+
+    before = sys.getswitchinterval()
+    with collection_paused():
+        assert sys.getswitchinterval() <= IMPORT_SWITCH_INTERVAL
+        with collection_paused():  # a second import at the same time
+            pass
+        assert sys.getswitchinterval() <= IMPORT_SWITCH_INTERVAL
+    assert sys.getswitchinterval() == before

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -48,6 +49,8 @@ _ARXIV_SOURCE = re.compile(r"^10\.48550/arxiv\.|arxiv\.org/(abs|pdf)/", re.IGNOR
 
 
 _paused = 0
+_switch: float | None = None  # the interpreter's switch interval before the import
+IMPORT_SWITCH_INTERVAL = 0.001  # seconds (Python's default: 0.005)
 _pause_guard = threading.Lock()
 
 
@@ -57,13 +60,18 @@ def collection_paused() -> Iterator[None]:
     of objects, and each full collection then holds the interpreter for a third of a
     second, stalling the window's thread; reference counting still frees what is not
     kept, and the collector catches up when the last import ends."""
-    global _paused
+    global _paused, _switch
     with _pause_guard:
         if _paused == 0 and not gc.isenabled():
             _paused = -1  # someone else turned it off: leave it so
         if _paused >= 0:
             _paused += 1
             gc.disable()
+        if _switch is None:
+            # The import thread hands the interpreter back sooner, so a read on another
+            # thread (a search, the window's paper) waits about 1 ms per turn, not 5.
+            _switch = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch, IMPORT_SWITCH_INTERVAL))
     try:
         yield
     finally:
@@ -74,6 +82,9 @@ def collection_paused() -> Iterator[None]:
                     gc.enable()
             elif _paused == -1:
                 _paused = 0
+            if _paused in (0, -1) and _switch is not None:
+                sys.setswitchinterval(_switch)
+                _switch = None
 
 
 class ImportCancelled(ReadinglistError):
