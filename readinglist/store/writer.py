@@ -25,13 +25,8 @@ PRUNE_EVERY = 1000  # writes between two prunings of the change log
 class Write:
     """One write in progress. After the `with` block, `changes` says what it changed."""
 
-    def __init__(self, store: PaperStore) -> None:
-        self._store = store
+    def __init__(self) -> None:
         self.changes: Changes = NOTHING
-
-    def note_last_import(self) -> None:
-        """The "Last import" view now holds other papers."""
-        change_log.note(self._store, "last_import")
 
 
 class Writer:
@@ -54,7 +49,7 @@ class Writer:
         """``with writer.write() as w: ...``: all of it commits or none; then
         ``w.changes`` says what changed, and (outermost write) subscribers are told.
         `notify` False: the caller brings the index up to date itself (a bulk import)."""
-        write = Write(self.store)
+        write = Write()
         with self.lock:
             self._depth += 1
             outer = self._depth == 1
