@@ -16,6 +16,7 @@ from ..launch import GUI_HELP, chosen_library, library_option
 from ..library.service import Library
 from ..system.locations import default_library_path, demo_library_path, resource_path
 from .plain_text import message_box
+from .theme import apply_theme
 from .window.main_window import MainWindow
 
 
@@ -27,7 +28,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setDesktopFileName("readinglist")
     app.setStyle("Fusion")
     app.setWindowIcon(QIcon(str(resource_path("icons", "readinglist.svg"))))
-    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+    apply_theme(app, "light")  # palette and style.qss in the theme's colours
     return app
 
 
