@@ -15,6 +15,7 @@ from ..domain import ReadinglistError
 from ..launch import GUI_HELP, chosen_library, library_option
 from ..library.service import Library
 from ..system.locations import default_library_path, demo_library_path, resource_path
+from .demo_library import fill_demo
 from .plain_text import message_box
 from .theme import apply_theme
 from .window.main_window import MainWindow
@@ -33,12 +34,18 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def open_library(path: Path, demo: bool = False) -> Library:
-    """Open the library for the window; the demo library is filled with the sample."""
+    """Open the library for the window. With `demo`, an empty library is filled with the
+    demo (see demo_library.py), unless it is the user's own library."""
     # The window builds a missing index in the background instead of waiting here.
     library = Library.open(path, build_index=False)
-    if demo and library.count() == 0:
-        library.ensure_index()
-        library.import_sample()
+    own = path.expanduser().resolve() == default_library_path().expanduser().resolve()
+    if demo and not own and library.count() == 0 and library.trash_count() == 0:
+        try:
+            library.ensure_index()
+            fill_demo(library)
+        except BaseException:
+            library.close()
+            raise
     library.index_in_background()  # edits return at once; the index follows in ms
     return library
 
