@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from readinglist import Library
 from readinglist.gui.detail.abstract_view import (
     HIGHLIGHT_STYLES,
-    SEARCH_MATCH,
     AbstractView,
     TextOffsets,
+    search_match,
 )
 from readinglist.gui.dialogs.annotations_view import (
     COL_COMMENT,
@@ -282,7 +282,7 @@ def test_search_matches_stay_marked_alongside_highlights(view):
     assert view.search_highlighted_text() == ["soup"] * len(spans)
     marks = drawn(view)
     assert marks[0] == (PASSAGE, fill("green"))
-    assert marks[1:] == [("soup", SEARCH_MATCH.name(ARGB))] * len(spans)
+    assert marks[1:] == [("soup", search_match().name(ARGB))] * len(spans)
     view.set_paper(view.library.get(SOUPS))  # another paper shown: no stale matches
     assert view.search_highlighted_text() == []
 

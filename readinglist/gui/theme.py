@@ -79,9 +79,13 @@ def resolve(app: QGuiApplication, choice: str) -> Theme:
     """The theme a choice stands for: "system" asks the OS (unknown: light); an
     unknown choice (a settings file from elsewhere) is light."""
     if choice == "system":
-        scheme = app.styleHints().colorScheme()
-        return DARK if scheme == Qt.ColorScheme.Dark else LIGHT
+        return DARK if system_is_dark(app) else LIGHT
     return THEMES.get(choice, LIGHT)
+
+
+def system_is_dark(app: QGuiApplication) -> bool:
+    """Whether the OS asks for dark colours (Qt 6.5+; not known: no)."""
+    return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
 def apply_theme(app: QApplication, choice: str) -> None:

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
 from ...domain import Annotation, Paper
 from ..plain_text import tooltip
+from ..theme import theme_signals
 from .abstract_overlays import MissingStrip
-from .highlight_styles import SEARCH_MATCH, SEARCH_OUTLINE, highlight_style, local_date
+from .highlight_styles import highlight_style, local_date, search_match, search_outline
 
 
 class TextOffsets:
@@ -75,6 +76,7 @@ class AbstractDisplay(QTextEdit):
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setPlaceholderText("No abstract.")
         self.missing = MissingStrip(self)
+        theme_signals().changed.connect(self._render)  # highlights in the new colours
 
     # -- what is shown -----------------------------------------------------------------
 
@@ -144,8 +146,8 @@ class AbstractDisplay(QTextEdit):
             selections.append(self._selection(note.start, note.end, fmt))
         for start, end in self._search_spans:
             fmt = QTextCharFormat()
-            fmt.setBackground(SEARCH_MATCH)
-            fmt.setProperty(QTextFormat.Property.OutlinePen, QPen(SEARCH_OUTLINE, 1))
+            fmt.setBackground(search_match())
+            fmt.setProperty(QTextFormat.Property.OutlinePen, QPen(search_outline(), 1))
             selections.append(self._selection(start, end, fmt))
         self.setExtraSelections(selections)
         self._show_missing()

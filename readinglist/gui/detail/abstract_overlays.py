@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ...domain import HIGHLIGHT_COLOURS, Annotation
 from ..commands.annotation_commands import short_quote
 from ..plain_text import tooltip
+from ..theme import current, theme_signals
 from .highlight_styles import highlight_style, swatch_icon
 
 
@@ -34,29 +35,17 @@ class HighlightToolbar(QFrame):
         super().__init__(parent)
         self.setObjectName("highlightToolbar")
         self.setAutoFillBackground(True)
-        # The style sheet is the bar's own: it floats over the text, unlike anything else.
-        self.setStyleSheet(
-            "QFrame#highlightToolbar { background: #ffffff; border: 1px solid #d0d7de;"
-            " border-radius: 7px; }"
-            "QToolButton { border: 1px solid transparent; border-radius: 5px; padding: 3px;"
-            " background: transparent; color: #24292f; }"
-            "QToolButton:hover { background: #eef1f4; }"
-            "QToolButton:checked { border: 1px solid #8c959f; background: #f3f4f6; }"
-            "QToolButton#deleteHighlight { color: #cf222e; }"
-            "QFrame#toolbarSeparator { color: #d8dce2; }"
-        )
-        shadow = QGraphicsDropShadowEffect(self)
-        shadow.setBlurRadius(14)
-        shadow.setOffset(0, 2)
-        shadow.setColor(QColor(0, 0, 0, 55))
-        self.setGraphicsEffect(shadow)
+        # Its look is in style.qss (QFrame#highlightToolbar), in the theme's colours.
+        self.shadow = QGraphicsDropShadowEffect(self)
+        self.shadow.setBlurRadius(14)
+        self.shadow.setOffset(0, 2)
+        self.setGraphicsEffect(self.shadow)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(5, 3, 5, 3)
         layout.setSpacing(1)
         self.colour_buttons: dict[str, QToolButton] = {}
         for number, colour in enumerate(HIGHLIGHT_COLOURS, 1):
             button = self._button()
-            button.setIcon(swatch_icon(colour, 16))
             button.setIconSize(QSize(16, 16))
             button.setCheckable(True)
             button.setToolTip(f"{highlight_style(colour).label} (Ctrl+{number})")
@@ -80,7 +69,15 @@ class HighlightToolbar(QFrame):
         self.delete_button.clicked.connect(self.deleteRequested)
         layout.addWidget(self.delete_button)
         self.editing = False
+        self.restyle()
+        theme_signals().changed.connect(self.restyle)
         self.hide()
+
+    def restyle(self) -> None:
+        """The swatches and the shadow in the theme's colours."""
+        for colour, button in self.colour_buttons.items():
+            button.setIcon(swatch_icon(colour, 16))
+        self.shadow.setColor(QColor(0, 0, 0, current().shadow_alpha))
 
     def _button(self, text: str = "") -> QToolButton:
         button = QToolButton(self)
@@ -135,11 +132,7 @@ class MissingStrip(QLabel):
         self.setObjectName("unanchoredHighlights")
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setStyleSheet(
-            "QLabel#unanchoredHighlights { background: #fff8e5; color: #6b5200;"
-            " border-top: 1px solid #eddfb3; padding: 5px 10px; }"
-        )
+        self.setCursor(Qt.CursorShape.PointingHandCursor)  # its look: style.qss
         self.hide()
 
     def set_annotations(self, missing: Sequence[Annotation]) -> None:

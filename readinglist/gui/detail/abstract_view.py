@@ -40,6 +40,7 @@ from ..commands.annotation_commands import (
     short_quote,
 )
 from ..commands.paper_edits import ready_to_write
+from ..theme import theme_signals
 from .abstract_display import AbstractDisplay
 from .abstract_display import TextOffsets as TextOffsets  # re-exported: tests, callers
 from .abstract_overlays import HighlightToolbar as HighlightToolbar  # re-exported
@@ -52,6 +53,8 @@ from .highlight_styles import SEARCH_OUTLINE as SEARCH_OUTLINE
 from .highlight_styles import HighlightStyle as HighlightStyle
 from .highlight_styles import highlight_style, swatch_icon
 from .highlight_styles import local_date as local_date
+from .highlight_styles import search_match as search_match
+from .highlight_styles import search_outline as search_outline
 
 _MissingStrip = MissingStrip  # its name when it lived here
 
@@ -111,11 +114,17 @@ class AbstractView(AbstractDisplay):
         for number, colour in enumerate(HIGHLIGHT_COLOURS, 1):
             made = action(highlight_style(colour).label, f"Ctrl+{number}",
                           colour_slot(colour))
-            made.setIcon(swatch_icon(colour))
             self.colour_actions[colour] = made
+        self._swatches()
+        theme_signals().changed.connect(self._swatches)
         self.comment_action = action("Comment…", "Ctrl+Shift+M", self.comment)
         self.delete_action = action("Delete highlight", QKeySequence.StandardKey.Delete,
                                     self.delete_current)
+
+    def _swatches(self) -> None:
+        """The menu's swatches in the theme's colours."""
+        for colour, act in self.colour_actions.items():
+            act.setIcon(swatch_icon(colour))
 
     def _key_action(self, event: QKeyEvent) -> Callable[[], object] | None:
         """What a key does here now, if anything."""

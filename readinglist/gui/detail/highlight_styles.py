@@ -1,15 +1,19 @@
 """How highlights look: the colour of each highlight name, its swatch icon, and the
-marks of search matches drawn over an abstract. Shared by the abstract view and the
-library-wide Annotations view."""
+marks of search matches drawn over an abstract, in the theme in force (gui/theme.py;
+whoever draws them redraws on `theme_signals().changed`). Shared by the abstract view
+and the library-wide Annotations view."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPen, QPixmap
 
 from ...domain import HIGHLIGHT_COLOURS, Annotation
+from ..theme import Theme, current
+from ..theme import colour as theme_colour
 
 
 @dataclass(frozen=True)
@@ -17,25 +21,59 @@ class HighlightStyle:
     label: str
     fill: QColor  # translucent, so the text (and a search match beneath) shows through
     swatch: QColor  # solid: buttons, the Annotations view
-    ink: QColor  # darker: the comment underline and the outline of a selected highlight
+    ink: QColor  # the comment underline, the outline of a selected highlight, swatch rims
 
 
-HIGHLIGHT_STYLES: dict[str, HighlightStyle] = {
-    "yellow": HighlightStyle("Yellow", QColor(255, 204, 0, 95), QColor("#f7ca18"),
-                             QColor("#a67c00")),
-    "green": HighlightStyle("Green", QColor(52, 190, 100, 75), QColor("#4cc47a"),
-                            QColor("#1d7a43")),
-    "blue": HighlightStyle("Blue", QColor(56, 140, 255, 62), QColor("#5b9cf0"),
-                           QColor("#1f5fb0")),
-    "pink": HighlightStyle("Pink", QColor(255, 80, 160, 58), QColor("#f27bb5"),
-                           QColor("#b0306d")),
-    "purple": HighlightStyle("Purple", QColor(150, 95, 230, 62), QColor("#a57de6"),
-                             QColor("#6a3fb0")),
-}
-assert set(HIGHLIGHT_STYLES) == set(HIGHLIGHT_COLOURS)
+_LABELS = {colour: colour.capitalize() for colour in HIGHLIGHT_COLOURS}
 
-SEARCH_MATCH = QColor(255, 166, 0, 80)  # search hits: amber, drawn over highlights
+
+def _styles(theme: Theme) -> dict[str, HighlightStyle]:
+    styles = {}
+    for colour, label in _LABELS.items():
+        colours = theme.highlights.get(colour)
+        fill = QColor(colours.fill)
+        fill.setAlpha(colours.alpha)
+        styles[colour] = HighlightStyle(label, fill, QColor(colours.swatch), QColor(colours.ink))
+    return styles
+
+
+class _ThemeStyles(Mapping[str, HighlightStyle]):
+    """The highlight styles of the theme in force (they change when the theme does)."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, dict[str, HighlightStyle]] = {}
+
+    def _now(self) -> dict[str, HighlightStyle]:
+        theme = current()
+        if theme.name not in self._made:
+            self._made[theme.name] = _styles(theme)
+        return self._made[theme.name]
+
+    def __getitem__(self, colour: str) -> HighlightStyle:
+        return self._now()[colour]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._now())
+
+    def __len__(self) -> int:
+        return len(_LABELS)
+
+
+HIGHLIGHT_STYLES: Mapping[str, HighlightStyle] = _ThemeStyles()
+
+# The light theme's search marks, under their old names; what is drawn is search_match()
+# and search_outline(), which follow the theme.
+SEARCH_MATCH = QColor(255, 166, 0, 80)
 SEARCH_OUTLINE = QColor(230, 140, 0, 150)
+
+
+def search_match() -> QColor:
+    """The fill of a search match in the abstract, drawn over highlights."""
+    return theme_colour("search_match", current().search_match_alpha)
+
+
+def search_outline() -> QColor:
+    return theme_colour("search_outline", current().search_outline_alpha)
 
 
 def highlight_style(colour: str) -> HighlightStyle:

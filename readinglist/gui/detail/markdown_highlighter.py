@@ -8,6 +8,7 @@ import re
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from ...matching.note_links import find_references
+from ..theme import current, theme_signals
 
 
 class MarkdownHighlighter(QSyntaxHighlighter):
@@ -28,6 +29,12 @@ class MarkdownHighlighter(QSyntaxHighlighter):
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
+        self._formats()
+        theme_signals().changed.connect(self._restyle)
+
+    def _formats(self) -> None:
+        """The formats, in the colours of the theme in force."""
+        theme = current()
 
         def fmt(colour: str = "", bold: bool = False, italic: bool = False,
                 background: str = "") -> QTextCharFormat:
@@ -42,14 +49,25 @@ class MarkdownHighlighter(QSyntaxHighlighter):
                 f.setBackground(QColor(background))
             return f
 
-        self.heading = fmt("#1f2937", bold=True)
-        self.quote = fmt("#57606a", italic=True)
-        self.marker = fmt("#8a94a3")
+        self.heading = fmt(theme.md_heading, bold=True)
+        self.quote = fmt(theme.md_quote, italic=True)
+        self.marker = fmt(theme.md_marker)
         self.strong = fmt(bold=True)
         self.emphasis = fmt(italic=True)
-        self.code = fmt("#24292f", background="#f0f2f5")
-        self.link = fmt("#1f6feb")
-        self.reference = fmt("#1a5fcc", bold=True)
+        self.code = fmt(theme.code_text, background=theme.code_bg)
+        self.link = fmt(theme.link)
+        self.reference = fmt(theme.reference, bold=True)
+
+    def _restyle(self) -> None:
+        self._formats()
+        # Recolouring marks the document's contents dirty, which an editor would take
+        # for typing (and save): the document stays quiet meanwhile.
+        document = self.document()
+        quiet = document.blockSignals(True)
+        try:
+            self.rehighlight()
+        finally:
+            document.blockSignals(quiet)
 
     def highlightBlock(self, text: str) -> None:
         fence = self._FENCE.match(text)

@@ -68,14 +68,12 @@ PLACEHOLDER = (
     "or DOI; in the preview they open the paper.\n"
     "The note is saved as you type."
 )
-# The editor's own look (compact mode buttons); kept with the widget it belongs to.
+# The editor's own shapes (compact mode buttons); kept with the widget it belongs to. Its
+# colours are the theme's, in style.qss (QPlainTextEdit#noteEditor, QLabel#noteDates).
 EDITOR_QSS = """
 QPushButton#noteMode { padding: 1px 9px; border-radius: 0px; }
 QPushButton#noteMode[first="true"] { border-top-left-radius: 4px; border-bottom-left-radius: 4px; }
 QPushButton#noteMode[last="true"] { border-top-right-radius: 4px; border-bottom-right-radius: 4px; }
-QPlainTextEdit#noteEditor, QTextBrowser#notePreview {
-    border: 1px solid #e1e4e8; background: #ffffff; }
-QLabel#noteDates { color: #6a7380; }
 """
 
 

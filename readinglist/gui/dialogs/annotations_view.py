@@ -37,13 +37,19 @@ from ..change_bridge import bridge_for
 from ..detail.abstract_view import highlight_style, local_date, swatch_icon
 from ..models.list_model import RowListModel
 from ..plain_text import tooltip
+from ..theme import LIGHT, current, theme_signals
 
 COLUMNS = ("Colour", "Passage", "Comment", "Paper", "Date")
 COL_COLOUR, COL_QUOTE, COL_COMMENT, COL_PAPER, COL_DATE = range(len(COLUMNS))
 SortRole = Qt.ItemDataRole.UserRole + 1
 PaperIdRole = Qt.ItemDataRole.UserRole + 2
 AnnotationIdRole = Qt.ItemDataRole.UserRole + 3
-UNANCHORED_COLOUR = QColor("#8a94a3")
+UNANCHORED_COLOUR = QColor(LIGHT.faint_text)  # the light theme's; drawn: unanchored_colour()
+
+
+def unanchored_colour() -> QColor:
+    """The text of a passage the abstract no longer has, in the theme in force."""
+    return QColor(current().faint_text)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -66,6 +72,15 @@ class AnnotationTableModel(RowListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[AnnotationRow] = []
+        theme_signals().changed.connect(self._restyle)
+
+    def _restyle(self) -> None:
+        """Swatches and the colour of lost passages follow the theme."""
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.rows) - 1, len(self.columns) - 1),
+                                  [Qt.ItemDataRole.DecorationRole,
+                                   Qt.ItemDataRole.ForegroundRole])
 
     def set_rows(self, rows: list[AnnotationRow]) -> None:
         self.beginResetModel()
@@ -113,7 +128,7 @@ class AnnotationTableModel(RowListModel):
         if not note.anchored and column == COL_QUOTE:
             # A passage the abstract no longer has: shown, but marked as such.
             if role == Qt.ItemDataRole.ForegroundRole:
-                return UNANCHORED_COLOUR
+                return unanchored_colour()
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
                 font.setItalic(True)
@@ -160,6 +175,7 @@ class AnnotationsView(QWidget):
         for colour in HIGHLIGHT_COLOURS:
             self.colour_box.addItem(swatch_icon(colour), highlight_style(colour).label, colour)
         self.colour_box.setAccessibleName("Colour")
+        theme_signals().changed.connect(self._swatches)
         self.tag_box = QComboBox()
         self.tag_box.setMinimumContentsLength(12)
         self.tag_box.setSizeAdjustPolicy(
@@ -216,6 +232,13 @@ class AnnotationsView(QWidget):
         self.tag_box.currentIndexChanged.connect(self._load)
         self.text_filter.textChanged.connect(self._text_changed)
         self.refresh()
+
+    def _swatches(self) -> None:
+        """The colour filter's swatches in the theme's colours."""
+        for index in range(self.colour_box.count()):
+            colour = self.colour_box.itemData(index)
+            if colour is not None:
+                self.colour_box.setItemIcon(index, swatch_icon(colour))
 
     # -- filters ---------------------------------------------------------------------------
 

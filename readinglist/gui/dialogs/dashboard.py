@@ -40,12 +40,12 @@ from ...reading.statistics import ReadingStats
 from ..change_bridge import bridge_for
 from ..plain_text import tooltip
 from ..tasks import TaskRunner
+from ..theme import theme_signals
+from .dashboard_charts import GRID_COLOUR as GRID_COLOUR  # re-exported, as they lived here
+from .dashboard_charts import LABEL_COLOUR as LABEL_COLOUR
+from .dashboard_charts import TEXT_COLOUR as TEXT_COLOUR
+from .dashboard_charts import axis_top as axis_top
 from .dashboard_charts import (
-    BACKLOG_COLOUR,
-    READ_COLOUR,
-    SKIMMED_COLOUR,
-    TAG_COLOUR,
-    TIME_COLOUR,
     bar_set,
     labelled_bar_chart,
     line_chart,
@@ -53,11 +53,8 @@ from .dashboard_charts import (
     set_range,
     set_values,
     stacked_bar_chart,
+    style_chart,
 )
-from .dashboard_charts import GRID_COLOUR as GRID_COLOUR  # re-exported, as they lived here
-from .dashboard_charts import LABEL_COLOUR as LABEL_COLOUR
-from .dashboard_charts import TEXT_COLOUR as TEXT_COLOUR
-from .dashboard_charts import axis_top as axis_top
 from .dashboard_charts import bucket_labels as bucket_labels
 
 # What the figures are counted from.
@@ -72,12 +69,8 @@ NO_TIME_TITLE = "Time from added to read (no read papers yet)"
 TAGS_TITLE = "Top tags among read papers"
 NO_TAGS_TITLE = "Top tags among read papers (none yet)"
 
-# Local to the dialog so it looks the same wherever it is opened; colours from style.qss.
+# Local to the dialog; the tiles' colours are the theme's, in style.qss (QFrame#statTile).
 STYLE = """
-QFrame#statTile { background: #f6f8fa; border: 1px solid #d8dce2; border-radius: 6px; }
-QLabel#statValue { font-size: 26px; font-weight: 600; color: #1f2328; }
-QLabel#statCaption { color: #4a5563; font-weight: 600; }
-QLabel#statDetail { color: #6a7380; }
 QPushButton#periodToggle { padding: 2px 10px; }
 """
 
@@ -143,6 +136,12 @@ class DashboardDialog(QDialog):
         self.refresh()
         # Open beside the list, it counts again when statuses or papers change.
         bridge_for(library).changed.connect(self._library_changed)
+        theme_signals().changed.connect(self.restyle)
+
+    def restyle(self) -> None:
+        """Paint the charts in the theme in force (the tiles follow style.qss)."""
+        for view in self.chart_views().values():
+            style_chart(view.chart())
 
     def _library_changed(self, changes: Changes) -> None:
         if self.isVisible() and (changes.membership or changes.any_field(STATS_FIELDS)):
@@ -212,13 +211,13 @@ class DashboardDialog(QDialog):
     def _build_read_charts(self) -> QStackedWidget:
         """Papers finished per week or per month (read and skimmed stacked), one shown
         at a time and chosen with two toggle buttons."""
-        self.week_read = bar_set("Read", READ_COLOUR)
-        self.week_skimmed = bar_set("Skimmed", SKIMMED_COLOUR)
+        self.week_read = bar_set("Read", "chart_read")
+        self.week_skimmed = bar_set("Skimmed", "chart_skimmed")
         self.week_chart, self.week_view, self.week_axis, self.week_values = (
             stacked_bar_chart("Read per week", "ISO week",
                               self.week_read, self.week_skimmed, self._bar_tip))
-        self.month_read = bar_set("Read", READ_COLOUR)
-        self.month_skimmed = bar_set("Skimmed", SKIMMED_COLOUR)
+        self.month_read = bar_set("Read", "chart_read")
+        self.month_skimmed = bar_set("Skimmed", "chart_skimmed")
         self.month_chart, self.month_view, self.month_axis, self.month_values = (
             stacked_bar_chart("Read per month", "Month",
                               self.month_read, self.month_skimmed, self._bar_tip))
@@ -261,19 +260,19 @@ class DashboardDialog(QDialog):
     def _build_backlog_chart(self) -> QChartView:
         (self.backlog_chart, self.backlog_view, self.backlog_series, self.backlog_axis,
          self.backlog_values) = line_chart(
-            "Backlog at the end of each week", "Backlog", BACKLOG_COLOUR,
+            "Backlog at the end of each week", "Backlog", "chart_backlog",
             "ISO week (this week: now)", "Papers to read", self._backlog_tip)
         return self.backlog_view
 
     def _build_time_chart(self) -> QChartView:
-        self.time_set = bar_set("Papers", TIME_COLOUR)
+        self.time_set = bar_set("Papers", "chart_time")
         self.time_chart, self.time_view, self.time_axis, self.time_values = (
             labelled_bar_chart(TIME_TITLE, self.time_set, "Days from added to read",
                                "Read papers", self._bar_tip))
         return self.time_view
 
     def _build_tags_chart(self) -> QChartView:
-        self.tag_set = bar_set("Read papers", TAG_COLOUR)
+        self.tag_set = bar_set("Read papers", "chart_tag")
         self.tags_chart, self.tags_view, self.tag_axis, self.tag_values = (
             labelled_bar_chart(TAGS_TITLE, self.tag_set, "", "Read papers with the tag",
                                self._bar_tip, horizontal=True, bar_width=0.7))

@@ -1,6 +1,6 @@
-"""The reading dashboard's charts: Qt Charts built in the dashboard's style, their count
-axes (whole-number ticks from 0), and the updates that keep a chart's series and only
-change their values.
+"""The reading dashboard's charts: Qt Charts built in the dashboard's style and painted
+in the theme's colours, their count axes (whole-number ticks from 0), and the updates that
+keep a chart's series and only change their values.
 
 Nothing here holds figures: the dashboard dialog builds its charts with these and fills
 them from a `ReadingStats`.
@@ -24,21 +24,26 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QMargins, QObject, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
 from ...reading.statistics import TIME_BUCKETS
+from ..theme import LIGHT, Theme, current
 
-# The palette of style.qss and the paper table's status colours: read is green, the
-# inbox (what the backlog mostly is) blue, reading orange; text in the qss greys.
-READ_COLOUR = QColor("#2da44e")
-SKIMMED_COLOUR = QColor("#a6dbb3")
-BACKLOG_COLOUR = QColor("#1f6feb")
-TIME_COLOUR = QColor("#b35900")
-TAG_COLOUR = QColor("#8250df")
-TEXT_COLOUR = QColor("#3d4a5c")
-LABEL_COLOUR = QColor("#4a5563")
-GRID_COLOUR = QColor("#e1e4e8")
+# Colours are the theme's (gui/theme_palettes.py: chart_*), as the paper table's status
+# colours: read is green, the inbox (what the backlog mostly is) blue, reading orange.
+# A series names its colour (`bar_set(name, "chart_read")`), and `style_chart` paints a
+# chart and its series in the theme in force, again after each switch of theme.
+# The light theme's colours, under the names they had:
+READ_COLOUR = QColor(LIGHT.chart_read)
+SKIMMED_COLOUR = QColor(LIGHT.chart_skimmed)
+BACKLOG_COLOUR = QColor(LIGHT.chart_backlog)
+TIME_COLOUR = QColor(LIGHT.chart_time)
+TAG_COLOUR = QColor(LIGHT.chart_tag)
+TEXT_COLOUR = QColor(LIGHT.chart_title)
+LABEL_COLOUR = QColor(LIGHT.chart_label)
+GRID_COLOUR = QColor(LIGHT.chart_grid)
+COLOUR_PROPERTY = "themeColour"  # on a QBarSet or QLineSeries: the Theme field it is in
 
 _Hovered = Callable[..., Any]  # a series' `hovered` slot
 
@@ -115,7 +120,6 @@ def new_chart(title: str) -> tuple[QChart, QChartView]:
     title_font.setPointSizeF(max(title_font.pointSizeF(), 10.0) + 1)
     title_font.setBold(True)
     chart.setTitleFont(title_font)
-    chart.setTitleBrush(TEXT_COLOUR)
     chart.setBackgroundRoundness(4)
     chart.setMargins(QMargins(6, 4, 6, 4))
     chart.legend().hide()
@@ -135,15 +139,56 @@ def upright(axis: QBarCategoryAxis) -> None:
 
 def style_axis(axis: QBarCategoryAxis | QValueAxis, title: str) -> None:
     axis.setTitleText(title)
-    axis.setTitleBrush(LABEL_COLOUR)
-    axis.setLabelsBrush(LABEL_COLOUR)
     font = QFont(axis.labelsFont())
     font.setPointSizeF(max(font.pointSizeF() - 1, 7.0))
     axis.setLabelsFont(font)
-    axis.setGridLineColor(GRID_COLOUR)
-    axis.setLinePenColor(QColor("#c9ced6"))
     if isinstance(axis, QBarCategoryAxis):
         axis.setGridLineVisible(False)
+
+
+def style_chart(chart: QChart, theme: Theme | None = None) -> None:
+    """Paint a built chart in a theme's colours (the theme in force by default):
+    background, title, legend, axes, and each series in the colour it names."""
+    theme = theme or current()
+    label = QColor(theme.chart_label)
+    chart.setBackgroundBrush(QColor(theme.chart_bg))
+    chart.setBackgroundPen(QPen(QColor(theme.border)))
+    chart.setTitleBrush(QColor(theme.chart_title))
+    chart.legend().setLabelColor(label)
+    for axis in chart.axes():
+        axis.setTitleBrush(label)
+        axis.setLabelsBrush(label)
+        axis.setGridLineColor(QColor(theme.chart_grid))
+        axis.setLinePenColor(QColor(theme.chart_axis))
+    for series in chart.series():
+        if isinstance(series, QAbstractBarSeries):
+            for bars in series.barSets():
+                paint = _named(bars, theme)
+                if paint is not None:
+                    bars.setColor(paint)
+                    bars.setBorderColor(paint)
+                bars.setLabelColor(QColor(theme.chart_title))
+        elif isinstance(series, QLineSeries):
+            paint = _named(series, theme)
+            if paint is not None:
+                pen = series.pen()
+                pen.setColor(paint)
+                series.setPen(pen)
+                series.setColor(paint)  # the markers
+
+
+def _named(item: QObject, theme: Theme) -> QColor | None:
+    """The colour a series or bar set names (None: it keeps the one it was given)."""
+    name = item.property(COLOUR_PROPERTY)
+    return QColor(getattr(theme, name)) if isinstance(name, str) else None
+
+
+def _colour_of(colour: QColor | str, item: QObject) -> QColor:
+    """A fixed colour, or a Theme field name (remembered on `item`) in the theme in force."""
+    if isinstance(colour, str):
+        item.setProperty(COLOUR_PROPERTY, colour)
+        return QColor(getattr(current(), colour))
+    return QColor(colour)
 
 
 def count_axis(title: str) -> QValueAxis:
@@ -155,11 +200,13 @@ def count_axis(title: str) -> QValueAxis:
     return axis
 
 
-def bar_set(name: str, colour: QColor) -> QBarSet:
+def bar_set(name: str, colour: QColor | str) -> QBarSet:
+    """Bars in `colour`: a Theme field ("chart_read"), which follows the theme, or fixed."""
     bars = QBarSet(name)
-    bars.setColor(colour)
-    bars.setBorderColor(colour)
-    bars.setLabelColor(TEXT_COLOUR)
+    paint = _colour_of(colour, bars)
+    bars.setColor(paint)
+    bars.setBorderColor(paint)
+    bars.setLabelColor(QColor(current().chart_title))
     return bars
 
 
@@ -183,7 +230,7 @@ def stacked_bar_chart(title: str, axis_title: str, read: QBarSet, skimmed: QBarS
     series.attachAxis(values)
     chart.legend().show()
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
-    chart.legend().setLabelColor(LABEL_COLOUR)
+    style_chart(chart)
     return BarChart(chart, view, categories, values)
 
 
@@ -209,16 +256,17 @@ def labelled_bar_chart(title: str, bars: QBarSet, axis_title: str, values_title:
     chart.addAxis(values, bottom if horizontal else left)
     series.attachAxis(categories)
     series.attachAxis(values)
+    style_chart(chart)
     return BarChart(chart, view, categories, values)
 
 
-def line_chart(title: str, name: str, colour: QColor, axis_title: str, values_title: str,
+def line_chart(title: str, name: str, colour: QColor | str, axis_title: str, values_title: str,
                hovered: _Hovered) -> LineChart:
     """One line with a marker at each point, over upright category labels."""
     chart, view = new_chart(title)
     series = QLineSeries()
     series.setName(name)
-    pen = QPen(colour)
+    pen = QPen(_colour_of(colour, series))
     pen.setWidthF(2.5)
     series.setPen(pen)
     series.setPointsVisible(True)
@@ -233,6 +281,7 @@ def line_chart(title: str, name: str, colour: QColor, axis_title: str, values_ti
     chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(categories)
     series.attachAxis(values)
+    style_chart(chart)
     return LineChart(chart, view, series, categories, values)
 
 

@@ -50,7 +50,6 @@ from .paper_checks import (
 # The fields `changes()` may name, in the order of the form.
 FIELDS = ("entry_type", "title", "authors", "year", "venue", "doi", "arxiv_id", "url",
           "citation_key", "abstract", "extra")
-PROBLEM_STYLE = "color: #b3261e;"
 
 
 def _line(text: str = "", placeholder: str = "") -> QLineEdit:
@@ -172,8 +171,7 @@ class PaperEditor(QDialog):
 
     def _message_label(self) -> QLabel:
         label = QLabel()
-        label.setObjectName("fieldProblem")
-        label.setStyleSheet(PROBLEM_STYLE)
+        label.setObjectName("fieldProblem")  # coloured as an error by style.qss
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.hide()

@@ -7,7 +7,7 @@ list for the README, so the two cannot drift apart.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ..theme import colour, current
 
 # (section, [(keys, what they do)]); keys as the user types them.
 KEY_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -210,5 +212,5 @@ class KeyHelpOverlay(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(18, 22, 28, 150))
+        painter.fillRect(self.rect(), colour("scrim", current().scrim_alpha))
         painter.end()
