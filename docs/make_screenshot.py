@@ -1,30 +1,28 @@
 """Take the README's screenshots under a real display: the main window, the detail pane
-with highlights, and the reading dashboard, on the demo papers with a made-up (but
-plausible, and fixed by a seed) five months of reading history.
+with highlights, and the reading dashboard, on the demo library (readinglist --demo: the
+sample papers with five months of made-up, seeded reading; see gui/demo_library.py).
 
 Xvfb :99 -screen 0 1600x1000x24 &  DISPLAY=:99 .venv/bin/python docs/make_screenshot.py
+QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshot.py --out /tmp/shots  # a look
 """
 
 from __future__ import annotations
 
-import json
-import random
+import argparse
 import sys
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QSplitter
 
 from readinglist import Library
 from readinglist.gui.app import make_app
+from readinglist.gui.demo_library import FEATURED, fill_demo
 from readinglist.gui.dialogs.dashboard import DashboardDialog
 from readinglist.gui.window.main_window import MainWindow
-from readinglist.store.paper_store import utc_now
 
 DOCS = Path(__file__).parent
-TAGS = ["diffusion", "llm", "vision", "rl", "efficiency", "agents", "theory"]
 
 
 def wait(ms: int) -> None:
@@ -33,66 +31,21 @@ def wait(ms: int) -> None:
     loop.exec()
 
 
-def with_history(sample: Path, out: Path, seed: int = 7) -> None:
-    """The sample library as Readinglist JSON, given five months of reading."""
-    rng = random.Random(seed)
-    now = utc_now()
-    data = json.loads(sample.read_text(encoding="utf-8"))
-    queue = 0
-    for paper in data["papers"]:
-        added = now - timedelta(days=rng.uniform(3, 150), hours=rng.uniform(0, 23))
-        paper["added"] = paper["modified"] = added.isoformat()
-        paper["tags"] = rng.sample(TAGS, rng.choice([1, 1, 2]))
-        history = [{"status": "unread", "at": added.isoformat()}]
-        roll = rng.random()
-        t = added + timedelta(days=rng.uniform(0.2, 20))
-        if roll < 0.45 and t < now:
-            history.append({"status": "reading", "at": t.isoformat()})
-            done = min(now - timedelta(hours=1), t + timedelta(days=rng.uniform(0.1, 6)))
-            status = "read" if rng.random() < 0.8 else "skimmed"
-            history.append({"status": status, "at": done.isoformat()})
-            paper["rating"] = rng.choice([3, 4, 4, 5, 2])
-        elif roll < 0.6:
-            history.append({"status": "queued", "at": min(t, now).isoformat()})
-            queue += 1
-            paper["queue_position"] = queue
-        elif roll < 0.65:
-            history.append({"status": "reading", "at": min(t, now).isoformat()})
-        elif roll < 0.68:
-            history.append({"status": "abandoned", "at": min(t, now).isoformat()})
-        paper["status"] = history[-1]["status"]
-        paper["history"] = history
-        paper["priority"] = rng.choice(["normal"] * 6 + ["high", "low"])
-    out.write_text(json.dumps(data), encoding="utf-8")
-
-
 def main() -> int:
-    app = make_app(sys.argv)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DOCS,
+                        help="folder to save the screenshots in (default: docs/)")
+    args, qt_args = parser.parse_known_args()
+    args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        with Library.open(Path(folder) / "sample") as first:
-            first.import_sample()
-            (Path(folder) / "sample.json").write_text(first.export("json"), encoding="utf-8")
-        with_history(Path(folder) / "sample.json", Path(folder) / "history.json")
+        # Never the user's settings (window layout, columns, theme): a folder of our own.
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+        app = make_app([sys.argv[0], *qt_args])
         library = Library.open(Path(folder) / "library")
-        library.import_file(Path(folder) / "history.json")
-        soups = 28
-        abstract = library.get(soups).abstract
-        for quote, colour, comment in [
-            ("averaging the weights of multiple models fine-tuned with different "
-             "hyperparameter configurations often improves accuracy and robustness",
-             "yellow", "The core claim: no extra inference cost, unlike an ensemble."),
-            ("model soups", "green", ""),
-            ("90.94% top-1 accuracy on ImageNet", "pink", "Check against the ViT-G baseline"),
-        ]:
-            start = abstract.find(quote)
-            library.add_annotation(soups, start, start + len(quote), colour, comment)
-        library.set_status(soups, "reading")
-        library.set_rating(soups, 5)
-        library.set_priority(soups, "high")
-        library.set_tags(soups, ["ensembles", "efficiency"])
-        library.set_note(soups, "## Why it works\n\nFine-tuned models share one **loss basin**, "
-                         "so their weights can be averaged.\n\n- greedy soup beats uniform\n"
-                         "- compare with #24 (LoRA-Pro) and arXiv:2203.05482\n")
+        fill_demo(library)
+        soups = next(p.id for p in library.list(status="reading")
+                     if p.title.startswith(FEATURED["soups"].title))
         library.index_in_background()
         library.wait_for_index()
 
@@ -102,25 +55,25 @@ def main() -> int:
         wait(600)
         window.open_paper(soups)
         wait(800)
-        window.grab().save(str(DOCS / "screenshot.png"))
+        window.grab().save(str(args.out / "screenshot.png"))
         # The detail pane alone, with room for the whole abstract and its highlights.
         inner = window.detail.findChild(QSplitter)
         inner.setSizes([430, 230, 0])
         window.detail.abstract.verticalScrollBar().setValue(0)
         wait(300)
-        window.detail.grab().save(str(DOCS / "detail-pane.png"))
+        window.detail.grab().save(str(args.out / "detail-pane.png"))
 
         dashboard = DashboardDialog(library, window)
         dashboard.resize(1240, 860)
         dashboard.show()
         wait(1200)
-        dashboard.grab().save(str(DOCS / "dashboard.png"))
+        dashboard.grab().save(str(args.out / "dashboard.png"))
         dashboard.close()
         window.close()
         window.runner.wait()
         library.close()
     app.quit()
-    print(f"saved {DOCS / 'screenshot.png'}, detail-pane.png, dashboard.png")
+    print(f"saved {args.out / 'screenshot.png'}, detail-pane.png, dashboard.png")
     return 0
 
 

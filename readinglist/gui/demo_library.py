@@ -235,14 +235,19 @@ def _finish_times(count: int, rng: random.Random, now: datetime) -> list[datetim
 def _history(status: Status, inbox: str, rng: random.Random, now: datetime,
              finished: datetime | None) -> list[dict[str, str]]:
     """A plausible status history ending in `status`, oldest first."""
-    steps: list[tuple[str, datetime]] = []
     if status.done:
         assert finished is not None
-        started = finished - timedelta(days=rng.uniform(0.05, 4))
-        steps = [(Status.READING.value, started), (status.value, finished)]
+        # Read the same day, within a week, a month or three: the dashboard's histogram.
+        wait = timedelta(days=rng.choice((0.3, 3, 6, 12, 20, 40, 75)) * rng.uniform(0.5, 1))
+        added = finished - wait
+        started = finished - min(timedelta(days=4), wait * rng.uniform(0.1, 0.6))
+        read = [(Status.READING.value, started), (status.value, finished)]
         if rng.random() < 0.5:  # went through the queue first
-            steps.insert(0, (Status.QUEUED.value, started - timedelta(days=rng.uniform(1, 14))))
-    elif status is Status.QUEUED:
+            queued = added + (started - added) * rng.uniform(0.1, 0.9)
+            read.insert(0, (Status.QUEUED.value, queued))
+        return _dated([(inbox, added), *read])
+    steps: list[tuple[str, datetime]] = []
+    if status is Status.QUEUED:
         steps = [(status.value, now - timedelta(days=rng.uniform(1, 40)))]
     elif status is Status.READING:
         started = now - timedelta(days=rng.uniform(0.2, 5))
@@ -254,8 +259,11 @@ def _history(status: Status, inbox: str, rng: random.Random, now: datetime,
                  (status.value, started + timedelta(days=rng.uniform(1, 6)))]
     first = steps[0][1] if steps else now
     added = first - timedelta(days=rng.uniform(0.1, 12 if steps else HISTORY_DAYS))
-    return [{"status": value, "at": at.isoformat()}
-            for value, at in [(inbox, added), *steps]]
+    return _dated([(inbox, added), *steps])
+
+
+def _dated(steps: list[tuple[str, datetime]]) -> list[dict[str, str]]:
+    return [{"status": value, "at": at.isoformat()} for value, at in steps]
 
 
 def _tags(paper: dict[str, Any], status: Status, inbox: str,
