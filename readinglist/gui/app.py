@@ -15,10 +15,12 @@ from ..domain import ReadinglistError
 from ..launch import GUI_HELP, chosen_library, library_option
 from ..library.service import Library
 from ..system.locations import default_library_path, demo_library_path, resource_path
+from . import preferences
 from .demo_library import fill_demo
+from .library_host import LibraryHost
 from .plain_text import message_box
+from .preferences import apply_look
 from .theme import apply_theme
-from .window.main_window import MainWindow
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -69,19 +71,21 @@ def run(library_path: Path | None = None, demo: bool = False) -> int:
         print(NO_DISPLAY, file=sys.stderr)
         return 2
     app = make_app()
+    apply_look(app, preferences.load())  # the theme and font size chosen in Preferences
     path = library_path or (demo_library_path() if demo else default_library_path())
+    demo_path = path if demo else None
+    # File > Open library (and Preferences) replace the window by one on another library.
+    host = LibraryHost(lambda p: open_library(p, demo=p == demo_path), demo=demo_path)
     try:
-        library = open_library(path, demo)
+        host.start(path)
     except ReadinglistError as exc:
         message_box(None, QMessageBox.Icon.Critical, "Readinglist",
                     f"Cannot open the library at {path}:\n{exc}").exec()
         return 1
-    window = MainWindow(library)
-    window.show()
     try:
         return app.exec()
     finally:
-        library.close()
+        host.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

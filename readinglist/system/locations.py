@@ -8,14 +8,22 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
+from .library_choice import remembered_library
+
 ENV_LIBRARY = "READINGLIST_LIBRARY"
 
 
 def default_library_path() -> Path:
-    """$READINGLIST_LIBRARY, else the platform's user data folder."""
+    """$READINGLIST_LIBRARY, else the library last opened in the app (File > Open
+    library), else the platform's user data folder."""
     env = os.environ.get(ENV_LIBRARY)
     if env:
         return Path(env).expanduser()
+    return remembered_library() or first_library_path()
+
+
+def first_library_path() -> Path:
+    """Where the library lives when the user never chose one."""
     return user_data_path("readinglist", appauthor=False) / "library"
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -175,6 +175,7 @@ class DetailPane(QStackedWidget):
         self.timeline = QLabel()
         self.timeline.setObjectName("paperMeta")
         self.timeline.setTextFormat(Qt.TextFormat.PlainText)
+        self.timeline.setWordWrap(True)  # a long history wraps: the splitter never moves
         layout.addWidget(self.timeline)
 
         tag_row = QHBoxLayout()
@@ -396,7 +397,17 @@ class DetailPane(QStackedWidget):
             # The library's tags, fresh when the user starts typing (not on every switch).
             self._completer.model().setStringList(  # type: ignore[attr-defined]
                 sorted(self.library.tag_counts()))
+        if (watched is self.tags_edit and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape
+                and self.paper is not None and not self._completer_shown()):
+            self.tags_edit.setText(", ".join(self.paper.tags))  # Esc: the tags as they were
+            self.tags_edit.setModified(False)
+            return True
         return super().eventFilter(watched, event)
+
+    def _completer_shown(self) -> bool:
+        popup = self._completer.popup()
+        return popup is not None and popup.isVisible()
 
     def _show_rating(self, rating: int | None) -> None:
         for n, star in enumerate(self.star_buttons, start=1):

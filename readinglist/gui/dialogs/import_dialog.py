@@ -3,8 +3,8 @@ everything the import brings, whether entries the library already has are merged
 whether PDFs are copied or linked.
 
 The choices are remembered (Qt settings) for the next import, except the status: that
-follows the files, so a bibliography comes in as references and anything else lands in
-the inbox.
+is the one chosen in the preferences, or by default follows the files, so a bibliography
+comes in as references and anything else lands in the Inbox.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import Status
+from .. import preferences
 
-COPY_SETTING = "import/copy_pdfs"
+COPY_SETTING = preferences.COPY_PDFS_SETTING  # also set in the preferences
 MERGE_SETTING = "import/merge"
 TAG_SETTING = "import/tag"
 # Files that hold references to papers rather than papers to read: their entries come in
@@ -69,6 +70,11 @@ def all_bibliographies(paths: Sequence[Path]) -> bool:
 
 
 def default_status(paths: Sequence[Path]) -> Status:
+    """The status chosen in the preferences for every import, else the one these files
+    suggest: bibliographies as references (Read), anything else to the Inbox."""
+    chosen = preferences.load().import_status_for()
+    if chosen is not None:
+        return chosen
     return Status.READ if all_bibliographies(paths) else Status.UNREAD
 
 

@@ -71,6 +71,7 @@ KEY_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Anywhere", (
         ("Ctrl+F", "Search"),
         ("Ctrl+Shift+D", "Show or hide the detail pane"),
+        ("Ctrl+,", "Preferences: library, theme, font size, search, imports"),
         ("Ctrl+Z", "Undo the last edit (any kind)"),
         ("Ctrl+Shift+Z  or  Ctrl+Y", "Redo"),
         ("F1", "This help"),

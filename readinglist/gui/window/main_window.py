@@ -51,6 +51,7 @@ from .paper_actions import PaperActions
 from .paper_editing import PaperEditing
 from .row_actions import RowActions
 from .search_controller import SearchController, filter_args
+from .settings_actions import SettingsActions
 from .sidebar import LAST_IMPORT, QUEUE, TRASH, Filter, Sidebar
 from .sidebar_menus import SidebarMenus
 from .transfer import Transfer
@@ -62,6 +63,7 @@ SIDEBAR_DELAY_MS = 200  # counts are redone once edits pause
 
 class MainWindow(QMainWindow):
     searchFinished = Signal(str)  # the query whose results (or error) are now shown
+    libraryRequested = Signal(object, bool)  # a library to open instead (path, new)
     details_action: QAction  # View > Details pane (set by build_menus)
 
     def __init__(self, library: Library, runner: TaskRunner | None = None) -> None:
@@ -88,6 +90,9 @@ class MainWindow(QMainWindow):
         # The rows' context menu, Delete (to the Trash) and Ctrl+Shift+C (copy BibTeX).
         self.row_actions = RowActions(library, self.table, self.undo_stack, self.say, self,
                                       self.open_paper, edit_paper=self.paper_editing.edit)
+        # Preferences (Ctrl+,) and File > Open library: the app switches the library.
+        self.settings_actions = SettingsActions(library.folder, self.search, self)
+        self.settings_actions.libraryRequested.connect(self.libraryRequested)
         actions = build_menus(self, self)
         self.import_action, self.reindex_action = actions.import_files, actions.reindex
         self.triage_action, self.read_next_action = actions.triage, actions.read_next

@@ -19,6 +19,7 @@ from .index_status import IndexStatus
 from .paper_actions import PaperActions
 from .paper_editing import PaperEditing
 from .search_controller import SearchController
+from .settings_actions import SettingsActions
 from .sidebar import QUEUE, Sidebar
 from .sidebar_menus import SidebarMenus
 from .transfer import Transfer
@@ -38,6 +39,7 @@ class MenuTargets(Protocol):
     table: PaperTable
     sidebar: Sidebar
     sidebar_menus: SidebarMenus
+    settings_actions: SettingsActions
 
     def load_sample(self) -> None: ...
 
@@ -99,6 +101,11 @@ def build_menus(window: QMainWindow, parts: MenuTargets) -> WindowActions:
     # Copying or linking PDFs is chosen in the import options, asked at each import.
     transfer.busy_actions = [import_action, folder_action, add_action, sample_action]
     file_menu.addSeparator()
+    libraries = parts.settings_actions.library_menu
+    _add(window, file_menu, "&Open library…", libraries.choose_existing)
+    _add(window, file_menu, "&New library…", libraries.choose_new)
+    file_menu.addMenu(libraries.recent_menu)
+    file_menu.addSeparator()
     _add(window, file_menu, "&Export…", parts.open_export, QKeySequence("Ctrl+E"))
     file_menu.addSeparator()
     reindex_action = _add(window, file_menu, "&Rebuild search index",
@@ -117,6 +124,11 @@ def build_menus(window: QMainWindow, parts: MenuTargets) -> WindowActions:
     _add(window, edit_menu, "&Edit paper…", parts.paper_editing.edit_current,
          QKeySequence("Ctrl+Shift+E"))
     _add(window, edit_menu, "&Find", parts.search.focus, QKeySequence.StandardKey.Find)
+    edit_menu.addSeparator()
+    prefs = _add(window, edit_menu, "Pre&ferences…", parts.settings_actions.open_preferences,
+                 QKeySequence("Ctrl+,"))
+    prefs.setMenuRole(QAction.MenuRole.PreferencesRole)  # the app menu on macOS
+    edit_menu.addSeparator()
     paste = QAction("&Paste arXiv ids or DOIs", window)
     paste.setShortcut(QKeySequence.StandardKey.Paste)
     # Only in the table: text fields keep their own paste.
@@ -171,6 +183,12 @@ def build_menus(window: QMainWindow, parts: MenuTargets) -> WindowActions:
     reading_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     reading_bar.addAction(read_next_action)
     reading_bar.addAction(triage_action)
-    window.addToolBar(reading_bar)
+    # Before the search bar: the search's message grows and shrinks with the match count
+    # at the end of the row, where it moves nothing.
+    search_bar = window.findChild(QToolBar, "searchBar")
+    if search_bar is not None:
+        window.insertToolBar(search_bar, reading_bar)
+    else:
+        window.addToolBar(reading_bar)
     return WindowActions(import_action, reindex_action, triage_action, read_next_action,
                          move_up, move_down, move_top)

@@ -98,6 +98,8 @@ class SearchController(QObject):
         self.box.setPlaceholderText(SEARCH_PLACEHOLDER)
         self.box.setClearButtonEnabled(True)
         self.box.setToolTip(SEARCH_HELP)
+        # A steady width: the match count beside it comes and goes without moving it.
+        self.box.setMaximumWidth(self.box.fontMetrics().averageCharWidth() * 64)
         self.box.textChanged.connect(self._edited)
         self.box.returnPressed.connect(self.run)
         # Esc empties the box (and shows the view again); Esc on an empty box goes back
@@ -111,6 +113,7 @@ class SearchController(QObject):
         self.message.linkActivated.connect(lambda _link: self.accept_suggestion())
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.run)
+        self.type_to_search = True
 
     def stop(self) -> None:
         """The window closes: a search waiting for the user to pause does not start, and
@@ -169,10 +172,17 @@ class SearchController(QObject):
         QMessageBox.information(self._parent, "Search syntax",
                                 SEARCH_HELP.replace("  ·  ", "\n"))
 
+    def set_type_to_search(self, on: bool) -> None:
+        """Search as the user types (after a pause), or only on Enter (Preferences)."""
+        self.type_to_search = on
+        self.box.setToolTip(SEARCH_HELP if on else f"Press Enter to search. {SEARCH_HELP}")
+
     def _edited(self, text: str) -> None:
         self.query = text.strip()
         self.queryChanged.emit(self.query)
-        self._timer.start()
+        # Searching on Enter: an emptied box still shows the view again at once.
+        if self.type_to_search or not self.query:
+            self._timer.start()
 
     def run(self) -> None:
         """Search in the background; a newer query makes older results obsolete."""
@@ -260,6 +270,8 @@ class SearchController(QObject):
         """The index caught up with edits: the shown search may now find other papers."""
         if not self.query or self._timer.isActive():
             return
+        if not self.type_to_search and self.query != self.shown_query:
+            return  # typed but not entered yet: Enter runs it
         if self.triage.active:
             return  # the list stays put while the user works down it; redone on leaving
         focus = QApplication.focusWidget()
