@@ -220,7 +220,7 @@ def test_search_title_phrase_json(seeded: Path) -> None:
 
 def test_search_text_output(seeded: Path) -> None:
     out = ok(run("search", 'title:"model soups"', library=seeded))
-    assert f"{MODEL_SOUPS:>5}  unread" in out
+    assert f"{MODEL_SOUPS:>5}  inbox " in out
     assert out.rstrip().endswith("1 match(es)")
 
 
@@ -234,7 +234,7 @@ def test_show_text_contains_title(seeded: Path) -> None:
     out = ok(run("show", str(MODEL_SOUPS), library=seeded))
     assert out.startswith(f"#{MODEL_SOUPS}\n")
     assert "Model soups: averaging weights of multiple fine-tuned models" in out
-    assert "Status:   unread" in out
+    assert "Status:   inbox" in out
 
 
 def test_show_json(seeded: Path) -> None:
@@ -248,7 +248,7 @@ def test_info_json(seeded: Path) -> None:
     info = run_json("info", library=seeded)
     assert info["papers"] == SEED_COUNT
     assert info["library"] == str(seeded)
-    assert info["status"]["unread"] == SEED_COUNT
+    assert info["status"]["inbox"] == SEED_COUNT
     assert info["index"]["ready"] is True
     assert info["index"]["documents"] == SEED_COUNT
 
@@ -278,7 +278,7 @@ def test_status(library: Path) -> None:
     assert out.strip() == f"#{MODEL_SOUPS} status: read"
     assert list_ids(library, "--status", "read") == [MODEL_SOUPS]
     assert search_ids(library, "status:read") == [MODEL_SOUPS]
-    assert len(list_ids(library, "--status", "unread")) == SEED_COUNT - 1
+    assert len(list_ids(library, "--status", "inbox")) == SEED_COUNT - 1
 
 
 @pytest.mark.parametrize("dash", [False, True], ids=["no-text", "dash"])
@@ -357,7 +357,7 @@ def test_reindex_after_deleting_the_index(library: Path) -> None:
         (["show", "9999"], 1, "no paper with id 9999"),
         (["tag", "9999", "+x"], 1, "no paper with id 9999"),
         (["delete", "9999"], 1, "no paper with id 9999"),
-        (["status", str(MODEL_SOUPS), "finished"], 2, "invalid choice: 'finished'"),
+        (["status", str(MODEL_SOUPS), "finished"], 2, "'finished'; choose one of: inbox,"),
         (["show", "twenty"], 2, "invalid int value"),
         (["tag", str(MODEL_SOUPS), "foo"], 1, "'foo'"),
         (["tag", str(MODEL_SOUPS)], 1, "+name"),
@@ -389,7 +389,7 @@ def test_search_limit_below_one_is_a_user_error(seeded: Path, limit: str) -> Non
 
 def test_user_errors_change_nothing(seeded: Path) -> None:
     paper = run_json("show", str(MODEL_SOUPS), library=seeded)
-    assert paper["status"] == "unread"
+    assert paper["status"] == "inbox"
     assert paper["tags"] == []
     assert run_json("info", library=seeded)["papers"] == SEED_COUNT
 
@@ -431,7 +431,7 @@ def test_library_option_wins_over_environment(seeded: Path, tmp_path: Path) -> N
 def test_search_json_carries_facets_and_suggestion(library: Path) -> None:
     ok(run("tag", "28", "+soup", library=library))
     data = run_json("search", "soups", library=library)
-    assert data["facets"]["status"] == {"unread": 2}
+    assert data["facets"]["status"] == {"inbox": 2}
     assert data["facets"]["tag"] == {"soup": 1}
     assert data["suggestion"] is None
     missed = run_json("search", "difusion rewrd", library=library)
@@ -442,7 +442,7 @@ def test_search_json_carries_facets_and_suggestion(library: Path) -> None:
 def test_search_text_prints_did_you_mean_and_facets(seeded: Path) -> None:
     assert "Did you mean: diffusion rewards" in ok(run("search", "difusion rewrd",
                                                        library=seeded))
-    assert "status: unread 2" in ok(run("search", "soups", "--facets", library=seeded))
+    assert "status: inbox 2" in ok(run("search", "soups", "--facets", library=seeded))
 
 
 def test_similar_lists_papers_like_this_one(seeded: Path) -> None:

@@ -87,13 +87,13 @@ PROCEEDINGS = Paper(
     extra={"pages": "770--778", "address": "Las Vegas"},
 )
 RATED = Paper(id=50, title="iPhone Usage in 3D Scenes", authors=("Ana Silva",),
-              year=2022, priority=Priority.HIGH, rating=4, status=Status.UNREAD,
+              year=2022, priority=Priority.HIGH, rating=4, status=Status.INBOX,
               note="Line one\r\nline two")
 
 PAPERS = [SPECIAL, *ATTENTION, CLAIMS_A, DUPLICATE_KEY, ARXIV_ONLY, PROCEEDINGS, RATED]
 HISTORY = {
     SPECIAL.id: [
-        StatusChange(Status.UNREAD, datetime(2026, 11, 2, 9, 30)),
+        StatusChange(Status.INBOX, datetime(2026, 11, 2, 9, 30)),
         StatusChange(Status.READING, datetime(2026, 11, 3, 20, 0)),
         StatusChange(Status.READ, datetime(2026, 11, 5, 8, 15)),
     ]
@@ -185,7 +185,7 @@ def test_bibtex_readinglist_state_fields() -> None:
     assert special["pages"] == "101--117"
 
     rated = entries["silva2022iphone"]
-    assert rated["readinglist-status"] == "unread"
+    assert rated["readinglist-status"] == "inbox"
     assert "readstatus" not in rated
     assert rated["priority"] == "prio1"
     assert rated["readinglist-priority"] == "high"
@@ -198,11 +198,11 @@ def test_bibtex_readinglist_state_fields() -> None:
 
 
 def test_bibtex_library_state_wins_over_stale_imported_fields() -> None:
-    stale = Paper(id=3, title="Old", status=Status.UNREAD, citation_key="old",
+    stale = Paper(id=3, title="Old", status=Status.INBOX, citation_key="old",
                   extra={"readstatus": "read", "readinglist-status": "read",
                          "keywords": "gone", "annote": "old note", "isbn": "978-3-16"})
     fields = parsed(bibtex.export([stale]))["old"]
-    assert fields["readinglist-status"] == "unread"
+    assert fields["readinglist-status"] == "inbox"
     assert "readstatus" not in fields
     assert "keywords" not in fields and "annote" not in fields
     assert fields["isbn"] == "978-3-16"
@@ -315,7 +315,7 @@ def test_csv_rereads_to_the_same_columns_and_values() -> None:
     rated = rows[-1]
     assert (rated["priority"], rated["rating"]) == ("high", "4")
     assert rated["note"] == "Line one\nline two"  # CRLF inside a cell becomes LF
-    assert rows[1]["year"] == "2017" and rows[4]["status"] == "unread"
+    assert rows[1]["year"] == "2017" and rows[4]["status"] == "inbox"
 
 
 # --- Markdown ----------------------------------------------------------------------------

@@ -381,8 +381,8 @@ def test_status_and_rating_clicks_in_the_detail_pane_can_be_undone(qtbot, window
     window.undo_stack.undo()
     assert seeded_library.get(MODEL_SOUPS).rating is None
     window.undo_stack.undo()
-    assert seeded_library.get(MODEL_SOUPS).status is Status.UNREAD
-    qtbot.waitUntil(lambda: window.detail.status_buttons[Status.UNREAD].isChecked(),
+    assert seeded_library.get(MODEL_SOUPS).status is Status.INBOX
+    qtbot.waitUntil(lambda: window.detail.status_buttons[Status.INBOX].isChecked(),
                     timeout=2000)
 
 

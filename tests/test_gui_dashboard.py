@@ -130,7 +130,7 @@ def test_every_chart_has_a_title_and_axis_titles(dialogs, library: Library) -> N
 
 
 def test_streak_including_today_and_value_axis_headroom(dialogs, library: Library) -> None:
-    today = make(14, [("unread", "2026-11-19 08:00"), ("read", "2026-11-19 12:00")],
+    today = make(14, [("inbox", "2026-11-19 08:00"), ("read", "2026-11-19 12:00")],
                  ("llm",))
     dialog = dialogs(library, stats_provider=lambda: fixture_stats(today))
     assert dialog.tiles["current_streak"].value.text() == "4 days"

@@ -95,7 +95,7 @@ def test_status_keys_set_the_status_and_move_to_the_next_paper(qtbot, window, se
     statuses = [seeded_library.get(i).status for i in range(1, 6)]
     assert statuses == [Status.QUEUED, Status.READING, Status.READ, Status.SKIMMED,
                         Status.ABANDONED]
-    assert seeded_library.get(6).status is Status.UNREAD
+    assert seeded_library.get(6).status is Status.INBOX
     assert current_row(window) == 5 and window.current_paper_id() == 6
     # The table shows the new statuses (the list stays put during triage).
     shown = [window.model.data(window.model.index(r, COL_STATUS)) for r in range(5)]
@@ -141,18 +141,18 @@ def test_u_undoes_the_last_change_and_goes_back_to_that_paper(qtbot, window, see
     press(qtbot, window, "q5r")  # 1 queued; 2 rated 5, then reading; now on 3
     assert window.current_paper_id() == 3
     press(qtbot, window, "u")
-    assert seeded_library.get(2).status is Status.UNREAD
+    assert seeded_library.get(2).status is Status.INBOX
     assert seeded_library.get(2).rating == 5  # only the last change is undone
     assert window.current_paper_id() == 2  # back on the paper to triage it again
     assert window.model.data(window.model.index(1, COL_STATUS)) == "Inbox"
     press(qtbot, window, "u")
     assert seeded_library.get(2).rating is None
     press(qtbot, window, "u")
-    assert seeded_library.get(1).status is Status.UNREAD
+    assert seeded_library.get(1).status is Status.INBOX
     assert seeded_library.queue_ids() == []
     # Undoing a status change is itself a status change: the history says both.
     assert [c.status for c in seeded_library.history(2)] == [
-        Status.UNREAD, Status.READING, Status.UNREAD]
+        Status.INBOX, Status.READING, Status.INBOX]
     # Redo (Ctrl+Shift+Z) puts the change back.
     window.undo_stack.redo()
     assert seeded_library.get(1).status is Status.QUEUED
@@ -179,7 +179,7 @@ def test_keys_do_nothing_while_typing_in_the_search_box_or_a_text_field(
     window.search_box.setFocus()
     qtbot.keyClicks(window.search_box, "qrdx5u?")
     assert window.search_box.text() == "qrdx5u?"
-    assert all(seeded_library.get(i).status is Status.UNREAD for i in (1, 2, 3))
+    assert all(seeded_library.get(i).status is Status.INBOX for i in (1, 2, 3))
     assert seeded_library.get(1).rating is None
     assert window.current_paper_id() == 1
     assert window.key_help is None or not window.key_help.isVisible()
@@ -187,7 +187,7 @@ def test_keys_do_nothing_while_typing_in_the_search_box_or_a_text_field(
     window.detail.tags_edit.setFocus()
     qtbot.keyClicks(window.detail.tags_edit, "sd")
     assert window.detail.tags_edit.text() == "sd"
-    assert seeded_library.get(1).status is Status.UNREAD
+    assert seeded_library.get(1).status is Status.INBOX
     assert window.triage.active  # still on: Esc in a text field does not leave it
 
 
@@ -211,12 +211,12 @@ def test_t_and_n_go_to_the_tags_and_the_note_and_esc_comes_back(qtbot, window, s
 
 
 def test_a_whole_page_of_68_papers_is_triaged_with_keys_only(qtbot, window, seeded_library):
-    window.sidebar.select(("status", "unread"))
+    window.sidebar.select(("status", "inbox"))
     assert len(window.model.ids) == 68
     triage_on(qtbot, window)
     keys = "qrdsx" * 14  # 70 keys: the last two land on the last paper again
     press(qtbot, window, keys[:68])
-    assert seeded_library.status_counts()["unread"] == 0
+    assert seeded_library.status_counts()["inbox"] == 0
     assert current_row(window) == 67
     assert window.undo_stack.count() == 68
     counts = seeded_library.status_counts()
@@ -226,7 +226,7 @@ def test_a_whole_page_of_68_papers_is_triaged_with_keys_only(qtbot, window, seed
     qtbot.keyClick(window.table, Qt.Key.Key_Escape)
     assert window.model.ids == []
     inbox = window.sidebar._library.child(1)
-    assert inbox.data(0, FilterRole) == ("status", "unread")
+    assert inbox.data(0, FilterRole) == ("status", "inbox")
     qtbot.waitUntil(lambda: window.sidebar._library.child(1).text(1) == "0", timeout=3000)
 
 

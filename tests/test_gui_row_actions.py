@@ -93,8 +93,8 @@ def test_triage_keys_act_on_the_current_paper_of_a_selection(qtbot, window, seed
     window.triage.set_triage(True)
     qtbot.keyClick(window.table, Qt.Key.Key_D)
     assert seeded_library.get(ids[1]).status is Status.READ
-    assert seeded_library.get(ids[0]).status is Status.UNREAD
-    assert seeded_library.get(ids[2]).status is Status.UNREAD
+    assert seeded_library.get(ids[0]).status is Status.INBOX
+    assert seeded_library.get(ids[2]).status is Status.INBOX
     assert window.current_paper_id() == ids[2]  # and on to the next paper
 
 
@@ -211,7 +211,7 @@ def test_a_status_for_a_selection_is_one_undo_step(window, seeded_library):
     assert window.statusBar().currentMessage().endswith("→ Read   (Ctrl+Z: undo)")
     window.undo_stack.undo()
     assert [seeded_library.get(i).status for i in ids] == [
-        Status.READING, Status.UNREAD, Status.UNREAD]
+        Status.READING, Status.INBOX, Status.INBOX]
     menu = window.row_actions.build_menu()
     assert not menu_action(menu, "Status", "Inbox").isChecked()  # not all of them
 
@@ -241,7 +241,7 @@ def test_a_single_paper_uses_the_same_commands(window, seeded_library):
     assert seeded_library.get(28).status is Status.SKIMMED
     assert window.undo_stack.undoText().startswith("Set the status Skimmed of #28")
     window.undo_stack.undo()
-    assert seeded_library.get(28).status is Status.UNREAD
+    assert seeded_library.get(28).status is Status.INBOX
     assert window.current_paper_id() == 28
 
 

@@ -217,7 +217,7 @@ def test_save_search_with_ctrl_shift_s_lists_it_with_its_count(qtbot, window,
     action = window.sidebar_menus.save_action
     assert not action.isEnabled()  # no query yet
     assert action.shortcut().toString() == "Ctrl+Shift+S"
-    window.sidebar.select(("status", "unread"))
+    window.sidebar.select(("status", "inbox"))
     search(qtbot, window, "diffusion")
     assert action.isEnabled()
     asked = answer(window, "Diffusion inbox")
@@ -225,7 +225,7 @@ def test_save_search_with_ctrl_shift_s_lists_it_with_its_count(qtbot, window,
     assert asked and "diffusion" in asked[0][1]
     [saved] = seeded_library.saved_searches()
     assert (saved.name, saved.query, saved.view) == ("Diffusion inbox", "diffusion",
-                                                     View(status="unread"))
+                                                     View(status="inbox"))
     flt = saved_filter("Diffusion inbox")
     assert count_of(window, flt) == "21"
     assert window.sidebar.current_filter == flt  # the search shown is the saved one

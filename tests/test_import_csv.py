@@ -93,7 +93,7 @@ def test_semicolon_table_with_reordered_aliases_and_crlf_cells():
     assert first.year == 2019
     assert first.venue == "Journal of Élan"  # a "Journal" column
     assert first.note == "Zu lesen, wichtig"  # a quoted cell holding the comma
-    assert first.status == "unread"  # "to read"
+    assert first.status == "inbox"  # "to read"
     assert first.extra == {"project": "Alpha"}
     assert second.title == "Mehrzeilige Überschrift"
     assert second.note == "Zwei Zeilen\nNotiz"

@@ -171,7 +171,7 @@ def test_status_and_tag_chosen_for_an_import(seeded_library: Library, tmp_path) 
     # A status the file gives is the user's own: it wins over the import's default.
     assert seeded_library.get(report.added[1][0]).status is Status.READING
     # The paper the library had keeps its status and gains the tag.
-    assert seeded_library.get(28).status is Status.UNREAD
+    assert seeded_library.get(28).status is Status.INBOX
     assert "thesis" in seeded_library.get(28).tags
     assert seeded_library.last_import_ids() == [report.added[0][0], report.added[1][0], 28]
     assert seeded_library.list_ids(last_import=True, sort="id") == sorted(

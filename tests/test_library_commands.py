@@ -100,7 +100,7 @@ def test_a_failure_half_way_leaves_everything_as_it_was(stack, seeded_library: L
     monkeypatch.setattr(lib.store, "enqueue_index", broken)
     stack.push(BatchCommand(lib, [1, 2], status=Status.READ, on_error=errors.append))
     assert errors and errors[-1].startswith("Could not")
-    assert [lib.get(i).status for i in (1, 2)] == [Status.UNREAD, Status.UNREAD]
+    assert [lib.get(i).status for i in (1, 2)] == [Status.INBOX, Status.INBOX]
     calls.clear()
     fail_at = 1
     stack.undo()  # the restore of 7, 8, 9 fails too: they stay in the Trash

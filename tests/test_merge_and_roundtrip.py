@@ -56,7 +56,7 @@ def test_json_export_then_import_into_an_empty_library_reproduces_it(rich_librar
         # And what the copy knows is usable, not just equal on paper.
         paper = copy.get(28)
         assert paper.status.value == "read" and set(paper.tags) == {"ensembles", "LLM"}
-        assert [c.status.value for c in copy.history(28)] == ["unread", "reading", "read"]
+        assert [c.status.value for c in copy.history(28)] == ["inbox", "reading", "read"]
         assert [a.colour for a in paper.annotations] == ["green", "yellow"]
         assert copy.search("fulltext:basin").ids == [28]
         assert copy.search("annotation:claim").ids == [28]
@@ -340,6 +340,7 @@ def test_json_round_trip_keeps_duplicates_the_user_kept(empty_library, tmp_path)
 
 def test_restored_papers_get_dates_from_their_history_and_normalised_ids(empty_library,
                                                                        tmp_path):
+    # 'unread': the inbox's name in files written before schema 10.
     paper = {"id": 1, "title": "Old export", "status": "read",
              "doi": "https://doi.org/10.1000/ABC", "arxiv_id": "arXiv:2401.00001v2",
              "tags": ["  ML  "],
@@ -351,6 +352,7 @@ def test_restored_papers_get_dates_from_their_history_and_normalised_ids(empty_l
                     encoding="utf-8")
     empty_library.import_file(path)
     restored = empty_library.get(1)
+    assert [c.status.value for c in empty_library.history(1)] == ["inbox", "reading", "read"]
     assert restored.started.month == 2 and restored.finished.month == 3
     assert (restored.doi, restored.arxiv_id, restored.tags) == ("10.1000/abc", "2401.00001",
                                                                ("ML",))

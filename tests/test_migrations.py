@@ -92,3 +92,42 @@ def test_v6_library_migrates_and_keeps_everything(tmp_path):
         # What the new schema adds works on the migrated library.
         assert lib.delete(4).fields(4) == {"trashed"}
         assert lib.restore(4).fields(4) == {"trashed"}
+
+
+def test_v9_library_calls_the_inbox_inbox_and_keeps_everything(tmp_path):
+    # Written by the release of schema 9 (saved searches), when the inbox was stored as
+    # 'unread': papers in every status, a paper sent back to the inbox, a tag, a note, a
+    # highlight, a paper in the Trash, an imported status and saved searches that say
+    # 'unread'. Schema 10 stores 'inbox'.
+    with open_copy(tmp_path, "library-v9.sqlite") as lib:
+        assert lib.store.schema_version == SCHEMA_VERSION
+        assert lib.status_counts() == {"inbox": 2, "queued": 1, "reading": 1, "read": 2,
+                                       "skimmed": 1, "abandoned": 1}
+        stored = lib.store._q("SELECT DISTINCT status FROM papers UNION "
+                              "SELECT DISTINCT status FROM status_history")
+        assert "unread" not in {s for (s,) in stored}
+        assert [c.status.value for c in lib.history(2)] == ["inbox", "queued", "inbox"]
+        soups = lib.get(1)
+        assert [c.status.value for c in lib.history(1)] == ["inbox", "queued", "reading",
+                                                              "read"]
+        assert soups.status is Status.READ and soups.rating == 5 and soups.finished
+        assert soups.tags == ("ensembles", "LLM") and soups.note == "v9 note about soups"
+        assert [a.comment for a in soups.annotations] == ["a v9 highlight"]
+        vaswani = lib.history(9)
+        assert [(c.status.value, c.imported) for c in vaswani] == [("inbox", False),
+                                                                   ("read", True)]
+        assert lib.trash_ids() == [8] and lib.get(8).status is Status.INBOX
+        # The index is rebuilt (its schema changed too): both names find the inbox.
+        assert lib.search_ids("status:inbox") == [2, 3]
+        assert lib.search_ids("status:unread") == [2, 3]
+        assert lib.list_ids(status="unread", sort="id") == [2, 3]
+        # Saved searches say 'inbox' now, and find what they found.
+        saved = {s.name: s for s in lib.saved_searches()}
+        assert saved["Unread"].query == "status:inbox"
+        assert saved["Read soups"].query == "soups status:read OR status:inbox"
+        assert saved["Unread diffusion"].view.status == "inbox"
+        assert lib.saved_search_ids("Unread") == [2, 3]
+        assert lib.saved_search_ids("Unread diffusion") == [3]
+        # The rewrite did not fill the change log: it starts again, one row long.
+        assert lib.store._q("SELECT paper_id, kind FROM change_log") == [(None, "restart")]
+        assert "status" in lib.set_status(2, "reading").fields(2)  # and logs what follows

@@ -191,7 +191,8 @@ TRANSFORMER = ["sparse_tf", "vision_tf", "audio_tf"]
         ("status:read", READ),
         ("status:READ", READ),
         ("status:reading", READING),
-        ("status:unread", [k for k in ALL if k not in READ + READING]),
+        ("status:inbox", [k for k in ALL if k not in READ + READING]),
+        ("status:Unread", [k for k in ALL if k not in READ + READING]),  # an alias
         ("status:read kangaroo", []),
         ("venue:neurips", ["sparse_tf", "diffusion", "graphs"]),
         ("venue:workshop", ["graphs"]),
@@ -397,7 +398,7 @@ def test_facets_count_every_match_not_only_the_returned_hits(fx):
     assert len(results.hits) == 2
     assert results.total == 7
     assert results.facets == {
-        "status": {"read": 3, "reading": 1, "unread": 3},
+        "status": {"read": 3, "reading": 1, "inbox": 3},
         "tag": {"biology": 3, "vision": 2, "llm": 1, "generative": 1, "audio": 1},
         "year": {"2024": 1, "2023": 1, "2022": 1, "2020": 1},
     }
@@ -407,10 +408,10 @@ def test_facets_count_every_match_not_only_the_returned_hits(fx):
 
 def test_facets_of_a_narrow_query(fx):
     assert fx.lib.search("axolotl", facets=True).facets == {
-        "status": {"unread": 3}, "tag": {"biology": 1}, "year": {},
+        "status": {"inbox": 3}, "tag": {"biology": 1}, "year": {},
     }
     assert fx.lib.facets("kangaroo") == {
-        "status": {"unread": 2}, "tag": {"biology": 1}, "year": {},
+        "status": {"inbox": 2}, "tag": {"biology": 1}, "year": {},
     }
 
 
@@ -420,7 +421,7 @@ def test_no_facets_unless_asked(fx):
 
 def test_facets_of_the_whole_library(fx):
     assert fx.lib.facets("") == {
-        "status": {"read": 3, "reading": 2, "unread": 20},
+        "status": {"read": 3, "reading": 2, "inbox": 20},
         "tag": {"biology": 3, "llm": 2, "vision": 2, "audio": 1, "generative": 1},
         "year": {"2024": 2, "2023": 2, "2022": 3, "2021": 2, "2020": 1, "2019": 1,
                  "2018": 1},

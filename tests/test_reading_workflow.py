@@ -28,11 +28,11 @@ def ids(library: Library, query: str) -> list[int]:
 
 
 def test_every_status_can_be_set_and_is_kept_in_the_history(seeded_library):
-    for status in ("queued", "reading", "skimmed", "abandoned", "read", "unread"):
+    for status in ("queued", "reading", "skimmed", "abandoned", "read", "inbox"):
         seeded_library.set_status(SOUPS, status)
     assert [c.status.value for c in seeded_library.history(SOUPS)] == [
-        "unread", "queued", "reading", "skimmed", "abandoned", "read", "unread"]
-    with pytest.raises(ReadinglistError, match="choose one of: unread, queued, reading"):
+        "inbox", "queued", "reading", "skimmed", "abandoned", "read", "inbox"]
+    with pytest.raises(ReadinglistError, match="choose one of: inbox, queued, reading"):
         seeded_library.set_status(SOUPS, "done")
 
 
@@ -51,7 +51,7 @@ def test_started_and_finished_are_kept_with_each_change(seeded_library):
 
 def test_time_in_queue_adds_up_every_stay_in_the_queue():
     paper = Paper(id=1, title="T", added=at("2026-11-01"), status=Status.QUEUED)
-    changes = [StatusChange(Status.UNREAD, at("2026-11-01")),
+    changes = [StatusChange(Status.INBOX, at("2026-11-01")),
                StatusChange(Status.QUEUED, at("2026-11-02")),
                StatusChange(Status.READING, at("2026-11-05")),   # 3 days queued
                StatusChange(Status.QUEUED, at("2026-11-06")),
@@ -61,7 +61,7 @@ def test_time_in_queue_adds_up_every_stay_in_the_queue():
     assert dates.queued == at("2026-11-06")
     assert dates.time_in_queue == timedelta(days=3 + 4)
     assert dates.to_dict()["time_in_queue_days"] == 7.0
-    never = derive_dates(Paper(id=2, title="U"), [StatusChange(Status.UNREAD, at("2026-11-01"))],
+    never = derive_dates(Paper(id=2, title="U"), [StatusChange(Status.INBOX, at("2026-11-01"))],
                          now=at("2026-11-10"))
     assert never.time_in_queue is None and never.queued is None
 
@@ -155,11 +155,11 @@ def test_status_priority_and_rating_are_searchable(seeded_library):
 def _import_backdated(library: Library, tmp_path: Path) -> None:
     """Papers with a reading history in the past, brought in as Readinglist JSON."""
     def paper(pid: int, added: str, history: list[tuple[str, str]], **extra) -> dict:
-        status = history[-1][0] if history else "unread"
+        status = history[-1][0] if history else "inbox"
         finished = history[-1][1] if status in ("read", "skimmed") else None
         return {"id": pid, "title": f"Backdated paper {pid}", "added": added,
                 "status": status, "finished": finished,
-                "history": [{"status": "unread", "at": added}]
+                "history": [{"status": "inbox", "at": added}]
                 + [{"status": s, "at": t} for s, t in history], **extra}
 
     papers = [
@@ -198,7 +198,7 @@ def test_json_and_markdown_exports_carry_history_ratings_priorities_and_queue(se
     seeded_library.add_annotation(SOUPS, 0, 12, "blue", "nice opening")
     data = json.loads(seeded_library.export("json"))
     soups = next(p for p in data["papers"] if p["id"] == SOUPS)
-    assert [h["status"] for h in soups["history"]] == ["unread", "queued", "reading", "read"]
+    assert [h["status"] for h in soups["history"]] == ["inbox", "queued", "reading", "read"]
     assert (soups["rating"], soups["priority"]) == (4, "high")
     assert soups["finished"] and soups["started"]
     assert next(p for p in data["papers"] if p["id"] == 2)["queue_position"] == 1

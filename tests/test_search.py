@@ -237,8 +237,10 @@ def test_status_search_follows_status_changes(seeded_library):
     assert ids(seeded_library, "status:read") == [5, 24]
     assert ids(seeded_library, "status:Read") == [5, 24]
     assert ids(seeded_library, "status:reading") == [6]
-    unread = ids(seeded_library, "status:unread")
-    assert unread == sorted(set(range(1, 69)) - {5, 6, 24})
+    inbox = ids(seeded_library, "status:inbox")
+    assert inbox == sorted(set(range(1, 69)) - {5, 6, 24})
+    assert ids(seeded_library, "status:unread") == inbox  # its name before schema 10
+    assert ids(seeded_library, "status:New") == inbox  # what other tools call it
     assert ids(seeded_library, "status:read lora") == [24]
 
 
@@ -246,7 +248,7 @@ def test_changed_paper_is_found_once(seeded_library):
     assert ids(seeded_library, "status:read") == []  # a search before the change
     seeded_library.set_status(24, "read")
     assert ids(seeded_library, "status:read") == [24]
-    assert 24 not in ids(seeded_library, "status:unread")
+    assert 24 not in ids(seeded_library, "status:inbox")
     seeded_library.set_note(24, "again")
     assert seeded_library.search("lora", limit=None).ids.count(24) == 1
     assert seeded_library.search("*", limit=None).total == 68

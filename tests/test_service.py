@@ -113,7 +113,7 @@ def test_status_change_is_found_by_status_search(library):
     assert ids(library, "status:reading") == []
     assert ids(library, "status:read") == [12]
     counts = library.status_counts()
-    assert (counts["unread"], counts["reading"], counts["read"]) == (67, 0, 1)
+    assert (counts["inbox"], counts["reading"], counts["read"]) == (67, 0, 1)
     with pytest.raises(ReadinglistError, match="unknown status"):
         library.set_status(12, "done")
 

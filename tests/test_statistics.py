@@ -22,7 +22,7 @@ def at(text: str) -> datetime:
 
 def make(paper_id: int, changes: list[tuple[str, str]], tags: tuple[str, ...] = (),
          keep_finished: bool = True) -> tuple[Paper, list[StatusChange]]:
-    """A paper added at its first change (as unread) with that status history; its
+    """A paper added at its first change (in the inbox) with that status history; its
     current status is the last change. `finished` is set as the store sets it (last
     change to read/skimmed while it is so) unless `keep_finished` is False."""
     history = [StatusChange(Status(s), at(t)) for s, t in changes]
@@ -39,41 +39,41 @@ def fixture() -> tuple[list[Paper], dict[int, list[StatusChange]]]:
     W42 (Oct 18) / W43 (Oct 25) / W44 (Nov 1) / W45 (Nov 8) / W46 (Nov 15) / now."""
     built = [
         # 1 read Oct 14 (W42), 13 days (Oct 1 -> 14). Backlog: never at a week end.
-        make(1, [("unread", "2026-10-01 09:00"), ("queued", "2026-10-02 10:00"),
+        make(1, [("inbox", "2026-10-01 09:00"), ("queued", "2026-10-02 10:00"),
                  ("reading", "2026-10-13 08:00"), ("read", "2026-10-14 20:00")],
              ("llm", "transformers")),
         # 2 read yesterday Nov 18 (W47), added the same day: 0 days. Backlog: never.
-        make(2, [("unread", "2026-11-18 08:00"), ("read", "2026-11-18 22:30")], ("llm",)),
+        make(2, [("inbox", "2026-11-18 08:00"), ("read", "2026-11-18 22:30")], ("llm",)),
         # 3 skimmed Nov 17 (W47): 15 days, but skimmed papers are not in time-to-read
         #   nor in top tags. Backlog: added Nov 2 -> W45, W46 yes; now no.
-        make(3, [("unread", "2026-11-02 10:00"), ("skimmed", "2026-11-17 09:00")],
+        make(3, [("inbox", "2026-11-02 10:00"), ("skimmed", "2026-11-17 09:00")],
              ("vision",)),
         # 4 read Oct 21 then reopened Nov 5 (reading now): finished nowhere.
         #   Backlog: W43, W44 no (read then); W45, W46, now yes.
-        make(4, [("unread", "2026-10-20 10:00"), ("read", "2026-10-21 11:00"),
+        make(4, [("inbox", "2026-10-20 10:00"), ("read", "2026-10-21 11:00"),
                  ("reading", "2026-11-05 09:00")], ("llm",)),
         # 5 abandoned Oct 28. Backlog: W42, W43 yes; from W44 no.
-        make(5, [("unread", "2026-10-10 12:00"), ("abandoned", "2026-10-28 12:00")]),
+        make(5, [("inbox", "2026-10-10 12:00"), ("abandoned", "2026-10-28 12:00")]),
         # 6 queued Nov 11. Backlog: added Nov 10 -> W46, now yes.
-        make(6, [("unread", "2026-11-10 12:00"), ("queued", "2026-11-11 12:00")]),
-        # 7 unread, added today at 14:00. Backlog: now only.
-        make(7, [("unread", "2026-11-19 14:00")]),
+        make(6, [("inbox", "2026-11-10 12:00"), ("queued", "2026-11-11 12:00")]),
+        # 7 in the inbox, added today at 14:00. Backlog: now only.
+        make(7, [("inbox", "2026-11-19 14:00")]),
         # 8 read Sep 5 (month 2026-09, before the weeks), 16 days (Aug 20 -> Sep 5).
         #   Paper.finished missing: the date comes from the history.
-        make(8, [("unread", "2026-08-20 10:00"), ("read", "2026-09-05 10:00")],
+        make(8, [("inbox", "2026-08-20 10:00"), ("read", "2026-09-05 10:00")],
              ("vision", "llm"), keep_finished=False),
         # 9 read Mon Nov 16 (W47), added Jun 1: 168 days ("longer").
         #   Backlog: queued/reading W42..W46 yes; now no.
-        make(9, [("unread", "2026-06-01 10:00"), ("queued", "2026-07-01 10:00"),
+        make(9, [("inbox", "2026-06-01 10:00"), ("queued", "2026-07-01 10:00"),
                  ("reading", "2026-11-10 09:00"), ("read", "2026-11-16 07:00")], ("Graphs",)),
         # 10 read Nov 3 (W45), 9 days (Oct 25 -> Nov 3). Backlog: W43, W44 yes.
-        make(10, [("unread", "2026-10-25 10:00"), ("read", "2026-11-03 18:00")], ("théorie",)),
+        make(10, [("inbox", "2026-10-25 10:00"), ("read", "2026-11-03 18:00")], ("théorie",)),
         # 11 read Nov 4 (W45), 5 days (Oct 30 -> Nov 4). Backlog: W44 yes.
-        make(11, [("unread", "2026-10-30 10:00"), ("read", "2026-11-04 09:00")], ("vision",)),
+        make(11, [("inbox", "2026-10-30 10:00"), ("read", "2026-11-04 09:00")], ("vision",)),
         # 12 read Nov 5 (W45), 56 days (Sep 10 -> Nov 5). Backlog: W42, W43, W44 yes.
-        make(12, [("unread", "2026-09-10 10:00"), ("read", "2026-11-05 09:00")]),
+        make(12, [("inbox", "2026-09-10 10:00"), ("read", "2026-11-05 09:00")]),
         # 13 read Nov 6 (W45), same day: 0 days. Backlog: never at a week end.
-        make(13, [("unread", "2026-11-06 08:00"), ("reading", "2026-11-06 09:00"),
+        make(13, [("inbox", "2026-11-06 08:00"), ("reading", "2026-11-06 09:00"),
                   ("read", "2026-11-06 12:00")], ("llm",)),
     ]
     return [p for p, _h in built], {p.id: h for p, h in built}
@@ -89,7 +89,7 @@ def test_totals(stats: ReadingStats) -> None:
     totals = stats.totals
     assert totals.papers == 13
     # read: 1 2 8 9 10 11 12 13; skimmed: 3; reading: 4; abandoned: 5; queued: 6; inbox: 7
-    assert dict(totals.by_status) == {"unread": 1, "queued": 1, "reading": 1, "read": 8,
+    assert dict(totals.by_status) == {"inbox": 1, "queued": 1, "reading": 1, "read": 8,
                                       "skimmed": 1, "abandoned": 1}
     assert list(totals.by_status) == [s.value for s in Status]
     assert totals.queue == 1
@@ -180,7 +180,7 @@ def test_streak_ends_yesterday_and_longest_is_broken_by_a_gap(stats: ReadingStat
 
 def test_streak_including_today() -> None:
     papers, histories = fixture()
-    today, history = make(14, [("unread", "2026-11-19 08:00"), ("read", "2026-11-19 12:00")])
+    today, history = make(14, [("inbox", "2026-11-19 08:00"), ("read", "2026-11-19 12:00")])
     stats = compute([*papers, today], {**histories, 14: history}, NOW, WEEKS, MONTHS)
     assert stats.streaks.current == 4  # Nov 16 .. 19
     assert stats.streaks.current_end == date(2026, 11, 19)
@@ -216,7 +216,7 @@ def test_empty_library() -> None:
 
 def test_library_with_nothing_read() -> None:
     papers = [Paper(id=1, title="New", added=at("2026-11-18 10:00"))]
-    stats = compute(papers, {1: [StatusChange(Status.UNREAD, at("2026-11-18 10:00"))]}, NOW)
+    stats = compute(papers, {1: [StatusChange(Status.INBOX, at("2026-11-18 10:00"))]}, NOW)
     assert stats.time_to_read.count == 0
     assert [p.size for p in stats.backlog][-2:] == [0, 1]  # added this week
     assert "no read papers yet" in format_text(stats)

@@ -67,7 +67,7 @@ def test_inserted_paper_reads_back_with_every_field(store):
     assert paper.links == ("https://github.com/mlfoundations/model-soups",)
     assert paper.source == "test"
     assert paper.tags == ("merging",)
-    assert paper.status is Status.UNREAD
+    assert paper.status is Status.INBOX
     assert paper.note == ""
     assert paper.added == T0
     assert paper.modified == T0
@@ -179,7 +179,7 @@ def test_list_ids_filters_by_status_and_tag(store):
     store.update_fields(a, {"status": "read"})
     store.update_fields(c, {"status": "read"})
     assert store.list_ids(status="read") == [a, c]
-    assert store.list_ids(status=Status.UNREAD) == [b]
+    assert store.list_ids(status=Status.INBOX) == [b]
     assert store.list_ids(status="READ", tag="x") == [a]
     assert store.list_ids(tag="nope") == []
     with pytest.raises(ValueError, match="unknown status"):
@@ -231,7 +231,7 @@ def test_every_sort_key_orders_both_ways(store, sortable, sort, expected):
 
 def test_status_sort_groups_papers_by_status_with_id_tie_break(store):
     ids = [add(store, f"P{n}") for n in range(6)]
-    for paper_id, status in zip(ids, ["read", "unread", "reading", "read", "unread", "reading"],
+    for paper_id, status in zip(ids, ["read", "inbox", "reading", "read", "inbox", "reading"],
                                 strict=True):
         store.update_fields(paper_id, {"status": status})
     ordered = store.list_ids(sort="status")
@@ -302,12 +302,12 @@ def test_empty_identifiers_never_match(store):
 
 
 def test_status_counts_include_every_status(store):
-    none = {"unread": 0, "queued": 0, "reading": 0, "read": 0, "skimmed": 0, "abandoned": 0}
+    none = {"inbox": 0, "queued": 0, "reading": 0, "read": 0, "skimmed": 0, "abandoned": 0}
     assert store.status_counts() == none
     ids = [add(store, f"P{n}") for n in range(4)]
     store.update_fields(ids[0], {"status": "read"})
     store.update_fields(ids[1], {"status": Status.READING})
-    assert store.status_counts() == {**none, "unread": 2, "reading": 1, "read": 1}
+    assert store.status_counts() == {**none, "inbox": 2, "reading": 1, "read": 1}
 
 
 # -- domain values from rows ----------------------------------------------------------
@@ -320,7 +320,7 @@ def test_table_rows_are_table_row_values_by_id(store):
     store.update_fields(b, {"status": "queued"})
     rows = store.table_rows([b, a, 999])
     assert list(rows) == sorted(rows)  # unknown ids are left out
-    assert rows[a] == TableRow(a, "Soups", ("Ann", "Bo"), 2022, Status.UNREAD, ("A", "b"),
+    assert rows[a] == TableRow(a, "Soups", ("Ann", "Bo"), 2022, Status.INBOX, ("A", "b"),
                                "2024-01-01", Priority.HIGH, 4, None)
     assert rows[b] == TableRow(b, "Bare", (), None, Status.QUEUED, (), "2024-01-02",
                                Priority.NORMAL, None, 1)
@@ -331,11 +331,11 @@ def test_status_histories_are_status_change_values(store):
     a = store.insert_paper(PaperRecord("Imported as read", status="read"), now=T0)
     b = store.insert_paper(PaperRecord("Fresh"), now=T0)
     store.update_fields(b, {"status": "reading"})
-    assert store.status_history(a) == [StatusChange(Status.UNREAD, T0),
+    assert store.status_history(a) == [StatusChange(Status.INBOX, T0),
                                        StatusChange(Status.READ, T0, imported=True)]
     history = store.status_history(b)
     assert [(c.status, c.imported) for c in history] == [
-        (Status.UNREAD, False), (Status.READING, False)]
+        (Status.INBOX, False), (Status.READING, False)]
     assert history[1].at.tzinfo is not None
     assert store.all_status_histories() == {a: store.status_history(a), b: history}
     assert store.status_history(999) == []

@@ -13,6 +13,8 @@ from ..library.service import Library
 from .output import PROG
 
 EXPORT_FORMATS = sorted({*_EXPORTERS, "json"})
+# The statuses by their names; aliases (unread for inbox) are accepted but not listed.
+STATUS_CHOICES = "{" + ",".join(s.value for s in Status) + "}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,9 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-merge", action="store_true",
                    help="add every entry as its own paper, even one the library has "
                    "(possible duplicates are still listed)")
-    p.add_argument("--status", choices=[s.value for s in Status],
-                   help="status of the papers added (default: the file's, else unread, "
-                   "the Inbox); 'read' imports a bibliography as references")
+    p.add_argument("--status", type=_status, metavar=STATUS_CHOICES,
+                   help="status of the papers added (default: the file's, else inbox); "
+                   "'read' imports a bibliography as references")
     p.add_argument("--tag", help="a tag for every paper of the import")
     p.add_argument("--report", type=Path, metavar="FILE",
                    help="write the whole report (every entry, its outcome, file and line) "
@@ -78,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--query", help="only the papers this search finds")
     which.add_argument("--tag", help="only the papers with this tag")
-    which.add_argument("--status", choices=[s.value for s in Status])
+    which.add_argument("--status", type=_status, metavar=STATUS_CHOICES)
     p.add_argument("-o", "--output", type=Path, metavar="FILE",
                    help="write to FILE (default: standard output)")
 
@@ -90,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("others", type=int, nargs="+")
 
     p = add("list", "list papers")
-    p.add_argument("--status", choices=[s.value for s in Status])
+    p.add_argument("--status", type=_status, metavar=STATUS_CHOICES)
     p.add_argument("--tag")
     p.add_argument("--sort", default="added", choices=list(Library.sort_keys))
     p.add_argument("--desc", action="store_true", help="sort descending")
@@ -123,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("status", "set the read status")
     p.add_argument("id", type=int)
-    p.add_argument("status", choices=[s.value for s in Status])
+    p.add_argument("status", type=_status, metavar=STATUS_CHOICES)
 
     p = add("priority", "set the priority")
     p.add_argument("id", type=int)
@@ -159,7 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "tag)")
     s.add_argument("name")
     s.add_argument("query")
-    s.add_argument("--status", help="only papers with this status")
+    s.add_argument("--status", type=_status, metavar=STATUS_CHOICES,
+                   help="only papers with this status")
     s.add_argument("--tag", help="only papers with this tag")
     s.add_argument("--replace", action="store_true", help="replace a saved search of "
                    "that name")
@@ -223,8 +226,7 @@ _HELP = {
     "status": "only papers with this status",
 }
 _COMMAND_HELP = {
-    "status status": "the new status: unread (the GUI's Inbox), queued, reading, read, "
-                     "skimmed or abandoned",
+    "status status": "the new status: inbox, queued, reading, read, skimmed or abandoned",
 }
 
 
@@ -236,6 +238,14 @@ def _fill_help(parser: argparse.ArgumentParser, command: str) -> None:
         elif action.help is None and not isinstance(action, argparse._HelpAction):
             action.help = _COMMAND_HELP.get(f"{command} {action.dest}",
                                             _HELP.get(action.dest))
+
+
+def _status(text: str) -> Status:
+    """A status by its name or an alias ('unread' is the inbox), in any case."""
+    try:
+        return Status.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive_int(text: str) -> int:

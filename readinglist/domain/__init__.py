@@ -13,6 +13,7 @@ from .papers import (
     _E,
     _STATUS_LABELS,
     HIGHLIGHT_COLOURS,
+    STATUS_ALIASES,
     Annotation,
     Attachment,
     Paper,
@@ -39,6 +40,7 @@ from .searching import (
 __all__ = [
     "HIGHLIGHT_COLOURS",
     "QUERY_EXAMPLES",
+    "STATUS_ALIASES",
     "_E",
     "_STATUS_LABELS",
     "Annotation",

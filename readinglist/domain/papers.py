@@ -24,9 +24,15 @@ def _parse_choice(cls: type[_E], value: object, what: str) -> _E:
 
 
 class Status(enum.StrEnum):
-    """Read status of a paper: an inbox, a queue, reading, and three ways to be done."""
+    """Read status of a paper: an inbox, a queue, reading, and three ways to be done.
 
-    UNREAD = "unread"  # the inbox: not looked at yet
+    One name per status everywhere (CLI, JSON, search, exports, GUI): its value. Names
+    earlier versions wrote or other tools use (STATUS_ALIASES: 'unread' was the inbox's
+    until schema 10) are accepted on input: ``Status("unread")`` is ``Status.INBOX``.
+    """
+
+    INBOX = "inbox"  # not looked at yet
+    UNREAD = "inbox"  # an alias of INBOX (the same member), for code written before
     QUEUED = "queued"  # to read, at a position in the reading queue
     READING = "reading"
     READ = "read"
@@ -35,8 +41,17 @@ class Status(enum.StrEnum):
 
     @classmethod
     def parse(cls, value: str | Status) -> Status:
-        """Accept a status value case-insensitively; raise ValueError naming the choices."""
+        """Accept a status value or alias case-insensitively; raise ValueError naming the
+        choices."""
         return _parse_choice(cls, value, "status")
+
+    @classmethod
+    def _missing_(cls, value: object) -> Status | None:
+        # Called by Status(value) when no value matches: aliases, any case or spacing.
+        if not isinstance(value, str):
+            return None
+        key = " ".join(value.split()).lower()
+        return cls._value2member_map_.get(STATUS_ALIASES.get(key, key))  # type: ignore[return-value]
 
     @property
     def label(self) -> str:
@@ -48,8 +63,12 @@ class Status(enum.StrEnum):
         return self in (Status.READ, Status.SKIMMED)
 
 
+# Other names of a status accepted on input (never written): what earlier versions
+# stored ('unread'), and what other tools call the inbox.
+STATUS_ALIASES = {"unread": "inbox", "new": "inbox"}
+
 _STATUS_LABELS = {
-    "unread": "Inbox", "queued": "Queued", "reading": "Reading", "read": "Read",
+    "inbox": "Inbox", "queued": "Queued", "reading": "Reading", "read": "Read",
     "skimmed": "Skimmed", "abandoned": "Abandoned",
 }
 
@@ -173,7 +192,7 @@ class Paper:
     abstract: str = ""
     links: tuple[str, ...] = ()
     source: str = ""
-    status: Status = Status.UNREAD
+    status: Status = Status.INBOX
     tags: tuple[str, ...] = ()
     note: str = ""
     added: datetime | None = None

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .papers import Status
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -33,7 +35,7 @@ class SearchResults:
     hits: tuple[SearchHit, ...]
     total: int
     # Counts over every match (not only the hits returned), when asked for:
-    # {"status": {"unread": 3, ...}, "tag": {"llm": 2, ...}, "year": {"2024": 5, ...}}
+    # {"status": {"inbox": 3, ...}, "tag": {"llm": 2, ...}, "year": {"2024": 5, ...}}
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     # A corrected query that finds something, when this one found nothing.
     suggestion: str | None = None
@@ -65,10 +67,21 @@ class View:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> View:
         year = data.get("year")
-        return cls(status=data.get("status") or None, tag=data.get("tag") or None,
+        return cls(status=_status_name(data.get("status")), tag=data.get("tag") or None,
                    year=int(year) if isinstance(year, int | str) and str(year).isdigit()
                    else None,
                    last_import=bool(data.get("last_import")), queue=bool(data.get("queue")))
+
+
+def _status_name(value: Any) -> str | None:
+    """A stored view's status by its name today ('unread', from before schema 10, is
+    'inbox'); an unknown one is kept as it is (listing it names the choices)."""
+    if not value:
+        return None
+    try:
+        return Status.parse(str(value)).value
+    except ValueError:
+        return str(value)
 
 
 @dataclass(frozen=True)

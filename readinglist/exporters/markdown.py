@@ -25,7 +25,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#~^$&|])")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
 # What the timeline says for each status a paper moved to.
 _VERBS = {
-    "unread": "back to to-read",
+    "inbox": "back to the inbox",
     "queued": "queued",
     "reading": "started",
     "read": "finished",
@@ -115,7 +115,7 @@ def timeline_line(paper: Paper, history: Sequence[StatusChange]) -> str:
     started = False
     for i, change in enumerate(history):
         status = change.status.value
-        if i == 0 and status == "unread":
+        if i == 0 and status == Status.INBOX:
             continue  # the status every paper starts with: "added" says it
         verb = _VERBS.get(status, status)
         if status == "reading":

@@ -86,7 +86,7 @@ _BIBTEX_TYPES = {
     "unpublished",
 }
 _STATUSES = {
-    "to read": "unread", "to-read": "unread", "toread": "unread", "want to read": "unread",
+    "to read": "inbox", "to-read": "inbox", "toread": "inbox", "want to read": "inbox",
     "currently reading": "reading", "in progress": "reading",
     "done": "read", "finished": "read",
 }

@@ -328,7 +328,7 @@ class _Timeline:
 
 def _timeline(paper: Paper, history: Sequence[StatusChange]) -> _Timeline:
     # A stable sort keeps changes recorded at the same instant in their recorded order
-    # (an import with status "read" records unread and read at the same time).
+    # (an import with status "read" records inbox and read at the same time).
     changes = tuple(sorted(((_utc(c.at), c.status) for c in history), key=lambda c: c[0]))
     added = _utc(paper.added) if paper.added else (changes[0][0] if changes else None)
     return _Timeline(added, changes, paper.status)

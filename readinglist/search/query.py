@@ -21,7 +21,7 @@ from whoosh.qparser import (
     syntax,
 )
 
-from ..domain import QueryError
+from ..domain import STATUS_ALIASES, QueryError
 from ..text.normalize import fold_accents, normalize_arxiv_id, normalize_doi
 
 # Fields searched when the user names none.
@@ -275,6 +275,10 @@ def parse_query(parser: PaperQueryParser, text: str) -> wq.Query:
     error = _find_error(parsed)
     if error:
         raise QueryError(error)
+    # `status:unread` (the inbox's name before schema 10, kept in saved searches and
+    # habits) finds what `status:inbox` finds; the parser has lower-cased the value.
+    for alias, status in STATUS_ALIASES.items():
+        parsed = parsed.replace("status", alias, status)
     return parsed
 
 

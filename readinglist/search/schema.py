@@ -24,8 +24,9 @@ from whoosh.support.charset import accent_map
 
 from ..domain import Paper
 
-# Bump when the schema or analyzers change: an index with another version is rebuilt.
-INDEX_SCHEMA_VERSION = 7
+# Bump when the schema, the analyzers or the values stored change: an index with another
+# version is rebuilt (8: the inbox's status is 'inbox', no longer 'unread').
+INDEX_SCHEMA_VERSION = 8
 
 # Words, with inner dots and apostrophes kept ("FLUX.1"). Names split on hyphens.
 _TOKEN_PATTERN = r"\w+(?:[.']\w+)*"

@@ -37,7 +37,7 @@ def merge_into(store: PaperStore, keep: int, other: int) -> None:
         for table in ("status_history", "annotations", "attachments"):
             # Table names are ours, not user text.
             db.execute(f"UPDATE {table} SET paper_id = ? WHERE paper_id = ?", [keep, other])
-        if kept.status is Status.UNREAD and gone.status is not Status.UNREAD:
+        if kept.status is Status.INBOX and gone.status is not Status.INBOX:
             # Its history (moved above) already records that status: no new change.
             db.execute("UPDATE papers SET status = ?, queue_position = ? WHERE id = ?",
                        [gone.status.value, gone.queue_position, keep])

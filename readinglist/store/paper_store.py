@@ -81,7 +81,7 @@ class PaperStore(AnnotationsMixin, StatusQueueMixin, ListingMixin, TagAdminMixin
         now = now or utc_now()
         stamp = now.isoformat()
         added = added_time(record.added) or stamp
-        status = Status.parse(record.status).value if record.status else Status.UNREAD.value
+        status = Status.parse(record.status).value if record.status else Status.INBOX.value
         priority = Priority.parse(record.priority).value if record.priority else "normal"
         rating = check_rating(record.rating)
         note_stamp = stamp if record.note else None
@@ -107,11 +107,11 @@ class PaperStore(AnnotationsMixin, StatusQueueMixin, ListingMixin, TagAdminMixin
                 ],
             )
             paper_id = int(cursor.lastrowid or 0)
-            self._record_status(paper_id, Status.UNREAD.value, added)
-            if status != Status.UNREAD.value:
+            self._record_status(paper_id, Status.INBOX.value, added)
+            if status != Status.INBOX.value:
                 # The status it arrives with: from the moment it entered, and no day it
                 # was read on (a bibliography imported as read was not read today).
-                self._status_changed(paper_id, Status.UNREAD.value, status, added,
+                self._status_changed(paper_id, Status.INBOX.value, status, added,
                                      imported=True)
             self._write_tags(paper_id, record.tags)
             if record.fulltext:

@@ -160,7 +160,7 @@ def _paper_row(snap: dict[str, Any]) -> dict[str, Any]:
         "abstract": _text(snap, "abstract"),
         "links": json.dumps([str(u) for u in _list(snap, "links")]),
         "source": _text(snap, "source"),
-        "status": _status(snap.get("status", "unread")),
+        "status": _status(snap.get("status", Status.INBOX.value)),
         "note": _text(snap, "note"),
         "added": added,
         "modified": _time(snap.get("modified") or added, "modified"),
