@@ -37,6 +37,7 @@ from ..plain_text import tooltip
 from ..tasks import TaskRunner
 from .abstract_view import AbstractView
 from .note_editor import NoteEditor
+from .vertical_scroll import VerticalScroll
 
 # What a note's save changes: the pane shows it without redrawing the rest.
 NOTE_FIELDS = frozenset({"note", "note_created", "note_modified"})
@@ -83,7 +84,9 @@ class DetailPane(QStackedWidget):
         self.empty.setWordWrap(True)
         self.empty.setObjectName("emptyState")
         self.addWidget(self.empty)
-        self.addWidget(self._build_page())
+        # Scrolled when the window is short (a laptop at 1.5x or 2x scale): the pane never
+        # makes the window taller than the screen.
+        self.addWidget(VerticalScroll(self._build_page()))
         self.setCurrentIndex(0)
 
     # -- building --------------------------------------------------------------------

@@ -152,7 +152,7 @@ class PreferencesDialog(QDialog):
         for radio in (self.copy_radio, self.link_radio):
             self._pdf_group.addButton(radio)
             pdfs.addWidget(radio)
-        form.addRow("Imported &PDFs:", pdfs)
+        form.addRow("Imported PDFs:", pdfs)
         return group
 
     # -- results ---------------------------------------------------------------------------
