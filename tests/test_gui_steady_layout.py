@@ -43,3 +43,12 @@ def test_the_match_count_does_not_move_the_search_box(active_window, qtbot) -> N
         assert active_window.search_message.text()  # "2 matches", "did you mean …"
         assert _geometry(active_window) == before, query
     assert "did you mean" not in active_window.search_message.text()
+
+
+def test_the_window_fits_a_short_screen_at_2x_scale(paper_28_window) -> None:
+    """1600x1000 at 2x is 800x500: the window (its detail pane scrolled) must fit."""
+    hint = paper_28_window.minimumSizeHint()
+    assert hint.height() <= 460 and hint.width() <= 780
+    paper_28_window.resize(780, 460)
+    assert paper_28_window.height() <= 460
+    assert paper_28_window.detail.isVisible()
