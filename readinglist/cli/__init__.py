@@ -115,6 +115,10 @@ COMMANDS: dict[str, Command] = {
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.install_desktop or args.uninstall_desktop:
+        from .commands_desktop import install_desktop, uninstall_desktop
+
+        return (install_desktop if args.install_desktop else uninstall_desktop)(args)
     library_path = chosen_library(args)
     if args.command in (None, "gui"):
         from ..gui.app import run  # Qt is imported only when the GUI is wanted

@@ -29,7 +29,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open the demo library (the bundled Daily Papers sample)",
+        help="open the demo library: the bundled Daily Papers sample after five months "
+        "of made-up reading, in a folder of its own (never your library)",
+    )
+    parser.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add Readinglist to the desktop's application menu, with its icon, for the "
+        "current user (Linux, BSD), then exit",
+    )
+    parser.add_argument(
+        "--uninstall-desktop",
+        action="store_true",
+        help="remove what --install-desktop added, then exit",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
