@@ -53,6 +53,7 @@ class Changes:
     removed: frozenset[int] = frozenset()
     last_import: bool = False  # the "Last import" view holds other papers now
     saved_searches: bool = False  # a saved search was added, changed or deleted
+    tag_colours: bool = False  # a tag's colour was set, changed or taken away
     indexed: frozenset[int] = frozenset()  # the search index took these in
     index: bool = False  # the index's state changed (built, rebuilding, …)
     everything: bool = False
@@ -64,7 +65,8 @@ class Changes:
 
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed or self.last_import
-                    or self.saved_searches or self.indexed or self.index or self.everything)
+                    or self.saved_searches or self.tag_colours or self.indexed or self.index
+                    or self.everything)
 
     @property
     def papers(self) -> frozenset[int]:
@@ -140,6 +142,7 @@ class Changes:
             removed=frozenset(removed),
             last_import=self.last_import or other.last_import,
             saved_searches=self.saved_searches or other.saved_searches,
+            tag_colours=self.tag_colours or other.tag_colours,
             indexed=self.indexed | other.indexed,
             index=self.index or other.index,
             everything=self.everything or other.everything,

@@ -1,6 +1,6 @@
-"""Keeping a library in order: tags renamed, merged and deleted across it, and the Trash
-(delete, restore, empty). A service the Library holds and forwards to; every method is
-one write through the library's writer and returns what it changed."""
+"""Keeping a library in order: tags renamed, merged, deleted and coloured across it, and
+the Trash (delete, restore, empty). A service the Library holds and forwards to; every
+method is one write through the library's writer and returns what it changed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ..domain import Priority, ReadinglistError, SavedSearch, Status, View, check_rating
 from ..domain.changes import Changes
-from ..store import saved_searches
+from ..domain.tag_colours import TagInfo, parse_colour
+from ..store import saved_searches, tag_colours
 from ..store.paper_store import PaperStore, clean_tag, utc_now
 from ..store.writer import Writer
 
@@ -131,11 +132,53 @@ class Organizing:
         rename, merge or delete gives back to :meth:`put_tags`)."""
         return self.store.papers_tagged(tags)
 
-    def put_tags(self, tags_of: dict[int, tuple[str, ...]]) -> Changes:
-        """Give papers exactly these tags, in one transaction (undo of a tag change)."""
+    def put_tags(self, tags_of: dict[int, tuple[str, ...]],
+                 colours: Mapping[str, str | None] | None = None) -> Changes:
+        """Give papers exactly these tags, and the tags of `colours` exactly those colours
+        (None: none), in one transaction (undo of a tag change)."""
         with self.writer.write() as write:
             self.store.put_tags(tags_of)
+            if colours:  # under the papers' spelling of each tag, now that they have it
+                tag_colours.put_colours(self.store, {self._spelling(clean_tag(tag)): colour
+                                                     for tag, colour in colours.items()})
         return write.changes
+
+    # -- tag colours ---------------------------------------------------------------------
+
+    def tags(self) -> list[TagInfo]:
+        """The library's tags (outside the Trash) with their counts and colours, by name."""
+        counts = self.store.tag_counts()
+        colours = self.tag_colours_of(list(counts))
+        return [TagInfo(tag, n, colours[tag]) for tag, n in counts.items()]
+
+    def tag_colours(self) -> dict[str, str]:
+        """Every tag's colour ("#rrggbb"), by tag name as the colour was set. Tags compare
+        without case: look a tag up by ``casefold()``."""
+        return tag_colours.all_colours(self.store)
+
+    def tag_colours_of(self, tags: Sequence[str]) -> dict[str, str | None]:
+        """The colour of each of these tags (None: none), keyed as given (what an undo
+        gives back to :meth:`put_tags`)."""
+        return tag_colours.colours_of(self.store, tags)
+
+    def set_tag_colour(self, tag: str, colour: str | None) -> Changes:
+        """Give a tag a colour: "#rrggbb" or a palette name (TAG_PALETTE); None takes its
+        colour away. ReadinglistError for a bad colour or a tag no paper has (a colour
+        can be taken away from any tag)."""
+        name = clean_tag(tag)
+        if not name:
+            raise ReadinglistError("a tag needs a name")
+        value = parse_colour(colour) if colour is not None else None
+        if value is not None and not self.store.papers_tagged([name]):
+            raise ReadinglistError(f"no tag {name!r} in the library")
+        with self.writer.write() as write:
+            tag_colours.set_colour(self.store, self._spelling(name), value)
+        return write.changes
+
+    def _spelling(self, tag: str) -> str:
+        """The tag as the library spells it (the papers' spelling, not the user's)."""
+        folded = tag.casefold()
+        return next((t for t in self.store.tag_counts() if t.casefold() == folded), tag)
 
     # -- the Trash -----------------------------------------------------------------------
 

@@ -398,7 +398,7 @@ class Library:
         """Every highlight in the library, newest first, optionally by colour or tag."""
         return self.store.annotations(self.store.annotation_ids(colour, tag))
 
-    # -- tags across the library, and the Trash (see organizing.py) ----------------------
+    # -- tags across the library (and their colours), and the Trash (organizing.py) ----
 
     saved_searches = _forwarded("organizing", Organizing.saved_searches)
     save_search = _forwarded("organizing", Organizing.save_search)
@@ -411,6 +411,10 @@ class Library:
     delete_tag = _forwarded("organizing", Organizing.delete_tag)
     papers_tagged = _forwarded("organizing", Organizing.papers_tagged)
     put_tags = _forwarded("organizing", Organizing.put_tags)
+    tags = _forwarded("organizing", Organizing.tags)
+    tag_colours = _forwarded("organizing", Organizing.tag_colours)
+    tag_colours_of = _forwarded("organizing", Organizing.tag_colours_of)
+    set_tag_colour = _forwarded("organizing", Organizing.set_tag_colour)
     delete = _forwarded("organizing", Organizing.delete)
     trash = _forwarded("organizing", Organizing.delete)
     restore = _forwarded("organizing", Organizing.restore)

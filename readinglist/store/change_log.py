@@ -88,6 +88,16 @@ def create_update_trigger(db: Database) -> None:
     )
 
 
+def log_library_table(db: Database, table: str, kind: str) -> None:
+    """Triggers that log every change to `table`, a table about the library as a whole
+    (no paper), as one row of `kind` (migrations m009 and later)."""
+    # Names come from the migrations, not from any user input.
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(f"CREATE TRIGGER log_{table}_{event.lower()} AFTER {event} ON {table} "
+                   f"BEGIN INSERT INTO change_log (paper_id, kind) VALUES (NULL, '{kind}'); "
+                   "END")
+
+
 def last_seq(store: PaperStore) -> int:
     """The position of the last change committed (or written by this thread's write)."""
     rows = store._q("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'")
@@ -118,7 +128,7 @@ def read(store: PaperStore, after: int, upto: int | None = None,
     first: dict[int, str] = {}  # a paper's first and last "added"/"removed"
     last: dict[int, str] = {}
     changed: defaultdict[int, set[str]] = defaultdict(set)
-    last_import = saved = False
+    last_import = saved = colours = False
     for seq, paper_id, kind, fields in rows:
         if skip and any(start <= seq <= stop for start, stop in skip):
             continue
@@ -131,6 +141,8 @@ def read(store: PaperStore, after: int, upto: int | None = None,
             last_import = True
         elif kind == "saved_searches":
             saved = True
+        elif kind == "tag_colours":
+            colours = True
         elif kind in _KIND_FIELDS and paper_id is not None:
             changed[paper_id].add(_KIND_FIELDS[kind])
     added, removed = set(), set()
@@ -144,7 +156,7 @@ def read(store: PaperStore, after: int, upto: int | None = None,
         else:  # added and removed again: it never showed
             changed.pop(paper_id, None)
     changes = changes_of(added, changed, removed, last_import=last_import,
-                         saved_searches=saved, everything=pruned)
+                         saved_searches=saved, tag_colours=colours, everything=pruned)
     return changes, end
 
 

@@ -287,4 +287,13 @@ def _inbox_saved_search(query: str, view: str) -> tuple[str, str]:
     return query, view
 
 
+@_migration
+def m011_tag_colours(db: Database) -> None:
+    # An optional colour per tag ("#rrggbb"; tags compare without case), a dot in the
+    # sidebar and a chip in the table; the change log tells the views of every change.
+    db.execute("CREATE TABLE tag_colours (tag TEXT PRIMARY KEY COLLATE NOCASE, "
+               "colour TEXT NOT NULL)")
+    change_log.log_library_table(db, "tag_colours", "tag_colours")
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)

@@ -1,10 +1,11 @@
-"""Tags across the library: rename, merge and delete them in one transaction each, and put
-papers' tags back as they were (undo)."""
+"""Tags across the library: rename, merge and delete them in one transaction each (their
+colours follow: tag_colours.move_colours), and put papers' tags back as they were (undo)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from . import tag_colours
 from .index_outbox import IndexOutboxMixin
 from .rows import clean_tag
 
@@ -32,7 +33,7 @@ class TagAdminMixin(IndexOutboxMixin):
 
     def replace_tags(self, sources: Sequence[str], into: str | None) -> list[int]:
         """Every paper tagged with one of `sources` is tagged `into` instead (None: the
-        tags are removed). Returns the papers changed."""
+        tags are removed), and the colours follow. Returns the papers changed."""
         target = clean_tag(into) if into is not None else None
         with self.transaction():
             holders = self.papers_tagged(sources)
@@ -46,6 +47,7 @@ class TagAdminMixin(IndexOutboxMixin):
                     "INSERT OR IGNORE INTO paper_tags(paper_id, tag) VALUES (?, ?)",
                     [(paper_id, t) for t in kept])
                 self._touch(paper_id)
+            tag_colours.move_colours(self, sources, into)
         return list(holders)
 
     def put_tags(self, tags_of: Mapping[int, Sequence[str]]) -> None:
