@@ -24,6 +24,7 @@ from .paper_table_model import (
     COLUMNS,
     PaperTableModel,
 )
+from .tag_chips import TagChipDelegate
 from .title_delegate import TitleDelegate
 
 # The title takes the room that is left; the other columns keep these widths (the year's
@@ -80,6 +81,7 @@ class PaperTable(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self.setItemDelegateForColumn(COL_TITLE, TitleDelegate(self))
+        self.setItemDelegateForColumn(COL_TAGS, TagChipDelegate(self))
         self.setSortingEnabled(True)
         self.sortByColumn(COL_ADDED, Qt.SortOrder.AscendingOrder)
         # Dragging rows reorders the reading queue; turned on in the queue view only.

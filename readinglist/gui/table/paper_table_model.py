@@ -4,9 +4,13 @@ Only ids are held for the whole list; rows are read from the library a page at a
 when the view first draws them, and sorting is done by the library (SQL), so the table
 stays fast at 100,000 papers.
 
-In the reading queue's view the rows can be dragged to a new place: the model carries
-the dragged papers' ids in its own MIME type and, on a drop, emits `queueDrop(ids, row)`;
-the window turns that into an undoable queue move.
+In the reading queue's view the rows can be dragged: the model carries the dragged
+papers' ids in its own MIME type (onto a tag in the sidebar, they get the tag); dropped
+between rows, the model emits `queueDrop(ids, row)` and the window turns that into an
+undoable queue move.
+
+The Tags column gives its tags with their colours (TagChipsRole) for the chips'
+delegate; the colours are read once and again when a Changes says they changed.
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ from ...domain import Priority, ReadinglistError, SearchHit, Segment, Status
 from ...domain.changes import TABLE_FIELDS, Changes
 from ...library.service import Library, TableRow
 from ...text.names import format_authors as format_authors  # re-exported: its old home
+from .. import theme
 from ..plain_text import tooltip
+from .tag_chips import TagChips, TagChipsRole
 from .title_delegate import SnippetRole
 
 # Shown before a snippet that does not come from the abstract.
@@ -59,24 +65,40 @@ COLUMNS: list[tuple[str, str | None]] = [
 (COL_TITLE, COL_AUTHORS, COL_YEAR, COL_STATUS, COL_PRIORITY, COL_RATING, COL_TAGS,
  COL_ADDED) = range(len(COLUMNS))
 
-# The dragged rows of the queue view: a JSON list of paper ids.
+# Dragged rows (onto a tag, or within the queue view): a JSON list of paper ids.
 PAPER_IDS_MIME = "application/x-readinglist-paper-ids"
 
+# The theme's colour (a field of theme.Theme) of each status, priority and the rating,
+# read when drawn: the table follows a switch between the light and dark themes.
 _STATUS_COLOURS = {
-    Status.UNREAD: QColor("#1f6feb"),
-    Status.QUEUED: QColor("#8250df"),
-    Status.READING: QColor("#b35900"),
-    Status.READ: QColor("#2da44e"),
-    Status.SKIMMED: QColor("#0f7b8a"),
-    Status.ABANDONED: QColor("#8a94a3"),
+    Status.UNREAD: "status_inbox",
+    Status.QUEUED: "status_queued",
+    Status.READING: "status_reading",
+    Status.READ: "status_read",
+    Status.SKIMMED: "status_skimmed",
+    Status.ABANDONED: "status_abandoned",
 }
 # High stands out; normal (the default) recedes, so that the column reads at a glance.
 _PRIORITY_COLOURS = {
-    Priority.HIGH: QColor("#cf222e"),
-    Priority.NORMAL: QColor("#a0a8b3"),
-    Priority.LOW: QColor("#57606a"),
+    Priority.HIGH: "priority_high",
+    Priority.NORMAL: "priority_normal",
+    Priority.LOW: "priority_low",
 }
-RATING_COLOUR = QColor("#bf8700")
+
+
+def status_colour(status: Status) -> QColor | None:
+    """The Status column's colour of a status, in the theme in force."""
+    name = _STATUS_COLOURS.get(status)
+    return theme.colour(name) if name else None
+
+
+def priority_colour(priority: Priority) -> QColor | None:
+    name = _PRIORITY_COLOURS.get(priority)
+    return theme.colour(name) if name else None
+
+
+def rating_colour() -> QColor:
+    return theme.colour("rating")
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -116,6 +138,8 @@ class PaperTableModel(QAbstractTableModel):
         self._queue_mode = False
         self._queue_place: dict[int, int] = {}
         self._bold: QFont | None = None
+        self._colours: dict[str, str] | None = None  # tag (casefolded) -> "#rrggbb"
+        theme.theme_signals().changed.connect(self._theme_changed)
 
     # -- content ----------------------------------------------------------------------
 
@@ -177,9 +201,22 @@ class PaperTableModel(QAbstractTableModel):
             self._read_queue_places()
             self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(self._ids) - 1)
 
+    def tag_colours(self) -> dict[str, str]:
+        """The tags' colours, by casefolded tag (read once, kept until they change)."""
+        if self._colours is None:
+            self._colours = {tag.casefold(): colour
+                             for tag, colour in self.library.tag_colours().items()}
+        return self._colours
+
     def apply_changes(self, changes: Changes) -> None:
         """Repaint the rows whose shown fields changed. (Which papers the table lists is
         the window's business: it relists when papers come or go.)"""
+        if changes.tag_colours or changes.everything:
+            self._colours = None
+            if self._ids and not changes.everything:
+                self.dataChanged.emit(self.index(0, COL_TAGS),
+                                      self.index(len(self._ids) - 1, COL_TAGS),
+                                      [TagChipsRole])
         if changes.everything:
             self._pages.clear()
             self._read_queue_places()
@@ -194,6 +231,12 @@ class PaperTableModel(QAbstractTableModel):
         elif self._queue_mode and self._ids and changes.queue:
             self._read_queue_places()
             self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(self._ids) - 1)
+
+    def _theme_changed(self) -> None:
+        """Another theme: the colours of every row are others."""
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
     def _snippet_hit(self, row: int, paper_id: int) -> SearchHit | None:
         """The hit with its snippet, fetching snippets a page at a time as rows are drawn."""
@@ -261,6 +304,8 @@ class PaperTableModel(QAbstractTableModel):
             # Say where a match outside the abstract comes from: a highlight, the note...
             label = SNIPPET_LABELS.get(hit.snippet_field)
             return (Segment(label), *hit.snippet) if label else hit.snippet
+        if role == TagChipsRole:
+            return self._chips(index.row()) if index.column() == COL_TAGS else None
         if role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ToolTipRole,
@@ -275,10 +320,10 @@ class PaperTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == COL_STATUS:
-                return _STATUS_COLOURS.get(row.status)
+                return status_colour(row.status)
             if column == COL_PRIORITY:
-                return _PRIORITY_COLOURS.get(row.priority)
-            return RATING_COLOUR if column == COL_RATING else None
+                return priority_colour(row.priority)
+            return rating_colour() if column == COL_RATING else None
         if role == Qt.ItemDataRole.FontRole:
             if column == COL_PRIORITY and row.priority is Priority.HIGH:
                 if self._bold is None:  # made on first use: a QFont needs the app
@@ -306,8 +351,17 @@ class PaperTableModel(QAbstractTableModel):
                 return f"{row.rating} of 5 stars" if row.rating else "Not rated"
             if column == COL_PRIORITY:
                 return f"{row.priority.label} priority"
+            if column == COL_TAGS:  # every tag, also those the column's width cuts off
+                return tooltip(", ".join(row.tags)) if row.tags else None
             return None
         return self._display(row, column)
+
+    def _chips(self, row_no: int) -> TagChips:
+        row = self._row(row_no)
+        if row is None:
+            return ()
+        colours = self.tag_colours()
+        return tuple((tag, colours.get(tag.casefold())) for tag in row.tags)
 
     def _display(self, row: TableRow, column: int) -> str:
         if column == COL_TITLE:
@@ -350,7 +404,7 @@ class PaperTableModel(QAbstractTableModel):
         )
         self.layoutChanged.emit()
 
-    # -- dragging rows in the queue view ------------------------------------------------
+    # -- dragging rows (onto a tag; in the queue view, to a new place) ---------------------
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -364,6 +418,10 @@ class PaperTableModel(QAbstractTableModel):
 
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        # Copy: onto a tag (the rows stay); move: to another place in the queue.
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
 
     def mimeTypes(self) -> list[str]:
         return [PAPER_IDS_MIME]

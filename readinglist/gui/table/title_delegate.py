@@ -1,5 +1,6 @@
 """Paints the title cell; during a search, a second line shows where the paper matched,
-the matched words in bold on a highlight, like a search engine's result list."""
+the matched words in bold on a highlight, like a search engine's result list. Its
+colours are the theme's (search_hit_bg, snippet_text), read when drawn."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ...domain import Segment
+from .. import theme
 
 SnippetRole = Qt.ItemDataRole.UserRole + 2
-HIT_BACKGROUND = QColor("#fff3a3")
-SNIPPET_COLOUR = QColor("#57606a")
 ELLIPSIS = "…"
 
 
@@ -41,7 +41,9 @@ class TitleDelegate(QStyledItemDelegate):
         title_font = QFont(opt.font)
         title_font.setWeight(QFont.Weight.DemiBold)
         painter.setFont(title_font)
-        painter.setPen(opt.palette.color(opt.palette.ColorRole.Text))
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        painter.setPen(opt.palette.color(opt.palette.ColorRole.HighlightedText if selected
+                                         else opt.palette.ColorRole.Text))
         metrics = QFontMetrics(title_font)
         title_rect = QRect(rect.left(), rect.top(), rect.width(), half)
         painter.drawText(
@@ -50,13 +52,17 @@ class TitleDelegate(QStyledItemDelegate):
             metrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()),
         )
         line = QRect(rect.left(), rect.top() + half, rect.width(), rect.height() - half)
-        self._paint_snippet(painter, line, segments, QFont(opt.font))
+        self._paint_snippet(painter, line, segments, QFont(opt.font),
+                            opt.palette.color(opt.palette.ColorRole.Text))
         painter.restore()
 
     @staticmethod
     def _paint_snippet(
-        painter: QPainter, rect: QRect, segments: Sequence[Segment], font: QFont
+        painter: QPainter, rect: QRect, segments: Sequence[Segment], font: QFont,
+        hit_text: QColor,
     ) -> None:
+        """The snippet: context in the theme's snippet colour, matched words in bold,
+        in `hit_text` (the text colour) on the theme's hit background."""
         font.setPointSizeF(font.pointSizeF() * 0.92)
         bold = QFont(font)
         bold.setBold(True)
@@ -79,10 +85,10 @@ class TitleDelegate(QStyledItemDelegate):
             box = QRect(x, rect.top(), width, rect.height())
             painter.setFont(seg_font)
             if segment.hit:
-                painter.fillRect(box.adjusted(0, 2, 0, -2), HIT_BACKGROUND)
-                painter.setPen(QColor("#1f2328"))
+                painter.fillRect(box.adjusted(0, 2, 0, -2), theme.colour("search_hit_bg"))
+                painter.setPen(hit_text)
             else:
-                painter.setPen(SNIPPET_COLOUR)
+                painter.setPen(theme.colour("snippet_text"))
             painter.drawText(box, Qt.AlignmentFlag.AlignVCenter, text)
             x += width
             if clipped or x >= right:

@@ -1,14 +1,29 @@
 """The sidebar: the library's views (all papers, the inbox, the reading queue, the
 other statuses and the last import), its saved searches, tags and years, with counts, and
 the Trash. During a search the counts are those of the search's matches (facets); the
-saved searches and the Trash keep the library's."""
+saved searches and the Trash keep the library's.
+
+A tag with a colour shows a dot of it. Papers dragged from the table onto a tag are
+offered to whoever listens (`papersDropped`): the sidebar itself changes nothing."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from collections.abc import Mapping
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QIcon,
+)
 from PySide6.QtWidgets import QHeaderView, QStyle, QTreeWidget, QTreeWidgetItem, QWidget
 
 from ...domain import SavedSearch, Status
+from ..table.paper_table_model import ids_from_mime
+from ..table.tag_chips import swatch_icon
 
 FilterRole = Qt.ItemDataRole.UserRole + 1
 # ("all", None) | ("status", value) | ("tag", name) | ("year", "2024") | ("import", None)
@@ -48,6 +63,8 @@ class Sidebar(QTreeWidget):
     filterChanged = Signal(object)  # Filter
     # A context menu is asked for on an entry: its filter and where (global position).
     menuRequested = Signal(object, QPoint)
+    # Papers (their ids) were dropped onto a tag (its name).
+    papersDropped = Signal(list, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +103,11 @@ class Sidebar(QTreeWidget):
         self.currentItemChanged.connect(self._changed)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu_requested)
+        self._tag_colours: dict[str, str] = {}  # casefolded tag -> "#rrggbb"
+        # Papers dragged from the table land on tags (handled here, not by the model).
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self._drop_target: QTreeWidgetItem | None = None
 
     @property
     def current_filter(self) -> Filter:
@@ -135,6 +157,28 @@ class Sidebar(QTreeWidget):
         self._saved_counts = dict(counts)
         return self._rebuild()
 
+    def set_tag_colours(self, colours: Mapping[str, str]) -> None:
+        """Show these tags' colours (tag -> "#rrggbb"; tags compare without case)."""
+        self._tag_colours = {tag.casefold(): colour for tag, colour in colours.items()}
+        self._paint_tags()
+
+    def tag_colour(self, tag: str) -> str | None:
+        return self._tag_colours.get(tag.casefold())
+
+    def _tag_items(self) -> list[QTreeWidgetItem]:
+        return [item for item in (self._tags.child(i) for i in range(self._tags.childCount()))
+                if item is not None]
+
+    def _paint_tags(self) -> None:
+        """A dot of each tag's colour; a blank of the same size for an uncoloured tag
+        while others have one (the names stay in line), else no icon."""
+        items = [(item, item.data(0, FilterRole)) for item in self._tag_items()]
+        colours = [self.tag_colour(flt[1]) if flt and flt[1] else None for _i, flt in items]
+        any_colour = any(colours)
+        blank = swatch_icon(None) if any_colour else QIcon()
+        for (item, _flt), colour in zip(items, colours, strict=True):
+            item.setIcon(0, swatch_icon(colour) if colour else blank)
+
     def _rebuild(self) -> bool:
         total, status_counts, tag_counts, year_counts, last_import = self._counts
         self.blockSignals(True)
@@ -180,6 +224,8 @@ class Sidebar(QTreeWidget):
                 selected = QTreeWidgetItem(section, [value, "0"])
                 selected.setData(0, FilterRole, self._current)
                 section.setHidden(False)
+            self._drop_target = None  # the entries were made anew
+            self._paint_tags()
             fell_back = selected is None
             if selected is None:  # the selected entry is gone: fall back to all papers
                 selected = self._library.child(0)  # "All papers": always listed first
@@ -200,7 +246,8 @@ class Sidebar(QTreeWidget):
         if saved is not None:
             return f"Saved search: {saved.query}   (right-click to rename, edit or delete)"
         if kind == "tag":
-            return "Right-click to rename, merge or delete this tag"
+            return ("Drop papers here to tag them. Right-click to rename, merge, colour or "
+                    "delete this tag")
         return ""
 
     def _style_count(self, item: QTreeWidgetItem) -> None:
@@ -243,3 +290,68 @@ class Sidebar(QTreeWidget):
         flt = item.data(0, FilterRole) if item is not None else None
         if flt:
             self.menuRequested.emit(tuple(flt), self.viewport().mapToGlobal(pos))
+
+    # -- papers dropped onto a tag ---------------------------------------------------------
+
+    def tag_at(self, pos: QPoint) -> str | None:
+        """The tag of the entry at `pos` (viewport coordinates), None if not a tag."""
+        item = self.itemAt(pos)
+        flt = item.data(0, FilterRole) if item is not None else None
+        return flt[1] if flt and flt[0] == "tag" and flt[1] else None
+
+    def drop_papers(self, data: QMimeData, pos: QPoint) -> bool:
+        """Offer the papers `data` carries to the tag at `pos` (papersDropped). False if
+        it carries no papers or `pos` is not on a tag: nothing happens then."""
+        tag = self.tag_at(pos)
+        ids = ids_from_mime(data)
+        if tag is None or not ids:
+            return False
+        self.papersDropped.emit(ids, tag)
+        return True
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if ids_from_mime(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        pos = event.position().toPoint()
+        on_tag = self.tag_at(pos) is not None and bool(ids_from_mime(event.mimeData()))
+        self._mark_drop_target(self.itemAt(pos) if on_tag else None)
+        if on_tag:
+            self._accept_as_copy(event)
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._mark_drop_target(None)
+        event.accept()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._mark_drop_target(None)
+        if self.drop_papers(event.mimeData(), event.position().toPoint()):
+            self._accept_as_copy(event)
+        else:
+            event.ignore()
+
+    @staticmethod
+    def _accept_as_copy(event: QDragMoveEvent | QDropEvent) -> None:
+        """Accept as a copy when the drag allows it: the rows stay where they were."""
+        if event.possibleActions() & Qt.DropAction.CopyAction:
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            event.acceptProposedAction()
+
+    def _mark_drop_target(self, item: QTreeWidgetItem | None) -> None:
+        """Show the tag a drop would land on (the selection stays the view's)."""
+        if item is self._drop_target:
+            return
+        if self._drop_target is not None:
+            self._drop_target.setBackground(0, QBrush())
+        self._drop_target = item
+        if item is not None:
+            colour = self.palette().highlight().color()
+            colour.setAlpha(90)
+            item.setBackground(0, colour)

@@ -1,8 +1,9 @@
-"""What the sidebar's context menus do: empty the Trash, rename, merge and delete tags
-across the library, and save, rename, edit and delete saved searches; and the saved
-searches' live counts.
+"""What the sidebar's context menus do: empty the Trash, rename, merge, colour and delete
+tags across the library, and save, rename, edit and delete saved searches; the saved
+searches' live counts and the tags' colours; and papers dropped onto a tag.
 
-Tag changes are undoable steps on the window's stack (TagsAcrossCommand). Emptying the
+Tag changes are undoable steps on the window's stack (TagsAcrossCommand,
+TagColourCommand; papers dropped onto a tag: one BatchCommand). Emptying the
 Trash is the one permanent delete: it is asked first, and cannot be undone. Saved
 searches are plain writes, not undoable (a name and a query, quickly made again). Nothing
 here redraws by hand: the sidebar and the list update from the library's Changes.
@@ -21,11 +22,18 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox, QWidget
 
 from ...domain.changes import Changes
+from ...domain.tag_colours import TAG_PALETTE
 from ...library.service import Library
 from ..change_bridge import bridge_for
-from ..commands.library_commands import TagsAcrossCommand
+from ..commands.library_commands import (
+    BatchCommand,
+    TagColourCommand,
+    TagsAcrossCommand,
+    tag_papers_text,
+)
 from ..commands.paper_edits import ready_to_write
 from ..commands.undo_commands import FAILURES
+from ..table.tag_chips import swatch_icon
 from .search_controller import SearchController
 from .sidebar import ALL, TRASH, Filter, Sidebar, saved_filter
 
@@ -76,8 +84,10 @@ class SidebarMenus(QObject):
         self._timer = QTimer(self, singleShot=True, interval=SAVED_DELAY_MS)
         self._timer.timeout.connect(self.recount_saved)
         sidebar.menuRequested.connect(self._popup)
+        sidebar.papersDropped.connect(self.tag_papers)
         bridge_for(library).changed.connect(self._library_changed)
         self.recount_saved()
+        self.sidebar.set_tag_colours(library.tag_colours())
 
     def stop(self) -> None:
         """The window closes: no recount after it."""
@@ -110,6 +120,25 @@ class SidebarMenus(QObject):
             action = menu.addAction(text)
             action.triggered.connect(slot)
             action.setEnabled(enabled)
+        if kind == "tag" and value:
+            menu.insertMenu(menu.actions()[-1], self._colour_menu(value, menu))
+        return menu
+
+    def _colour_menu(self, tag: str, parent: QMenu) -> QMenu:
+        """The tag's "Colour" submenu: the palette, its colour checked, and "No colour"."""
+        menu = QMenu("Colour", parent)
+        current = self.library.tag_colours_of([tag])[tag]
+        if current is not None:
+            menu.setIcon(swatch_icon(current, 14))
+        for name, colour in TAG_PALETTE.items():
+            action = menu.addAction(swatch_icon(colour, 14), name.capitalize())
+            action.setCheckable(True)
+            action.setChecked(colour == current)
+            action.triggered.connect(lambda _on=False, c=colour: self.colour_tag(tag, c))
+        menu.addSeparator()
+        clear = menu.addAction("No colour")
+        clear.setEnabled(current is not None)
+        clear.triggered.connect(lambda: self.colour_tag(tag, None))
         return menu
 
     def _popup(self, flt: Filter, where: QPoint) -> None:
@@ -161,6 +190,44 @@ class SidebarMenus(QObject):
     def delete_tag(self, tag: str) -> bool:
         """Take the tag off every paper (undoable: no question asked)."""
         return self._push_tags(tag, None)
+
+    def colour_tag(self, tag: str, colour: str | None) -> bool:
+        """Give the tag a colour ("#rrggbb"; None: none), as an undoable step."""
+        if colour == self.library.tag_colours_of([tag])[tag]:
+            return False
+        if not ready_to_write(self.library, self._say_long):
+            return False
+        command = TagColourCommand(self.library, tag, colour, on_error=self._say_long)
+        self.undo_stack.push(command)
+        if command.error:
+            return False
+        self._say(f"{command.text()}   (Ctrl+Z: undo)", 6000)
+        return True
+
+    def tag_papers(self, ids: list[int], tag: str) -> bool:
+        """Papers dropped onto a tag get it, in one undoable step (those that have it
+        already are left alone; when all have it, nothing happens)."""
+        folded = tag.casefold()
+        try:
+            papers = self.library.get_many(ids)
+        except FAILURES as exc:
+            self._say_long(f"Could not tag the papers: {exc}")
+            return False
+        untagged = [p.id for p in papers
+                    if folded not in {t.casefold() for t in p.tags}]
+        if not untagged:
+            self._say(f"Already tagged “{tag}”", 4000)
+            return False
+        if not ready_to_write(self.library, self._say_long):
+            return False
+        command = BatchCommand(self.library, untagged, add_tags=[tag],
+                               on_error=self._say_long,
+                               text=tag_papers_text(self.library, untagged, tag))
+        self.undo_stack.push(command)
+        if command.error:
+            return False
+        self._say(f"{command.text()}   (Ctrl+Z: undo)", 6000)
+        return True
 
     def _other_tags(self, tag: str) -> list[str]:
         return [t for t in self.library.tag_counts() if t.casefold() != tag.casefold()]
@@ -281,6 +348,8 @@ class SidebarMenus(QObject):
     def _library_changed(self, changes: Changes) -> None:
         if self._stopped:
             return
+        if changes.tag_colours or changes.everything:  # here, or elsewhere (the CLI)
+            self.sidebar.set_tag_colours(self.library.tag_colours())
         if changes.saved_searches:
             self._timer.stop()
             self.recount_saved()  # at once: the user just saved, renamed or deleted one
