@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage
-from PySide6.QtWidgets import QMenu, QTreeWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeWidgetItem
 
 from readinglist import Library
 from readinglist.domain.tag_colours import TAG_PALETTE
@@ -213,6 +213,19 @@ def drop_on(win: MainWindow, item: QTreeWidgetItem, paper_ids: list[int]) -> boo
                        data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     win.sidebar.dropEvent(event)
     return event.isAccepted()
+
+
+def test_rows_are_draggable_in_every_view(window):
+    model, table = window.model, window.table
+    assert model.flags(model.index(0, COL_TITLE)) & Qt.ItemFlag.ItemIsDragEnabled
+    assert model.supportedDragActions() & Qt.DropAction.CopyAction
+    # Dragged out (a copy: the rows stay); in the queue view, also moved between rows.
+    assert table.dragDropMode() == QAbstractItemView.DragDropMode.DragOnly
+    assert table.defaultDropAction() == Qt.DropAction.CopyAction
+    window.sidebar.select(("status", "queued"))
+    assert table.dragDropMode() == QAbstractItemView.DragDropMode.InternalMove
+    window.sidebar.select(ALL)
+    assert table.dragDropMode() == QAbstractItemView.DragDropMode.DragOnly
 
 
 def test_papers_dropped_on_a_tag_get_it_in_one_undoable_step(window):

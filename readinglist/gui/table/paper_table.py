@@ -3,6 +3,7 @@
 Besides showing the PaperTableModel it keeps the column widths, lets the header's context
 menu hide and show columns (remembered between sessions by header name), and switches to
 the reading queue's order, where the headers do not sort and rows are dragged instead.
+Selected rows can be dragged from any view onto a tag in the sidebar (they get the tag).
 """
 
 from __future__ import annotations
@@ -84,9 +85,10 @@ class PaperTable(QTableView):
         self.setItemDelegateForColumn(COL_TAGS, TagChipDelegate(self))
         self.setSortingEnabled(True)
         self.sortByColumn(COL_ADDED, Qt.SortOrder.AscendingOrder)
-        # Dragging rows reorders the reading queue; turned on in the queue view only.
-        self.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
-        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        # Rows are dragged onto a sidebar tag from any view (a copy: they stay listed);
+        # in the queue view, dropping them between rows reorders the queue (a move).
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.setDropIndicatorShown(True)
         rows = self.verticalHeader()
         rows.setObjectName("queuePlaces")
@@ -145,7 +147,7 @@ class PaperTable(QTableView):
 
     def set_queue_order(self, on: bool) -> None:
         """The queue view lists the queue in its own order: the headers do not sort it,
-        rows can be dragged, and the row header shows each paper's place."""
+        rows can be dropped between rows, and the row header shows each paper's place."""
         if on == (not self.isSortingEnabled()):
             return
         header = self.horizontalHeader()
@@ -154,9 +156,11 @@ class PaperTable(QTableView):
             header.setSortIndicatorShown(False)
             header.setSectionsClickable(False)
             self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+            self.setDefaultDropAction(Qt.DropAction.MoveAction)
             self.verticalHeader().show()
         else:
-            self.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
+            self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+            self.setDefaultDropAction(Qt.DropAction.CopyAction)
             self.verticalHeader().hide()
             header.setSectionsClickable(True)
             header.setSortIndicatorShown(True)

@@ -4,10 +4,10 @@ Only ids are held for the whole list; rows are read from the library a page at a
 when the view first draws them, and sorting is done by the library (SQL), so the table
 stays fast at 100,000 papers.
 
-In the reading queue's view the rows can be dragged: the model carries the dragged
-papers' ids in its own MIME type (onto a tag in the sidebar, they get the tag); dropped
-between rows, the model emits `queueDrop(ids, row)` and the window turns that into an
-undoable queue move.
+Rows can be dragged in every view: the model carries the dragged papers' ids in its own
+MIME type (onto a tag in the sidebar, they get the tag). In the reading queue's view they
+can also be dropped between rows: the model emits `queueDrop(ids, row)` and the window
+turns that into an undoable queue move.
 
 The Tags column gives its tags with their colours (TagChipsRole) for the chips'
 delegate; the colours are read once and again when a Changes says they changed.
@@ -411,10 +411,8 @@ class PaperTableModel(QAbstractTableModel):
             # Drops land between rows (on the root), never onto a row: rows are not
             # containers, and a drop onto one would be ambiguous.
             return Qt.ItemFlag.ItemIsDropEnabled if self._queue_mode else Qt.ItemFlag.NoItemFlags
-        flags = super().flags(index)  # enabled, selectable, never has children
-        if self._queue_mode:
-            flags |= Qt.ItemFlag.ItemIsDragEnabled
-        return flags
+        # Enabled, selectable, never has children; dragged onto a tag from any view.
+        return super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled
 
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
