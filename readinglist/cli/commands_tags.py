@@ -1,12 +1,29 @@
-"""Tags across the library: list them with their counts, rename, merge and delete."""
+"""Tags across the library: list them with their counts and colours, rename, merge,
+delete and colour them."""
 
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import Any, TextIO
 
+from ..domain import ReadinglistError
+from ..domain.tag_colours import TAG_PALETTE, colour_name
 from ..library.service import Library
 from .output import _dump
+
+COLOUR_ACTIONS = ("colour", "color")  # the second: the same action, spelt the US way
+
+
+def add_colour_parser(tags: Any) -> None:
+    """`tags colour NAME COLOUR` and `tags colour NAME --clear` (alias `color`), added
+    to the `tags` command's subparsers (`tags`: its add_subparsers() action)."""
+    names = ", ".join(TAG_PALETTE)
+    t = tags.add_parser("colour", aliases=["color"],
+                        help="give a tag a colour (shown in the app), or --clear it")
+    t.add_argument("name", help="the tag (compared without case)")
+    t.add_argument("colour", nargs="?", metavar="COLOUR",
+                   help=f"#rrggbb or one of {names}")
+    t.add_argument("--clear", action="store_true", help="take the tag's colour away")
 
 
 def cmd_tags(library: Library, args: argparse.Namespace, out: TextIO) -> int:
@@ -23,12 +40,35 @@ def cmd_tags(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     elif action == "delete":
         changes = library.delete_tag(args.name)
         print(f"removed {args.name!r} from {len(changes.changed)} paper(s)", file=out)
+    elif action in COLOUR_ACTIONS:
+        return _colour(library, args, out)
     else:
-        counts = library.tag_counts()
+        tags = library.tags()
         if args.json:
-            _dump([{"tag": tag, "papers": n} for tag, n in counts.items()], out)
+            _dump([{"tag": t.name, "papers": t.papers, "colour": t.colour} for t in tags],
+                  out)
         else:
-            for tag, n in counts.items():
-                print(f"{n:6}  {tag}", file=out)
-            print(f"{len(counts)} tag(s)", file=out)
+            for t in tags:
+                print(f"{t.papers:6}  {t.name}{_colour_text(t.colour)}", file=out)
+            print(f"{len(tags)} tag(s)", file=out)
     return 0
+
+
+def _colour(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.clear == (args.colour is not None):
+        raise ReadinglistError("give the tag a COLOUR or --clear its colour (one of them)")
+    library.set_tag_colour(args.name, None if args.clear else args.colour)
+    colour = library.tag_colours_of([args.name])[args.name]
+    if colour is None:
+        print(f"{args.name!r} has no colour", file=out)
+    else:
+        print(f"{args.name!r} is{_colour_text(colour)}", file=out)
+    return 0
+
+
+def _colour_text(colour: str | None) -> str:
+    """What follows a tag's name: '  [red #e5534b]' (nothing for no colour)."""
+    if colour is None:
+        return ""
+    name = colour_name(colour)
+    return f"  [{name} {colour}]" if name else f"  [{colour}]"
