@@ -48,8 +48,8 @@ def cli(library: Library, *argv: str) -> str:
 
 def test_cli_colours_a_tag_lists_it_and_clears_it(tagged):
     lib = tagged
-    assert cli(lib, "colour", "llm", "red") == f"'llm' is  [red {RED}]\n"
-    assert cli(lib, "color", "NLP", "#123ABC") == "'NLP' is  [#123abc]\n"  # US spelling
+    assert cli(lib, "colour", "llm", "red") == f"'llm' is red ({RED})\n"
+    assert cli(lib, "color", "NLP", "#123ABC") == "'NLP' is #123abc\n"  # US spelling
     listed = cli(lib, "--json")
     assert json.loads(listed) == [
         {"tag": "LLM", "papers": 2, "colour": RED},

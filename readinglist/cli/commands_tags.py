@@ -62,7 +62,9 @@ def _colour(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if colour is None:
         print(f"{args.name!r} has no colour", file=out)
     else:
-        print(f"{args.name!r} is{_colour_text(colour)}", file=out)
+        name = colour_name(colour)
+        print(f"{args.name!r} is {name} ({colour})" if name else
+              f"{args.name!r} is {colour}", file=out)
     return 0
 
 
