@@ -216,3 +216,12 @@ def test_a_folder_that_is_not_a_library_is_refused(host, tmp_path, qtbot,
     assert not host.switch(tmp_path / "missing")  # moved away since: the old one stays
     assert host.window is before and host.library is not None
     assert host.library.folder.name == "first"
+
+
+def test_an_import_status_saved_under_its_old_name_is_shown(active_window) -> None:
+    from PySide6.QtCore import QSettings
+
+    QSettings().setValue(preferences.IMPORT_STATUS_SETTING, "unread")
+    dialog = _prefs_dialog(active_window)
+    assert dialog.status_combo.currentData() == Status.INBOX.value
+    assert dialog.chosen().import_status == "inbox"

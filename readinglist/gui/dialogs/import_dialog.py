@@ -46,7 +46,7 @@ MERGE_LABEL = "Merge entries the library already has (same DOI, arXiv id or reco
 class ImportOptions:
     """How an import treats what it brings in (see Library.import_files)."""
 
-    status: Status = Status.UNREAD
+    status: Status = Status.INBOX
     tag: str = ""  # "" = no tag
     merge: bool = True
     attach: str = "copy"  # PDFs: "copy" into the library folder, or "link" where they are
@@ -75,7 +75,7 @@ def default_status(paths: Sequence[Path]) -> Status:
     chosen = preferences.load().import_status_for()
     if chosen is not None:
         return chosen
-    return Status.READ if all_bibliographies(paths) else Status.UNREAD
+    return Status.READ if all_bibliographies(paths) else Status.INBOX
 
 
 def remembered(paths: Sequence[Path]) -> ImportOptions:

@@ -140,9 +140,9 @@ class PreferencesDialog(QDialog):
         self.status_combo.addItem(AUTO_STATUS_LABEL, AUTO_STATUS)
         for status in Status:
             self.status_combo.addItem(status.label, status.value)
+        chosen = start.import_status_for()  # an old name ("unread") read as the new one
         self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(
-            start.import_status if start.import_status == AUTO_STATUS
-            else start.import_status_for())))
+            chosen.value if chosen is not None else AUTO_STATUS)))
         form.addRow("Imported papers &arrive as:", self.status_combo)
         self.copy_radio = QRadioButton("&Copy them into the library folder")
         self.link_radio = QRadioButton("&Link them where they are")
