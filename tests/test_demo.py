@@ -68,6 +68,11 @@ def test_tags_come_from_a_small_vocabulary(demo: Library) -> None:
     assert sum(1 for p in done if p.tags) >= len(done) * 0.8
 
 
+def test_some_tags_have_colours(demo: Library) -> None:
+    colours = demo.tag_colours()
+    assert len(colours) == 3 and set(colours) <= set(demo.tag_counts())
+
+
 def test_notes_have_a_heading_a_list_and_links_to_papers_of_the_library(demo: Library) -> None:
     noted = [p for p in demo.list() if p.note]
     assert len(noted) == 3

@@ -119,6 +119,8 @@ SAVED_SEARCHES: tuple[tuple[str, str, View], ...] = (
     ("Diffusion, queued", "tag:diffusion", View(status=Status.QUEUED.value)),
 )
 
+TAG_COLOURS = (("llm", "blue"), ("diffusion", "purple"), ("efficiency", "green"))
+
 
 def fill_demo(library: Library, seed: int = 7, now: datetime | None = None) -> None:
     """Fill an empty library with the demo: the sample page, read and organised as
@@ -141,6 +143,10 @@ def fill_demo(library: Library, seed: int = 7, now: datetime | None = None) -> N
                 library.add_annotation(ids[name], start, start + len(passage), colour, comment)
     for name, query, view in SAVED_SEARCHES:
         library.save_search(name, query, view, replace=True)
+    tags = library.tag_counts()
+    for tag, colour in TAG_COLOURS:  # chips in the table, dots in the sidebar
+        if tag in tags:
+            library.set_tag_colour(tag, colour)
 
 
 def sample_papers() -> list[dict[str, Any]]:
