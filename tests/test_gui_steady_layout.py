@@ -4,6 +4,7 @@ buttons stay put as the match count and a "did you mean" come and go."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolBar
 
 from readinglist.domain import Status
@@ -52,3 +53,13 @@ def test_the_window_fits_a_short_screen_at_2x_scale(paper_28_window) -> None:
     paper_28_window.resize(780, 460)
     assert paper_28_window.height() <= 460
     assert paper_28_window.detail.isVisible()
+
+
+def test_clearing_a_bad_query_clears_its_mark(active_window, qtbot) -> None:
+    with qtbot.waitSignal(active_window.searchFinished, timeout=5000):
+        active_window.search_box.setText('title:"unclosed')
+    assert active_window.search_box.property("error") is True
+    active_window.search_box.setFocus()
+    qtbot.keyClick(active_window.search_box, Qt.Key.Key_Escape)  # Esc empties the box
+    assert active_window.search_box.text() == ""
+    assert active_window.search_box.property("error") is False

@@ -193,6 +193,7 @@ class SearchController(QObject):
         in_trash = self.sidebar.current_filter == TRASH
         if not query or in_trash:
             self.shown_query = ""
+            self._set_error(False)  # a bad query cleared: the box is plain again
             # The index holds no paper of the Trash: it is listed whole, never searched.
             self.message.setText("The Trash is not searched" if query else "")
             self._listing.refresh_sidebar()
