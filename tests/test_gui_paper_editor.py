@@ -257,3 +257,11 @@ def test_a_failed_write_keeps_the_dialog_and_what_was_typed(window: MainWindow,
     assert "Could not" in dialog.error_label.text()
     assert dialog.title_edit.text() == "Typed, then the paper went away"
     assert window.undo_stack.count() == 0
+
+
+def test_a_long_title_shows_its_beginning(window: MainWindow) -> None:
+    editor = window.paper_editing.edit(28)
+    assert editor is not None
+    assert editor.title_edit.cursorPosition() == 0
+    assert editor.title_edit.text().startswith("Model soups")
+    editor.reject()

@@ -193,6 +193,9 @@ class PaperEditor(QDialog):
             self.type_box.setCurrentText("article")
             return
         self.type_box.setCurrentText(paper.entry_type)
+        type_line = self.type_box.lineEdit()
+        if type_line is not None:  # none given (a Daily Papers entry): say what fits
+            type_line.setPlaceholderText("article, inproceedings, misc…")
         self.title_edit.setText(paper.title)
         self._shown["authors"] = "\n".join(paper.authors)
         self.authors_edit.setPlainText(self._shown["authors"])
@@ -210,6 +213,8 @@ class PaperEditor(QDialog):
         for name, value in extra.items():
             if name not in OWN_BOXES:
                 self.add_extra_row(name, value)
+        for line in (self.title_edit, self.venue_edit, self.url_edit, *self.extra_boxes.values()):
+            line.setCursorPosition(0)  # a long title shows its beginning, not its end
 
     # -- the other fields' table ----------------------------------------------------------
 
