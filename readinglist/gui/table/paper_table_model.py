@@ -233,8 +233,9 @@ class PaperTableModel(QAbstractTableModel):
             self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(self._ids) - 1)
 
     def _theme_changed(self) -> None:
-        """Another theme: the colours of every row are others."""
-        if self._ids:
+        """Another theme: the colours of every row are others. (A window closed but not
+        yet deleted hears it too: its library is closed, nothing to redraw.)"""
+        if self._ids and not self.library.closed:
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
