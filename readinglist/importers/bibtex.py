@@ -42,6 +42,7 @@ from .bibtex_salvage import (
     salvage,
 )
 from .latex_text import LatexDecoder
+from .limits import LimitExceeded
 
 # bibtexparser logs each broken block and pylatexenc each odd macro; both reach the user
 # as EntryProblems instead, so keep them off stderr when the app configured no logging.
@@ -146,7 +147,7 @@ def _collect(
 ) -> tuple[list[RawEntry], list[Path], str]:
     """Entries in file order with macros expanded, JabRef's file folders and the
     @preamble text; broken blocks and repeated keys become problems."""
-    expansion = Expansion()
+    expansion = Expansion(source)
     entries: list[RawEntry] = []
     first_line: dict[str, int | None] = {}
     first_titles: dict[str, str] = {}  # title keys by entry key, to tell repeats apart
@@ -162,7 +163,13 @@ def _collect(
             # the earlier one, as in BibTeX.
             block = block.ignore_error_block
         if isinstance(block, String):
-            expansion.macros[block.key.strip().lower()] = expand(block.value, expansion)
+            name = block.key.strip().lower()
+            try:
+                expansion.macros[name] = expand(block.value, expansion, line,
+                                                f"@string {block.key}")
+            except LimitExceeded as exc:
+                _refused(exc, expansion, result, "left empty")
+                expansion.macros[name] = ""
             report_undefined(expansion, result, source, line, f"@string {block.key}")
             continue
         if isinstance(block, ExplicitComment) and COMMENT_TYPED_ENTRY.match(block.raw or ""):
@@ -187,11 +194,18 @@ def _collect(
                 continue
             block = salvaged
         if isinstance(block, Preamble):
-            preambles.append(expand(block.value, expansion))
+            try:
+                preambles.append(expand(block.value, expansion, line, "@preamble"))
+            except LimitExceeded as exc:
+                _refused(exc, expansion, result, "skipped")
             continue
         if not isinstance(block, Entry):
             continue  # implicit comments (text between entries)
-        entry = expand_entry(block, expansion, line)
+        try:
+            entry = expand_entry(block, expansion, line)
+        except LimitExceeded as exc:
+            _refused(exc, expansion, result, "skipped")
+            continue
         if block.key and block.key in first_line:
             first, first_title = first_line[block.key], first_titles[block.key]
             where = f" (first used on line {first})" if first else ""
@@ -215,6 +229,15 @@ def _collect(
             entry.warnings.append(f"field repeated ({names}); the first value was used")
         entries.append(entry)
     return entries, file_dirs, "\n".join(preambles)
+
+
+def _refused(exc: LimitExceeded, expansion: Expansion, result: ParseResult,
+             action: str) -> None:
+    """A definition or entry over a limit: its problem, or the whole file refused when
+    the file's macro expansion as a whole is past its limit."""
+    if expansion.exhausted:
+        raise exc
+    result.problems.append(exc.problem(action))
 
 
 # --- where blocks start -----------------------------------------------------------------

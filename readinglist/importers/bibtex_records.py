@@ -18,6 +18,7 @@ from ..domain import PaperRecord
 from ..text.bibliography import is_raw, venue_field
 from ..text.normalize import extract_links, normalize_arxiv_id, normalize_doi
 from .latex_text import LatexDecoder, year_text
+from .limits import excerpt
 
 _VENUE_FIELDS = ("journal", "journaltitle", "booktitle")
 _NOTE_FIELDS = ("note", "annote", "annotation")
@@ -195,7 +196,7 @@ def _year(fields: dict[str, str], entry: RawEntry, decoder: LatexDecoder) -> int
     if raw_year:
         # Kept in extra (nothing is dropped), but it is no year the library can sort by.
         fallback = f"; used {date.group(1)} from its date" if date else "; imported without one"
-        entry.warnings.append(f"year '{_raw(raw_year)}' is not a number{fallback}")
+        entry.warnings.append(f"year '{excerpt(_raw(raw_year))}' is not a number{fallback}")
     return int(date.group(1)) if date else None
 
 

@@ -39,6 +39,7 @@ from collections.abc import Iterable
 from ..domain import EntryProblem, ImportFailed, PaperRecord
 from ..text.normalize import extract_links, normalize_doi
 from .base import ParseResult
+from .limits import json_int, load_json
 from .ris import display_name, find_arxiv_id, pages_range, year_of
 
 FORMAT = "csljson"
@@ -113,8 +114,10 @@ def looks_like(text: str) -> bool:
         return False
     if len(text) <= _MAX_SNIFF:
         try:
-            data = json.loads(text)
-        except (ValueError, RecursionError):
+            data = json.loads(text, parse_int=json_int)
+        except RecursionError:
+            return True  # JSON nested too deep for anyone: parse() says so, with the line
+        except ValueError:
             pass  # a broken CSL file is still ours, so parse() can say where it breaks
         else:
             return _items(data, strict=True) is not None
@@ -132,15 +135,7 @@ def parse(text: str, source: str) -> ParseResult:
     """Every item of a CSL-JSON file. ImportFailed when the file is not valid JSON (naming
     line and column) or holds no item list; items that cannot be read are reported."""
     text = text.lstrip("\ufeff")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFailed(
-            f"{source}:{exc.lineno}: not valid JSON ({exc.msg}, line {exc.lineno} "
-            f"column {exc.colno})"
-        ) from None
-    except RecursionError:
-        raise ImportFailed(f"{source}: JSON nested too deeply to read") from None
+    data = load_json(text, source)
     if isinstance(data, dict) and data.get("format") == "readinglist":
         raise ImportFailed(f"{source}: a Readinglist JSON export, not CSL-JSON (format json)")
     items = _items(data, strict=False)
@@ -179,7 +174,8 @@ def _items(data: object, strict: bool) -> list | None:
         if isinstance(items, dict):  # citeproc-js also keys items by id
             items = list(items.values())
         if not isinstance(items, list):
-            single = data.get("type") in _CSL_TYPES and "title" in data
+            # (A "type" may be anything in a hostile file: a list is not hashable.)
+            single = _str_or_empty(data.get("type")) in _CSL_TYPES and "title" in data
             return [data] if single else None
         data = items
     if not isinstance(data, list):

@@ -187,6 +187,12 @@ def _strict(data: bytes, codec: str, source: str, how: str) -> tuple[str, list[E
         return data.decode(codec), []
     except UnicodeDecodeError as exc:
         line = _line_of_byte(data, exc.start, codec)
+        if exc.end >= len(data) and exc.reason in ("truncated data", "unexpected end of data"):
+            # An odd number of bytes in UTF-16: a cut-off copy or download.
+            raise ImportFailed(
+                f"{source}:{line}: not valid {how} text: the file ends in the middle of a "
+                f"character ({len(data):,} bytes); it may be cut short"
+            ) from None
         raise ImportFailed(
             f"{source}:{line}: not valid {how} text (byte 0x{data[exc.start]:02x}); "
             "save the file as UTF-8, or pass the right encoding with --encoding"

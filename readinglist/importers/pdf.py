@@ -30,6 +30,7 @@ from pypdf.errors import DependencyError
 
 from ..domain import EntryProblem, PaperRecord
 from .base import ParseResult
+from .limits import FileRefused, LimitExceeded, read_file
 from .pdf_document import ENCRYPTED as ENCRYPTED  # re-exported: the importer's public reason
 from .pdf_document import _Document, _pypdf_messages, _read, _Unreadable
 from .pdf_front_matter import _abstract, _first_lines_title, _font_title, _text_authors
@@ -82,11 +83,11 @@ def _parse(path: Path, attach_mode: str, label: str) -> ParseResult:
         return result
 
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        return problem("is a folder, not a PDF file")
-    except OSError as exc:
-        return problem(f"cannot read the file ({exc.strerror or exc})")
+        # Only regular files, bounded: a FIFO named "stuck.pdf" blocked a folder's import
+        # for ever, and /dev/zero behind a symlink would fill the memory.
+        data = read_file(path)
+    except (FileRefused, LimitExceeded) as exc:
+        return problem(f"cannot read the file: {exc.reason}")
     if not data:
         return problem("not a readable PDF (the file is empty)")
     if not looks_like_bytes(data):

@@ -10,7 +10,7 @@ import re
 
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
-from whoosh.fields import Schema
+from whoosh.fields import DATETIME, Schema
 from whoosh.qparser import (
     AndGroup,
     FieldAliasPlugin,
@@ -64,6 +64,13 @@ MAX_PREFIX_TERMS = 200
 # Fuzzy words (`transfromer~`) match words within this many edits, at most this many.
 MAX_FUZZY_TERMS = 50
 FUZZY_PREFIX = 1  # the first letter must be right: typos there are rare, and it is fast
+# At most this many edits (`word~2`), as Lucene: the automaton for more grows with the
+# vocabulary so fast that `transformers~9` took 30 s and 1 GB on 68 papers.
+MAX_FUZZY_EDITS = 2
+# Fields that hold numbers or dates, and the range users can type instead of a prefix.
+_RANGE_EXAMPLES = {"year": "year:2020..2024", "rating": "rating:4..5",
+                   "added": "added:2024-01-01..2024-06-30", "read": "read:2024-01..2024-06",
+                   "started": "started:2024-01..2024-06"}
 
 # `name:value` with nothing between; "Model soups: averaging ..." (a pasted title) and
 # "https://..." are text.
@@ -75,6 +82,17 @@ _MINUS_RE = re.compile(r'"[^"]*"|(^|[\s(])-(?=[\w"(])')
 # A quoted phrase (kept as it is) or question marks that end a word: "Each Other?" is a
 # question, not Whoosh's one-character wildcard.
 _QUESTION_RE = re.compile(r'"[^"]*"|(?<=\w)\?+(?=[\s)]|$)')
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """Part of the query quoted in a message: the start of a long one."""
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
+def _short_words(message: str) -> str:
+    """A message with every long word shortened: Whoosh quotes values whole, and a
+    5,000-digit year made a 5,000-character message."""
+    return re.sub(r"\S{41,}", lambda m: _shown(m.group(0)), message)
 
 
 class BoundedPrefix(wq.Prefix):
@@ -114,13 +132,27 @@ class _FuzzyPlugin(FuzzyTermPlugin):
 
     class FuzzyTermNode(FuzzyTermPlugin.FuzzyTermNode):
         def query(self, parser):
+            if self.maxdist is not None and self.maxdist > MAX_FUZZY_EDITS:
+                raise QueryError(
+                    f"'{_shown(self.text)}~{self.maxdist}': a word can differ by at most "
+                    f"{MAX_FUZZY_EDITS} edits; use ~1 or ~2 (or ~ alone: 1 edit for short "
+                    "words, 2 for long ones)")
             q = syntax.TextNode.query(self, parser)
             if isinstance(q, wq.FuzzyTerm):
                 q.maxdist = auto_distance(self.text) if self.maxdist is None else self.maxdist
                 q.prefixlength = max(self.prefixlength, FUZZY_PREFIX)
             return q
 
+    # Whoosh's own reads one digit, so `word~10` was `word~1` AND `0`: read them all,
+    # to refuse more than MAX_FUZZY_EDITS.
+    expr = re.compile(r"(?<=\S)~(?P<maxdist>[0-9]+)?(/(?P<prefix>[1-9][0-9]*))?")
+
     def create(self, parser, match):
+        for group in ("maxdist", "prefix"):
+            digits = match.group(group) or ""
+            if len(digits) > 3:  # (and int() refuses 4,300 digits)
+                raise QueryError(f"'{_shown(match.group(0))}': a number that large means "
+                                 "nothing here; use ~1 or ~2")
         node = super().create(parser, match)
         if not match.group("maxdist"):
             node.maxdist = None
@@ -154,6 +186,7 @@ class PaperQueryParser(QueryParser):
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True,
                    removestops=True):
         if termclass is wq.Prefix:
+            self._refuse_prefix_of_values(fieldname, text)
             text = fold_accents(text).lower()
             if len(text) < MIN_PREFIX:
                 raise QueryError(
@@ -165,6 +198,18 @@ class PaperQueryParser(QueryParser):
         elif termclass is wq.Term and "-" in text.strip("-") and self._has_positions(fieldname):
             return self._compound_query(fieldname, text, boost)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+    def _refuse_prefix_of_values(self, fieldname: str, text: str) -> None:
+        """QueryError for `year:20*` or `added:zz*`: numbers and dates are not words, so
+        a prefix of them means nothing to the index (and Whoosh fails on it)."""
+        field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
+        if field is None or not field.self_parsing():
+            return
+        kind = "dates" if isinstance(field, DATETIME) else "numbers"
+        example = _RANGE_EXAMPLES.get(fieldname, f"{fieldname}:LOW..HIGH")
+        raise QueryError(
+            f"'{fieldname}:{_shown(text)}*': * finds words that start alike, and {fieldname} holds "
+            f"{kind}; give one, or a range like {example}")
 
     def _has_positions(self, fieldname: str) -> bool:
         field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
@@ -247,7 +292,7 @@ def check_syntax(text: str) -> None:
         name = match.group(1).lower()
         if name not in FIELD_ALIASES:
             raise QueryError(
-                f"unknown field '{match.group(1)}:' at column {match.start(1) + 1}; "
+                f"unknown field '{_shown(match.group(1))}:' at column {match.start(1) + 1}; "
                 f"fields are: {', '.join(f + ':' for f in USER_FIELDS)}"
             )
 
@@ -271,10 +316,10 @@ def parse_query(parser: PaperQueryParser, text: str) -> wq.Query:
     except QueryError:
         raise
     except Exception as exc:  # Whoosh raises assorted errors on odd input
-        raise QueryError(f"cannot read the query: {exc}") from None
+        raise QueryError(_short_words(f"cannot read the query: {exc}")) from None
     error = _find_error(parsed)
     if error:
-        raise QueryError(error)
+        raise QueryError(_short_words(error))
     # `status:unread` (the inbox's name before schema 10, kept in saved searches and
     # habits) finds what `status:inbox` finds; the parser has lower-cased the value.
     for alias, status in STATUS_ALIASES.items():

@@ -49,22 +49,41 @@ def base_key(title: str, authors: Sequence[str], year: int | None) -> str:
     return key or "paper"
 
 
+def _suffix(n: int) -> str:
+    """The n-th suffix (from 0): a, b, ... z, aa, ab ... (bijective base 26)."""
+    suffix = ""
+    while True:
+        suffix = chr(ord("a") + n % 26) + suffix
+        n = n // 26 - 1
+        if n < 0:
+            return suffix
+
+
 def unique_key(base: str, taken: Callable[[str], bool]) -> str:
-    """`base`, or base + a, b, ... z, aa, ab ... : the first one `taken` says is free."""
+    """`base`, or base + a, b, ... z, aa, ab ...: the first one `taken` says is free
+    after those taken in a row.
+
+    The suffixes are searched by galloping (a, b, d, h, p ...) and then halving, so the
+    thousandth paper of one base key costs about 20 calls of `taken`, not a thousand: a
+    list of 5,000 identifiers imported without a lookup (keys "arxiv", "arxiva" ...)
+    made one SQL query per candidate, 4.5 million for 3,000 ids. Where keys were freed
+    in the middle (papers deleted for good), a later free suffix may be found first.
+    """
     base = _KEY_SAFE.sub("", base) or "paper"
     if not taken(base):
         return base
-    n = 0
-    while True:
-        suffix, m = "", n
-        while True:
-            suffix = chr(ord("a") + m % 26) + suffix
-            m = m // 26 - 1
-            if m < 0:
-                break
-        if not taken(base + suffix):
-            return base + suffix
-        n += 1
+    if not taken(base + _suffix(0)):
+        return base + _suffix(0)
+    low, high = 0, 1  # low: known taken
+    while taken(base + _suffix(high)):
+        low, high = high, high * 2 + 1
+    while high - low > 1:  # low taken, high free
+        middle = (low + high) // 2
+        if taken(base + _suffix(middle)):
+            low = middle
+        else:
+            high = middle
+    return base + _suffix(high)
 
 
 def clean_key(key: str) -> str:
