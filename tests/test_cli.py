@@ -556,8 +556,8 @@ def test_tags_are_listed_renamed_merged_and_deleted(library: Path) -> None:
     ok(run("tag", "1", "+LLM", "+vision", library=library))
     ok(run("tag", "2", "+NLP", library=library))
     assert run_json("tags", library=library) == [
-        {"tag": "LLM", "papers": 1}, {"tag": "NLP", "papers": 1},
-        {"tag": "vision", "papers": 1}]
+        {"tag": "LLM", "papers": 1, "colour": None}, {"tag": "NLP", "papers": 1, "colour": None},
+        {"tag": "vision", "papers": 1, "colour": None}]
     assert "renamed 'llm' to 'models' on 1 paper(s)" in ok(
         run("tags", "rename", "llm", "models", library=library))
     assert "on 2 paper(s)" in ok(run("tags", "merge", "NLP", "vision", "models",

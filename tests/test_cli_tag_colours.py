@@ -28,16 +28,7 @@ def tagged(seeded_library: Library) -> Library:
 
 
 def parse(*argv: str) -> argparse.Namespace:
-    """The CLI's arguments, with `tags colour` in the parser (added by parser.py, or
-    here until it does)."""
-    parser = build_parser()
-    tags_parser = next(a for a in parser._subparsers._actions  # type: ignore[union-attr]
-                       if isinstance(a, argparse._SubParsersAction)).choices["tags"]
-    actions = next(a for a in tags_parser._actions
-                   if isinstance(a, argparse._SubParsersAction))
-    if "colour" not in actions.choices:
-        add_colour_parser(actions)
-    return parser.parse_args(list(argv))
+    return build_parser().parse_args(list(argv))
 
 
 def cli(library: Library, *argv: str) -> str:
@@ -80,3 +71,14 @@ def test_tags_colour_parses_and_every_argument_has_help():
     add_colour_parser(sub)
     for action in sub.choices["colour"]._actions:
         assert action.help, action.dest
+
+
+def test_the_command_line_colours_a_tag(tagged, capsys):
+    from readinglist.cli import main
+
+    folder = str(tagged.folder)
+    assert main(["--library", folder, "tags", "colour", "llm", "red"]) == 0
+    assert main(["--library", folder, "tags", "--json"]) == 0
+    out = capsys.readouterr().out
+    listed = json.loads(out[out.index("["):])
+    assert {t["tag"].casefold(): t["colour"] for t in listed}["llm"] == "#e5534b"

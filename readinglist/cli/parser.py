@@ -10,6 +10,7 @@ from ..domain import QUERY_EXAMPLES, Priority, Status
 from ..exporters import FORMATS as _EXPORTERS
 from ..launch import GUI_HELP, library_option
 from ..library.service import Library
+from .commands_tags import add_colour_parser
 from .output import PROG
 
 EXPORT_FORMATS = sorted({*_EXPORTERS, "json"})
@@ -194,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("into", metavar="INTO")
     t = tags.add_parser("delete", help="remove a tag from every paper")
     t.add_argument("name")
+    add_colour_parser(tags)
 
     p = add("delete", "move papers to the Trash (restore brings them back)")
     p.add_argument("ids", type=int, nargs="+", metavar="ID")
