@@ -71,7 +71,7 @@ PAPER_IDS_MIME = "application/x-readinglist-paper-ids"
 # The theme's colour (a field of theme.Theme) of each status, priority and the rating,
 # read when drawn: the table follows a switch between the light and dark themes.
 _STATUS_COLOURS = {
-    Status.UNREAD: "status_inbox",
+    Status.INBOX: "status_inbox",
     Status.QUEUED: "status_queued",
     Status.READING: "status_reading",
     Status.READ: "status_read",

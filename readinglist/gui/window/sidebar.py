@@ -37,7 +37,7 @@ TRASH: Filter = ("trash", None)  # papers thrown away, the most recent first
 TRASH_LABEL = "Trash"
 
 _VIEW_TIPS = {
-    Status.UNREAD: "New papers you have not looked at yet",
+    Status.INBOX: "New papers you have not looked at yet",
     Status.QUEUED: "Papers to read, next first. Drag rows or press Alt+Up / Alt+Down / "
                    "Alt+Home to reorder; Ctrl+Shift+N reads the next one",
     Status.READING: "Papers you have started",
