@@ -61,13 +61,19 @@ class _Job(QRunnable):
 
 
 class TaskRunner(QObject):
-    """Starts background jobs and keeps their handles alive until they finish."""
+    """Starts background jobs and keeps their handles alive until they finish.
+
+    A window shuts its runner down when it closes (`shut_down`): the running jobs are
+    waited for and no new one starts, so whoever closes the library next (the app
+    switching libraries or quitting, a test's fixture) never closes it under a job.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
         self._running: set[Task] = set()
+        self._shut_down = False
 
     def run(
         self,
@@ -78,8 +84,16 @@ class TaskRunner(QObject):
         with_progress: bool = False,
     ) -> Task:
         """Run `fn` in the pool. With `with_progress`, it is called as
-        ``fn(progress, cancelled)`` (the library's long operations take those)."""
+        ``fn(progress, cancelled)`` (the library's long operations take those). Once the
+        runner is shut down, the task returned is cancelled and never runs."""
         task = Task(self)
+        if self._shut_down:
+            # Asked late, by a timer or a queued signal of the closed window: the job
+            # would read a library that is closed, or being closed on the GUI thread
+            # while it runs (SQLite connections closed under a query crash the process).
+            log.debug("task refused: the runner is shut down")
+            task.cancel()
+            return task  # never started: no callback runs
         if on_success:
             task.succeeded.connect(on_success)
         if on_failure:
@@ -93,9 +107,22 @@ class TaskRunner(QObject):
 
     def _finish(self, task: Task) -> None:
         self._running.discard(task)
+        # Off the runner first: a runner deleted before the event loop ran the deferred
+        # delete (a parentless one dropped by Python) would take the task down with it
+        # while the delete is pending, which crashes PySide.
+        task.setParent(None)
         task.deleteLater()
-
 
     def wait(self, msecs: int = 30000) -> bool:
         """Block until running jobs end (used at shutdown and in tests)."""
         return self.pool.waitForDone(msecs)
+
+    def shut_down(self, msecs: int = 30000) -> bool:
+        """Start no job from now on and wait for the running ones (a window closing):
+        afterwards no job of this runner touches the library. True if they all ended."""
+        self._shut_down = True
+        return self.wait(msecs)
+
+    @property
+    def is_shut_down(self) -> bool:
+        return self._shut_down
