@@ -79,9 +79,16 @@ def check(parse: Callable[[str, str], ParseResult], text: str,
     return result
 
 
-@given(st.one_of(bibtex_files, any_text))
-def test_bibtex(text: str) -> None:
-    check(lambda t, s: bibtex.parse(t, s, base_dir=_EMPTY), text)
+@given(st.one_of(bibtex_files, any_text), st.integers(1, 200))
+def test_bibtex(text: str, piece: int) -> None:
+    """Also: the file read in small pieces (as big files are) reads the same."""
+    whole = check(lambda t, s: bibtex.parse(t, s, base_dir=_EMPTY), text)
+    default, bibtex.PIECE_CHARS = bibtex.PIECE_CHARS, piece
+    try:
+        pieces = check(lambda t, s: bibtex.parse(t, s, base_dir=_EMPTY), text)
+    finally:
+        bibtex.PIECE_CHARS = default
+    assert pieces == whole
 
 
 @given(st.one_of(ris_files, any_text))

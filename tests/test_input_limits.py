@@ -14,13 +14,24 @@ import time
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from readinglist import Library
 from readinglist.cli import main
 from readinglist.domain import ImportFailed, QueryError, ReadinglistError
-from readinglist.importers import bibtex, bibtex_macros, csljson, parse_path, pdf
+from readinglist.importers import (
+    bibtex,
+    bibtex_macros,
+    csljson,
+    daily_papers,
+    limits,
+    parse_path,
+    pdf,
+    wos,
+)
+from readinglist.importers.base import ParseResult
 from readinglist.importers.limits import (
     MAX_FIELD_CHARS,
     MAX_NESTING,
@@ -39,6 +50,14 @@ NASTY = Path(__file__).parent / "fixtures" / "nasty"
 NEEDS_F = pytest.mark.xfail(
     reason="needs /tmp/helpers/I-readinglist_json.patch in importers/readinglist_json.py "
            "(helper F's file): Readinglist JSON through limits.load_json", strict=False)
+
+
+NEEDS_CONFIRM = pytest.mark.xfail(
+    reason="needs /tmp/helpers/I-identifiers-confirm.patch (library/transfers.py, "
+           "cli/parser.py, cli/commands_transfer.py): import --yes", strict=False)
+NEEDS_INIT = pytest.mark.xfail(
+    reason="needs /tmp/helpers/I-importers-init.patch (importers/__init__.py, helper F's "
+           "file): limits.read_file and limits.drop_oversized for every format", strict=False)
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
@@ -186,6 +205,63 @@ def test_entry_over_the_limit_is_skipped(monkeypatch: pytest.MonkeyPatch) -> Non
     assert result.problems[0].reason.startswith("entry 'long' is more than 100 characters")
 
 
+@pytest.mark.parametrize("piece", [1, 100, 5000])
+def test_bibtex_read_in_pieces_reads_the_same(monkeypatch: pytest.MonkeyPatch,
+                                              piece: int) -> None:
+    """Big files are handed to bibtexparser in pieces cut where entries start (its model
+    of a whole 200 MB file took four times the file in memory): every fixture reads the
+    same in pieces of any size, problems and their lines included."""
+    fixtures = sorted((Path(__file__).parent / "fixtures" / "import").rglob("*.bib"))
+    assert len(fixtures) > 5
+    whole = [parse_path(path, "bibtex") for path in fixtures]
+    monkeypatch.setattr(bibtex, "PIECE_CHARS", piece)
+    assert [parse_path(path, "bibtex") for path in fixtures] == whole
+
+
+_LONG = "word " * 400  # 2,000 characters: over the limit the next test sets
+
+
+@pytest.mark.parametrize(("module", "text", "problem"), [
+    (bibtex, "@misc{a, title={Long}, abstract={LONG}}\n@misc{b, title={Short}}",
+     "x:1: entry 'a': field 'abstract' is 1,999 characters long; the limit is 1,000 "
+     "characters (skipped)"),
+    (csljson, '[{"type": "book", "title": "Long", "abstract": "LONG"},\n'
+              ' {"type": "book", "title": "Short"}]',
+     "x:1: 'Long': field 'abstract' is 1,999 characters long; the limit is 1,000 "
+     "characters (skipped)"),
+    (wos, "FN x\nVR 1.0\nPT J\nTI Long\nAB LONG\nER\nPT J\nTI Short\nER\nEF\n",
+     "x:3: 'Long': field 'abstract' is 1,999 characters long; the limit is 1,000 "
+     "characters (skipped)"),
+    (daily_papers, "Long\n\nLONG\n\nShort\n\nWe show that an abstract of a few words, "
+                   "with commas and a full stop, is read as one.\n",
+     "x:1: 'Long': field 'abstract' is 1,999 characters long; the limit is 1,000 "
+     "characters (skipped)"),
+])
+def test_every_format_skips_a_field_over_the_limit(monkeypatch: pytest.MonkeyPatch,
+                                                   module: ModuleType, text: str,
+                                                   problem: str) -> None:
+    monkeypatch.setattr(limits, "MAX_FIELD_CHARS", 1000)
+    result = module.parse(text.replace("LONG", _LONG), "x")
+    assert result.records[0].title == "Short"
+    assert [str(p) for p in result.problems] == [problem]
+
+
+def test_readinglist_snapshots_over_the_limit_are_skipped(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_FIELD_CHARS", 1000)
+    monkeypatch.setattr(limits, "MAX_ENTRY_CHARS", 1500)
+    result = ParseResult(snapshots=[
+        ("x.json", 1, {"title": "Long", "fulltext": _LONG}),
+        ("x.json", 2, {"title": "Many", "annotations": [{"quote": "q" * 900}] * 2}),
+        ("x.json", 3, {"title": "Short"})])
+    limits.drop_oversized(result, "x.json")
+    assert [n for _, n, _ in result.snapshots] == [3]
+    assert [str(p) for p in result.problems] == [
+        "x.json: paper 1 has a text 2,000 characters long; the limit is 1,000 characters "
+        "(skipped)",
+        "x.json: paper 2 is 1,830 characters long; the limit is 1,500 characters (skipped)"]
+
+
 # -- files that are not files, or too big ---------------------------------------------------
 
 
@@ -296,6 +372,46 @@ def test_long_values_are_shortened_in_query_messages(seeded: Library) -> None:
     with pytest.raises(QueryError) as caught:
         seeded.search_view("year:" + "1" * 5000)
     assert len(str(caught.value)) < 200
+
+
+# -- how many identifiers one import looks up --------------------------------------------
+
+
+@NEEDS_CONFIRM
+def test_more_identifiers_than_the_limit_need_yes(tmp_path: Path, offline: None,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(limits, "MAX_IDENTIFIERS", 5)
+    path = tmp_path / "ids.txt"
+    path.write_text("".join(f"2401.{10000 + n}\n" for n in range(6)), encoding="utf-8")
+    code, out, err = cli(capsys, "--library", tmp_path / "lib", "import", path)
+    assert code == 1
+    assert (f"{path}: 6 identifiers to look up online; the limit is 5 without a "
+            "confirmation: confirm (--yes) to look them all up, or import them without a "
+            "lookup (--no-fetch)") in err
+    assert "0 added" in out
+    code, out, _ = cli(capsys, "--library", tmp_path / "lib", "import", "--yes", path)
+    assert code == 0 and "6 added" in out
+    path.write_text("2402.10000\n" * 1 + "".join(f"2402.{20000 + n}\n" for n in range(9)),
+                    encoding="utf-8")
+    code, out, _ = cli(capsys, "--library", tmp_path / "lib", "import", "--no-fetch", path)
+    assert code == 0 and "10 added" in out  # no lookup, no question
+
+
+@NEEDS_INIT
+def test_every_format_is_held_to_the_file_and_field_limits(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_FIELD_CHARS", 1000)
+    path = tmp_path / "long.ris"
+    path.write_text(f"TY  - JOUR\nTI  - Long\nAB  - {_LONG}\nER  - \n"
+                    "TY  - JOUR\nTI  - Short\nER  - \n", encoding="utf-8")
+    result = parse_path(path)
+    assert [r.title for r in result.records] == ["Short"]
+    assert str(result.problems[0]).startswith("long.ris:1: ")
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
+    with pytest.raises(LimitExceeded, match=r"long\.ris: the file is [\d,]+ bytes; the "
+                                            "limit is 100 bytes"):
+        parse_path(path)
 
 
 # -- no quadratic work: citation keys for thousands of papers of one base key --------------

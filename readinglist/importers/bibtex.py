@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import bibtexparser
 from bibtexparser.model import (
+    Block,
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
@@ -42,7 +44,7 @@ from .bibtex_salvage import (
     salvage,
 )
 from .latex_text import LatexDecoder
-from .limits import LimitExceeded
+from .limits import LimitExceeded, drop_oversized
 
 # bibtexparser logs each broken block and pylatexenc each odd macro; both reach the user
 # as EntryProblems instead, so keep them off stderr when the app configured no logging.
@@ -53,6 +55,7 @@ FORMAT = "bibtex"
 EXTENSIONS = (".bib", ".bibtex", ".biblatex")
 
 _SNIFF_CHARS = 100_000
+PIECE_CHARS = 1 << 20  # bibtexparser reads the file in pieces of about this many characters
 _ENCODING_HEADER = re.compile(r"%[ \t]*Encoding:[ \t]*[^\s@]*", re.IGNORECASE)
 _JABREF_FILE_DIRECTORY = re.compile(
     r"jabref-meta:\s*fileDirectory[^:]*:(.*?);?\s*$", re.IGNORECASE | re.DOTALL
@@ -76,20 +79,29 @@ def parse(text: str, source: str, base_dir: Path | None = None) -> ParseResult:
     """
     result = ParseResult()
     base = (base_dir if base_dir is not None else Path.cwd()).absolute()
-    # Lines starting with "%" are comments (biber, JabRef and LaTeX read them so): a
-    # commented-out entry is not an entry. Blanked, so that line numbers stay true.
-    text = _blank_comment_lines(text)
-    try:
-        library = bibtexparser.parse_string(text, parse_stack=[])  # split only: module doc
-    except Exception as exc:  # bibtexparser's own internal errors; it reports bad input
-        raise ImportFailed(f"{source}: could not be read as BibTeX ({exc})") from None
-    entries, file_dirs, preamble = _collect(library, text, source, base, result)
+    collector = _Collector(source, base, result)
+    # In pieces of about a megabyte, each cut where an entry starts (as bibtexparser
+    # would cut): its model of a 200 MB file took four times the file in memory.
+    for piece, first_line, last in _pieces(text):
+        # Lines starting with "%" are comments (biber, JabRef and LaTeX read them so): a
+        # commented-out entry is not an entry. Blanked, so that line numbers stay true.
+        piece = _blank_comment_lines(piece)
+        try:
+            library = bibtexparser.parse_string(piece, parse_stack=[])  # split only
+        except Exception as exc:  # bibtexparser's own internal errors; it reports bad input
+            raise ImportFailed(f"{source}: could not be read as BibTeX ({exc})") from None
+        collector.collect(library, piece, first_line, last)
+        del library
+    entries, file_dirs = collector.entries, collector.file_dirs
+    preamble = "\n".join(collector.preambles)
     inherit_all(entries)
     # BibTeX puts every @preamble of the file before the document, wherever it stands:
     # its macros (\noopsort, a journal's logos) apply to every entry.
     decoder = LatexDecoder(preamble)
     first_use: dict[str, tuple[int | None, str]] = {}
-    for entry in entries:
+    entries.reverse()
+    while entries:  # each entry let go once read (parents have given their fields)
+        entry = entries.pop()
         if entry.entry_type == "xdata":
             continue  # BibLaTeX data containers: never papers themselves
         known = set(decoder.unknown)
@@ -114,6 +126,7 @@ def parse(text: str, source: str, base_dir: Path | None = None) -> ParseResult:
         result.warnings.append(EntryProblem(
             source, line, f"LaTeX macro \\{name} is unknown; its name was kept as text "
             f"({uses}, the first in {entry_name(key)})"))
+    drop_oversized(result, source)  # (values grown by LaTeX macros of the @preamble)
     # Problems are found in two passes; report them in file order.
     result.problems.sort(key=lambda p: p.line or 0)
     result.warnings.sort(key=lambda p: p.line or 0)
@@ -142,20 +155,54 @@ def _blank_comment_lines(text: str) -> str:
     return "".join(parts)
 
 
-def _collect(
-    library: bibtexparser.Library, text: str, source: str, base: Path, result: ParseResult
-) -> tuple[list[RawEntry], list[Path], str]:
+def _pieces(text: str) -> Iterator[tuple[str, int, bool]]:
+    """`text` cut into pieces of at least PIECE_CHARS where an entry starts at the start
+    of a line, each with the number of its first line and whether it is the last."""
+    start, line = 0, 1
+    while start < len(text):
+        match = ENTRY_START.search(text, start + PIECE_CHARS) if (
+            len(text) - start > PIECE_CHARS) else None
+        end = match.start() if match else len(text)
+        piece = text[start:end]
+        yield piece, line, end == len(text)
+        line += piece.count("\n")
+        start = end
+
+
+class _Collector:
     """Entries in file order with macros expanded, JabRef's file folders and the
-    @preamble text; broken blocks and repeated keys become problems."""
-    expansion = Expansion(source)
-    entries: list[RawEntry] = []
-    first_line: dict[str, int | None] = {}
-    first_titles: dict[str, str] = {}  # title keys by entry key, to tell repeats apart
-    file_dirs: list[Path] = []
-    locator = _Locator(text)
-    preambles: list[str] = []
-    for block in library.blocks:
-        offset, line = locator.find(block)
+    @preamble texts, gathered piece by piece; broken blocks and repeated keys become
+    problems."""
+
+    def __init__(self, source: str, base: Path, result: ParseResult) -> None:
+        self.source = source
+        self.base = base
+        self.result = result
+        self.expansion = Expansion(source)
+        self.entries: list[RawEntry] = []
+        self.file_dirs: list[Path] = []
+        self.preambles: list[str] = []
+        self.first_line: dict[str, int | None] = {}
+        self.first_titles: dict[str, str] = {}  # title keys by entry key, to tell repeats apart
+        self.last = True  # reading the file's last piece
+
+    def collect(self, library: bibtexparser.Library, text: str, first_line: int,
+                last: bool) -> None:
+        """The blocks of one piece of the file (`text`, starting on line `first_line`)."""
+        self.last = last
+        locator = _Locator(text, first_line)
+        for block in library.blocks:
+            offset, line = locator.find(block)
+            entry, repeated_fields = self._block(block, text, offset, line)
+            if entry is not None:
+                self._entry(entry, line, repeated_fields)
+
+    def _block(self, block: Block, text: str, offset: int | None,
+               line: int | None) -> tuple[Entry | None, set[str]]:
+        """The entry a block is, once unwrapped or salvaged, and its repeated fields;
+        None for the other blocks (taken in here: @string, @preamble, JabRef's
+        comments)."""
+        source, result, expansion = self.source, self.result, self.expansion
         # (bibtexparser always sets ignore_error_block on these two, though typed Optional.)
         if isinstance(block, DuplicateBlockKeyBlock) and block.ignore_error_block is not None:
             # A repeated key: checked below for entries (also those with repeated
@@ -171,7 +218,7 @@ def _collect(
                 _refused(exc, expansion, result, "left empty")
                 expansion.macros[name] = ""
             report_undefined(expansion, result, source, line, f"@string {block.key}")
-            continue
+            return None, set()
         if isinstance(block, ExplicitComment) and COMMENT_TYPED_ENTRY.match(block.raw or ""):
             # bibtexparser takes every "@comment..." for a comment; "@COMMENTED{key," is
             # an entry of a custom type.
@@ -179,8 +226,8 @@ def _collect(
         if isinstance(block, ExplicitComment):
             match = _JABREF_FILE_DIRECTORY.search(block.comment)
             if match:
-                file_dirs.append(base / Path(unescape_jabref(match.group(1).strip())))
-            continue
+                self.file_dirs.append(self.base / Path(unescape_jabref(match.group(1).strip())))
+            return None, set()
         repeated_fields: set[str] = set()
         if isinstance(block, DuplicateFieldKeyBlock) and block.ignore_error_block is not None:
             repeated_fields = block.duplicate_keys
@@ -190,45 +237,49 @@ def _collect(
             # quoted value, as in Beebe's TeX Live bibliographies): read it ourselves.
             salvaged = salvage(text, offset) if offset is not None else None
             if salvaged is None:
-                result.problems.append(failed_block_problem(block, source, line))
-                continue
+                # (The end of a piece other than the last is where the next entry starts.)
+                result.problems.append(failed_block_problem(block, source, line, self.last))
+                return None, set()
             block = salvaged
         if isinstance(block, Preamble):
             try:
-                preambles.append(expand(block.value, expansion, line, "@preamble"))
+                self.preambles.append(expand(block.value, expansion, line, "@preamble"))
             except LimitExceeded as exc:
                 _refused(exc, expansion, result, "skipped")
-            continue
+            return None, set()
         if not isinstance(block, Entry):
-            continue  # implicit comments (text between entries)
+            return None, set()  # implicit comments (text between entries)
+        return block, repeated_fields
+
+    def _entry(self, block: Entry, line: int | None, repeated_fields: set[str]) -> None:
+        source, result = self.source, self.result
         try:
-            entry = expand_entry(block, expansion, line)
+            entry = expand_entry(block, self.expansion, line)
         except LimitExceeded as exc:
-            _refused(exc, expansion, result, "skipped")
-            continue
-        if block.key and block.key in first_line:
-            first, first_title = first_line[block.key], first_titles[block.key]
+            _refused(exc, self.expansion, result, "skipped")
+            return
+        if block.key and block.key in self.first_line:
+            first, first_title = self.first_line[block.key], self.first_titles[block.key]
             where = f" (first used on line {first})" if first else ""
             if title_key(entry.fields.get("title", "")) == first_title:
                 # BibTeX reads the first and calls the rest repeats: the same work again.
                 result.problems.append(EntryProblem(
                     source, line, f"{entry_name(block.key)}: duplicate key{where}, the same title;"
                     " this repeat was skipped"))
-                continue
+                return
             # Another work under a key already used: kept, under a key of its own.
             n = 2
-            while f"{block.key}-{n}" in first_line:
+            while f"{block.key}-{n}" in self.first_line:
                 n += 1
             entry.key = f"{block.key}-{n}"
             entry.warnings.append(f"duplicate key{where} for another title; imported as "
                                   f"'{entry.key}'")
-        first_line[entry.key] = line
-        first_titles[entry.key] = title_key(entry.fields.get("title", ""))
+        self.first_line[entry.key] = line
+        self.first_titles[entry.key] = title_key(entry.fields.get("title", ""))
         if repeated_fields:
             names = ", ".join(sorted(repeated_fields))
             entry.warnings.append(f"field repeated ({names}); the first value was used")
-        entries.append(entry)
-    return entries, file_dirs, "\n".join(preambles)
+        self.entries.append(entry)
 
 
 def _refused(exc: LimitExceeded, expansion: Expansion, result: ParseResult,
@@ -254,10 +305,11 @@ class _Locator:
     numbers drift after every block with a repeated field (by that block's length), so
     messages on big real files named the wrong lines."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, first_line: int = 1) -> None:
         self.text = text
         self.pos = -1  # where the last block found starts
-        self.line = 1
+        self.line = first_line
+        self.first_line = first_line
 
     def find(self, block: object) -> tuple[int | None, int | None]:
         """(offset, 1-based line) of the block, or bibtexparser's line if not found."""
@@ -269,4 +321,5 @@ class _Locator:
                 self.line += self.text.count("\n", max(self.pos, 0), index)
                 self.pos = index
                 return index, self.line
-        return None, _line(block)
+        line = _line(block)
+        return None, line + self.first_line - 1 if line is not None else None

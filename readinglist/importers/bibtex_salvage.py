@@ -97,13 +97,16 @@ def _skip(text: str, pos: int, chars: str) -> int:
     return pos
 
 
-def failed_block_problem(block: ParsingFailedBlock, source: str,
-                         line: int | None) -> EntryProblem:
-    """What the user reads about a block that stays unread: its key and, in words, why."""
+def failed_block_problem(block: ParsingFailedBlock, source: str, line: int | None,
+                         at_file_end: bool = True) -> EntryProblem:
+    """What the user reads about a block that stays unread: its key and, in words, why.
+    `at_file_end`: the text bibtexparser read ends where the file does (else where the
+    next entry starts)."""
     match = _FAILED_KEY.match(block.raw or "")
     kind, key = (match.group(1).lower(), match.group(2)) if match else ("", "")
     reason = getattr(block.error, "abort_reason", None) or str(block.error)
-    if reason.startswith("Unexpected block start"):
+    if reason.startswith("Unexpected block start") or (
+            reason.startswith("Unexpectedly reached end of file") and not at_file_end):
         reason = "not closed before the next entry starts (a missing '}' or '\"'?)"
     elif reason.startswith("Unexpectedly reached end of file"):
         reason = "not closed before the end of the file (a missing '}'?)"

@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from ..domain import EntryProblem, ImportFailed, PaperRecord
 from ..text.normalize import extract_links, normalize_doi
 from .base import ParseResult
-from .limits import json_int, load_json
+from .limits import drop_oversized, json_int, load_json
 from .ris import display_name, find_arxiv_id, pages_range, year_of
 
 FORMAT = "csljson"
@@ -161,6 +161,7 @@ def parse(text: str, source: str) -> ParseResult:
             result.problems.append(EntryProblem(source, line, f"{named}: cannot read ({exc})"))
             continue
         result.records.append(record)  # untitled: the import names it from what it has
+    drop_oversized(result, source)
     return result
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..domain import EntryProblem, PaperRecord
 from ..text.normalize import extract_links
 from .base import ParseResult
+from .limits import drop_oversized
 
 FORMAT = "dailypapers"
 EXTENSIONS = (".txt",)
@@ -109,6 +110,7 @@ def parse(text: str, source: str) -> ParseResult:
         pending_title = None
     if pending_title is not None:
         flush_title_without_abstract(pending_title)
+    drop_oversized(result, source)
     return result
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from ..domain import EntryProblem
 from ..lookup import minimal_record, parse_identifier
 from .base import ParseResult
+from .limits import drop_oversized
 
 FORMAT = "ids"
 EXTENSIONS = (".ids",)
@@ -65,6 +66,7 @@ def parse(text: str, source: str) -> ParseResult:
         record.line = number
         record.key = key
         result.records.append(record)
+    drop_oversized(result, source)
     return result
 
 

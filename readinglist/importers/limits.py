@@ -14,13 +14,16 @@ import of a file of ``MAX_FILE_BYTES`` stays under about 2.5 times its size in m
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..domain import EntryProblem, ImportFailed
+from ..domain import EntryProblem, ImportFailed, PaperRecord
+from .base import ParseResult
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 200 * MB  # one imported file (PDFs are read by pypdf, not whole)
@@ -67,6 +70,21 @@ class FileRefused(ImportFailed):
         super().__init__(f"{source}: {reason}")
 
 
+class TooManyIdentifiers(LimitExceeded):
+    """More identifiers to look up online than one import does without a confirmation
+    (thousands of requests to arXiv and Crossref, and a long wait)."""
+
+
+def check_identifiers(source: str, count: int, confirmed: bool = False) -> None:
+    """TooManyIdentifiers when `count` lookups are over MAX_IDENTIFIERS, unless
+    `confirmed` (the CLI's ``--yes``, a dialog's answer)."""
+    if count > MAX_IDENTIFIERS and not confirmed:
+        raise TooManyIdentifiers(
+            source, None, f"{count:,} identifiers to look up online",
+            f"{MAX_IDENTIFIERS:,} without a confirmation: confirm (--yes) to look them all "
+            "up, or import them without a lookup (--no-fetch)")
+
+
 def size_text(count: int, unit: str = "characters") -> str:
     """A size for messages: "50.0 MB", "4,096 characters"."""
     if count >= MB:
@@ -74,19 +92,23 @@ def size_text(count: int, unit: str = "characters") -> str:
     return f"{count:,} {unit}"
 
 
-def excerpt(text: str, limit: int = 60) -> str:
-    """The start of a value quoted in a message: a 5,000-digit year is not shown whole."""
-    return text if len(text) <= limit else f"{text[:limit - 1]}\u2026 ({len(text):,} characters)"
+def excerpt(text: str, limit: int = 60, count: bool = True) -> str:
+    """The start of a value quoted in a message (a 5,000-digit year is not shown whole),
+    with its length when `count`."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit - 1]}\u2026" + (f" ({len(text):,} characters)" if count else "")
 
 
-def read_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file no bigger than `limit`.
+def read_file(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file no bigger than `limit` (MAX_FILE_BYTES).
 
     Devices, FIFOs and sockets are refused before they are opened (``/dev/zero`` never
     ends, a FIFO may block for ever), and the file is read at most one byte past the
     limit, so a file that grows while it is read cannot take all the memory.
     FileRefused or LimitExceeded name the file and why (their `reason` without it).
     """
+    limit = MAX_FILE_BYTES if limit is None else limit
     source = str(path)
     try:
         info = path.stat()
@@ -135,6 +157,84 @@ def check_entry(source: str, line: int | None, what: str, size: int,
     if size > limit:
         raise LimitExceeded(source, line, f"{what} is {size_text(size)} long",
                             size_text(limit))
+
+
+# --- records ----------------------------------------------------------------------------
+
+
+def _texts(record: PaperRecord) -> Iterator[tuple[str, str]]:
+    """(field name, text) of every text a record holds (lists and extra by their parts)."""
+    for field in dataclasses.fields(record):
+        value = getattr(record, field.name)
+        if isinstance(value, str):
+            yield field.name, value
+        elif isinstance(value, list):
+            yield field.name, " ".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield str(key), str(item)
+
+
+def oversized(record: PaperRecord, source: str) -> LimitExceeded | None:
+    """The limit a record is over (a field, or all of them together), or None."""
+    name = f"entry '{excerpt(record.key, 40, False)}'" if record.key else (
+        f"'{excerpt(record.title, 40, False)}'" if record.title else "an entry")
+    total = 0
+    for field, text in _texts(record):
+        if len(text) > MAX_FIELD_CHARS:
+            field = excerpt(field, 40, False)
+            return LimitExceeded(source, record.line, f"{name}: field '{field}' is "
+                                 f"{size_text(len(text))} long", size_text(MAX_FIELD_CHARS))
+        total += len(text)
+    if total > MAX_ENTRY_CHARS:
+        return LimitExceeded(source, record.line, f"{name} is {size_text(total)} long",
+                             size_text(MAX_ENTRY_CHARS))
+    return None
+
+
+def _snapshot_size(snapshot: Any) -> tuple[int, int]:
+    """(longest text, all text) of a JSON value, walked without recursion."""
+    longest = total = 0
+    stack = [snapshot]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            longest, total = max(longest, len(value)), total + len(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+            stack.extend(value.keys())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return longest, total
+
+
+def drop_oversized(result: ParseResult, source: str) -> None:
+    """Move the records (and Readinglist snapshots) over the field or entry limit from
+    `result` to its problems, each named with its line and the limit; the rest stay.
+    Every importer's result goes through this, so no format can bring in a 50 MB title."""
+    kept: list[PaperRecord] = []
+    for record in result.records:
+        error = oversized(record, source)
+        if error is None:
+            kept.append(record)
+        else:
+            result.problems.append(error.problem())
+    result.records = kept
+    snapshots = []
+    for name, position, snapshot in result.snapshots:
+        longest, total = _snapshot_size(snapshot)
+        what = f"paper {position}"
+        if longest > MAX_FIELD_CHARS:
+            error = LimitExceeded(name, None, f"{what} has a text {size_text(longest)} long",
+                                  size_text(MAX_FIELD_CHARS))
+        elif total > MAX_ENTRY_CHARS:
+            error = LimitExceeded(name, None, f"{what} is {size_text(total)} long",
+                                  size_text(MAX_ENTRY_CHARS))
+        else:
+            snapshots.append((name, position, snapshot))
+            continue
+        result.problems.append(error.problem())
+    result.snapshots = snapshots
 
 
 # --- JSON ---------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from ..domain import EntryProblem, PaperRecord
 from ..text.normalize import normalize_doi
 from .base import ParseResult
+from .limits import drop_oversized
 from .ris import display_name, find_arxiv_id, pages_range, year_of
 
 FORMAT = "wos"
@@ -113,6 +114,7 @@ def parse(text: str, source: str) -> ParseResult:
     records = _table_rows(text) if _is_table_header(first) else _split(text, source, result)
     for record in records:
         _build(record.fields, record.line, source, result)
+    drop_oversized(result, source)
     result.problems.sort(key=lambda p: p.line or 0)
     result.warnings.sort(key=lambda p: p.line or 0)
     return result
