@@ -452,6 +452,13 @@ class DetailPane(QStackedWidget):
             self.paper = self.library.get(paper_id)
         self.paperChanged.emit(paper_id)
 
+    def stop(self) -> None:
+        """The window closes: no similar-papers lookup and no redraw after it (their
+        timers would read the library, which may be closed by then)."""
+        self._similar_timer.stop()
+        self._changes_timer.stop()
+        self._pending = None
+
     def flush(self) -> None:
         """Save whatever is still pending (called before switching papers and on quit)."""
         self.note_editor.flush()

@@ -498,5 +498,8 @@ class MainWindow(QMainWindow):
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/splitter", self.splitter.saveState())
         self.table.save_columns(settings)
-        self.runner.wait()
+        # No background work after this: the library may be closed right after (the app
+        # switching libraries or quitting); a job reading it then would crash the process.
+        self.detail.stop()
+        self.runner.shut_down()
         super().closeEvent(event)
