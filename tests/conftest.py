@@ -119,3 +119,15 @@ def paper_28_window(qtbot, seeded_library: Library):
         win.open_paper(28)
         qtbot.waitUntil(lambda w=win: w.detail.paper is not None and w.detail.paper.id == 28)
         yield win
+
+
+@pytest.fixture(autouse=True)
+def collect_as_the_app_does():
+    """Once a test made the Qt app, the cyclic collector runs only when the app's event
+    loop checks it (gui/collector.py): tests that run no event loop get the same check
+    when they end, so cycles do not pile up in a long test process."""
+    yield
+    from readinglist.gui import collector
+
+    if collector._collector is not None:
+        collector._collector.check()

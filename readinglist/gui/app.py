@@ -16,6 +16,7 @@ from ..launch import GUI_HELP, chosen_library, library_option
 from ..library.service import Library
 from ..system.locations import default_library_path, demo_library_path, resource_path
 from . import preferences
+from .collector import collect_on_gui_thread
 from .demo_library import fill_demo
 from .library_host import LibraryHost
 from .plain_text import message_box
@@ -32,6 +33,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setStyle("Fusion")
     app.setWindowIcon(QIcon(str(resource_path("icons", "readinglist.svg"))))
     apply_theme(app, "light")  # palette and style.qss in the theme's colours
+    collect_on_gui_thread(app)  # Qt objects are never freed on another thread
     return app
 
 

@@ -48,10 +48,17 @@ _ARXIV_DOI_PREFIX = re.compile(r"^10\.48550/arxiv\.", re.IGNORECASE)
 _ARXIV_SOURCE = re.compile(r"^10\.48550/arxiv\.|arxiv\.org/(abs|pdf)/", re.IGNORECASE)
 
 
-_paused = 0
+_imports = 0  # imports running now
+_reenable = False  # the collector was on when the first of them began
 _switch: float | None = None  # the interpreter's switch interval before the import
 IMPORT_SWITCH_INTERVAL = 0.001  # seconds (Python's default: 0.005)
 _pause_guard = threading.Lock()
+
+
+def collection_is_paused() -> bool:
+    """True while an import runs with the cyclic collector paused (see below): a
+    collector of the app's own (gui/collector.py) then leaves the old objects alone too."""
+    return _imports > 0
 
 
 @contextlib.contextmanager
@@ -59,32 +66,29 @@ def collection_paused() -> Iterator[None]:
     """No cyclic garbage collection while an import runs. A big import creates millions
     of objects, and each full collection then holds the interpreter for a third of a
     second, stalling the window's thread; reference counting still frees what is not
-    kept, and the collector catches up when the last import ends."""
-    global _paused, _switch
+    kept, and the collector catches up when the last import ends (unless someone else,
+    such as the app's GUI-thread collector, had turned it off: it stays off)."""
+    global _imports, _reenable, _switch
     with _pause_guard:
-        if _paused == 0 and not gc.isenabled():
-            _paused = -1  # someone else turned it off: leave it so
-        if _paused >= 0:
-            _paused += 1
-            gc.disable()
-        if _switch is None:
+        if _imports == 0:
+            _reenable = gc.isenabled()
             # The import thread hands the interpreter back sooner, so a read on another
             # thread (a search, the window's paper) waits about 1 ms per turn, not 5.
             _switch = sys.getswitchinterval()
             sys.setswitchinterval(min(_switch, IMPORT_SWITCH_INTERVAL))
+        _imports += 1
+        gc.disable()
     try:
         yield
     finally:
         with _pause_guard:
-            if _paused > 0:
-                _paused -= 1
-                if _paused == 0:
+            _imports -= 1
+            if _imports == 0:
+                if _reenable:
                     gc.enable()
-            elif _paused == -1:
-                _paused = 0
-            if _paused in (0, -1) and _switch is not None:
-                sys.setswitchinterval(_switch)
-                _switch = None
+                if _switch is not None:
+                    sys.setswitchinterval(_switch)
+                    _switch = None
 
 
 class ImportCancelled(ReadinglistError):
