@@ -31,6 +31,21 @@ def wait(ms: int) -> None:
     loop.exec()
 
 
+def demo_library(folder: Path) -> tuple[Library, int]:
+    """The demo library in `folder`, indexed, and the id of its featured paper (Model
+    soups). Qt's settings go to `folder` too: never the user's (window layout, columns,
+    theme). Call make_app after this, before any window."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    library = Library.open(folder / "library")
+    fill_demo(library)
+    soups = next(p.id for p in library.list(status="reading")
+                 if p.title.startswith(FEATURED["soups"].title))
+    library.index_in_background()
+    library.wait_for_index()
+    return library, soups
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DOCS,
@@ -38,16 +53,8 @@ def main() -> int:
     args, qt_args = parser.parse_known_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        # Never the user's settings (window layout, columns, theme): a folder of our own.
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
         app = make_app([sys.argv[0], *qt_args])
-        library = Library.open(Path(folder) / "library")
-        fill_demo(library)
-        soups = next(p.id for p in library.list(status="reading")
-                     if p.title.startswith(FEATURED["soups"].title))
-        library.index_in_background()
-        library.wait_for_index()
+        library, soups = demo_library(Path(folder))
 
         window = MainWindow(library)
         window.resize(1500, 900)

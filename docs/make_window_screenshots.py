@@ -15,24 +15,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from readinglist import Library
 from readinglist.domain import Status
 from readinglist.gui.app import make_app
-from readinglist.gui.demo_library import FEATURED, fill_demo
 from readinglist.gui.theme import apply_theme
 from readinglist.gui.window.main_window import MainWindow
 from readinglist.gui.window.sidebar import TRASH
 
 DOCS = Path(__file__).parent
-
-
-def wait(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+sys.path.insert(0, str(DOCS))  # run as a script from anywhere: its sibling below
+from make_screenshot import demo_library, wait  # noqa: E402
 
 
 def save(widget: QWidget, path: Path) -> None:
@@ -62,7 +56,7 @@ def dialog_shots(window: MainWindow, library: Library, out: Path, soups: int) ->
     wait(400)
     save(prefs, out / "preferences.png")
     prefs.reject()
-    inbox = [p.id for p in library.list(status=Status.UNREAD)][:3]
+    inbox = [p.id for p in library.list(status=Status.INBOX)][:3]
     library.delete(*inbox)
     wait(300)
     window.sidebar.select(TRASH)
@@ -100,16 +94,8 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        # Never the user's settings: a folder of our own, so the window opens as new.
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, name)
+        library, soups = demo_library(folder)
         make_app([sys.argv[0], *qt_args])
-        library = Library.open(folder / "library")
-        fill_demo(library)
-        soups = next(p.id for p in library.list(status="reading")
-                     if p.title.startswith(FEATURED["soups"].title))
-        library.index_in_background()
-        library.wait_for_index()
         window = MainWindow(library)
         window.show()
         wait(600)

@@ -39,6 +39,15 @@ def seeded_library(tmp_path: Path) -> Iterator[Library]:
 
 
 @pytest.fixture
+def tagged_library(seeded_library: Library) -> Library:
+    """The seed library with tags in two spellings: 1 LLM, vision; 2 llm, NLP; 3 NLP."""
+    seeded_library.change_tags(1, add=["LLM", "vision"])
+    seeded_library.change_tags(2, add=["llm", "NLP"])
+    seeded_library.change_tags(3, add=["NLP"])
+    return seeded_library
+
+
+@pytest.fixture
 def lookup_server(monkeypatch):
     """arXiv and Crossref answered from recorded responses on a local HTTP server."""
     from lookup_server import serve_recorded

@@ -19,12 +19,8 @@ RED, BLUE, GREEN = TAG_PALETTE["red"], TAG_PALETTE["blue"], TAG_PALETTE["green"]
 
 
 @pytest.fixture
-def tagged(seeded_library: Library) -> Library:
-    lib = seeded_library
-    lib.change_tags(1, add=["LLM", "vision"])
-    lib.change_tags(2, add=["llm", "NLP"])
-    lib.change_tags(3, add=["NLP"])
-    return lib
+def tagged(tagged_library: Library) -> Library:
+    return tagged_library
 
 
 # -- the service ---------------------------------------------------------------------------

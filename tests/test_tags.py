@@ -10,13 +10,9 @@ from readinglist.domain import ReadinglistError
 
 
 @pytest.fixture
-def tagged(seeded_library: Library) -> Library:
-    lib = seeded_library
-    lib.change_tags(1, add=["LLM", "vision"])
-    lib.change_tags(2, add=["llm", "NLP"])
-    lib.change_tags(3, add=["NLP"])
-    lib.delete(3)  # in the Trash: its tags are renamed too, so a restore matches
-    return lib
+def tagged(tagged_library: Library) -> Library:
+    tagged_library.delete(3)  # in the Trash: its tags are renamed too, so a restore matches
+    return tagged_library
 
 
 def test_rename_merge_and_delete_across_the_library(tagged: Library) -> None:

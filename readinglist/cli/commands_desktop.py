@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from ..domain import ReadinglistError
@@ -14,28 +16,28 @@ from .output import PROG
 
 
 def install_desktop(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    try:
-        written = install_desktop_entry()
-    except ReadinglistError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 1
-    for path in written:
-        print(f"wrote {path}", file=out)
-    print("Readinglist is in the application menu (a menu that is open may show it only "
-          "after logging in again).", file=out)
-    return 0
+    return _run(install_desktop_entry, "wrote", out, done=(
+        "Readinglist is in the application menu (a menu that is open may show it only "
+        "after logging in again)."), none="")
 
 
 def uninstall_desktop(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    return _run(uninstall_desktop_entry, "removed", out, done="",
+                none="no desktop entry of Readinglist was installed")
+
+
+def _run(action: Callable[[], list[Path]], verb: str, out: TextIO | None, done: str,
+         none: str) -> int:
+    """Install or uninstall, saying what was written or removed; 1 and a message if not."""
     out = out or sys.stdout
     try:
-        removed = uninstall_desktop_entry()
+        paths = action()
     except ReadinglistError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1
-    for path in removed:
-        print(f"removed {path}", file=out)
-    if not removed:
-        print("no desktop entry of Readinglist was installed", file=out)
+    for path in paths:
+        print(f"{verb} {path}", file=out)
+    message = done if paths else none or done
+    if message:
+        print(message, file=out)
     return 0
