@@ -9,9 +9,10 @@ from typing import TextIO
 
 from ..domain import Priority, ReadinglistError, StatusChange
 from ..library.service import Library
-from .output import PROG, _dump, _line
+from .output import PROG, _dump, _line, error_stream, plain_text
 
 
+@plain_text
 def cmd_add(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     results = []
     failed = 0
@@ -20,7 +21,7 @@ def cmd_add(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             paper, message = library.add_identifier(text, fetch=not args.no_fetch)
         except ReadinglistError as exc:
             failed += 1
-            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            print(f"{PROG}: error: {exc}", file=error_stream())
             continue
         results.append({"id": paper.id, "title": paper.title, "message": message})
         if not args.json:
@@ -31,6 +32,7 @@ def cmd_add(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 1 if failed else 0
 
 
+@plain_text
 def cmd_list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     papers = library.list(args.status, args.tag, args.sort, args.desc)
     if args.json:
@@ -42,6 +44,7 @@ def cmd_list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+@plain_text
 def cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper = library.get(args.id)
     history: list[StatusChange] = library.history(paper.id)
@@ -95,6 +98,7 @@ def cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+@plain_text
 def cmd_tag(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     add, remove = [], []
     for change in args.changes:
@@ -111,24 +115,28 @@ def cmd_tag(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+@plain_text
 def cmd_status(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper = library.set_status(args.id, args.status).paper_written()
     print(f"#{paper.id} status: {paper.status.value}", file=out)
     return 0
 
 
+@plain_text
 def cmd_priority(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper = library.set_priority(args.id, args.priority).paper_written()
     print(f"#{paper.id} priority: {paper.priority.value}", file=out)
     return 0
 
 
+@plain_text
 def cmd_rate(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper = library.set_rating(args.id, args.stars or None).paper_written()
     print(f"#{paper.id} rating: {paper.rating or 'none'}", file=out)
     return 0
 
 
+@plain_text
 def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     text = args.text
     if args.clear:

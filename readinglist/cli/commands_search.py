@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TextIO
 
 from ..domain import ReadinglistError, SearchHit
 from ..library.service import Library
 from .commands_saved import print_saved_search
-from .output import PROG, _dump, _line, _progress
+from .output import PROG, _dump, _line, _progress, error_stream, plain_text
 
 
+@plain_text
 def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if library.index_problem:
-        print(f"{PROG}: {library.index_problem}: building the search index", file=sys.stderr)
+        print(f"{PROG}: {library.index_problem}: building the search index",
+              file=error_stream())
         library.ensure_index(_progress("indexing"))
     if args.saved:
         return print_saved_search(library, args.saved, args.limit, args.json, out)
@@ -60,6 +61,7 @@ def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+@plain_text
 def cmd_similar(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if library.index_problem:
         library.ensure_index(_progress("indexing"))

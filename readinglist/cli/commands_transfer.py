@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -13,9 +12,10 @@ from ..domain import ImportReport, Outcome, ReadinglistError
 from ..library.service import Library
 from ..system.files import write_atomically
 from ..system.locations import sample_page_path
-from .output import PROG, _dump, _progress
+from .output import PROG, _dump, _progress, error_stream, plain_text
 
 
+@plain_text
 def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if not args.files and not args.sample:
         raise ReadinglistError("name at least one FILE to import, or use --sample")
@@ -31,6 +31,9 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             attach="link" if args.link else "copy", fetch=not args.no_fetch,
             merge=not args.no_merge, status=args.status, tag=args.tag,
             progress=_progress("importing"),
+            # --files-from DIR: a folder the user chose, besides each file's own, that
+            # attachments named in the files may come from.
+            attachments_from=getattr(args, "files_from", None) or (),
         )
         reports.append((", ".join(map(str, args.files)), report))
     if library.index_problem:  # after importing: one build covers the new papers too
@@ -44,7 +47,7 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     else:
         for name, report in reports:
             for message in report.unreadable:
-                print(f"{PROG}: error: {message}", file=sys.stderr)
+                print(f"{PROG}: error: {message}", file=error_stream())
             _print_report(name, report, out)
     return 1 if any(r.unreadable for _, r in reports) else 0
 
@@ -69,12 +72,14 @@ def _print_report(name: str, report: ImportReport, out: TextIO) -> None:
             print(f"  {entry.outcome}: {entry.where()}: {key}{new}{entry.detail}", file=out)
 
 
+@plain_text
 def cmd_fetch(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper, message = library.fetch_details(args.id)
     print(f"#{paper.id}: {paper.title}  ({message})", file=out)
     return 0
 
 
+@plain_text
 def cmd_attach(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper = library.attach_file(args.id, args.file, "link" if args.link else "copy")
     print(f"#{paper.id}: {len(paper.attachments)} attachment(s); "
@@ -82,6 +87,7 @@ def cmd_attach(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+@plain_text
 def cmd_export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if library.index_problem and args.query:
         library.ensure_index(_progress("indexing"))
@@ -91,17 +97,15 @@ def cmd_export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         out.write(text)
         return 0
     target = args.output.expanduser()
-    # Write beside the target, then rename: an interrupted export never leaves half a file.
-    partial = target.with_name(target.name + ".part")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
-    except OSError as exc:
-        raise ReadinglistError(f"cannot write {target}: {exc.strerror}") from None
-    print(f"exported {len(ids)} paper(s) to {target}", file=sys.stderr)
+    # A new file with a random name created exclusively beside the target, then renamed:
+    # an interrupted export never leaves half a file, and nothing planted in the folder
+    # (a symlink at FILE.part, say) is ever written through.
+    write_atomically(target, text)
+    print(f"exported {len(ids)} paper(s) to {target}", file=error_stream())
     return 0
 
 
+@plain_text
 def cmd_duplicates(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     pairs = library.find_duplicates()
     papers = {p.id: p for p in library.get_many(
@@ -118,6 +122,7 @@ def cmd_duplicates(library: Library, args: argparse.Namespace, out: TextIO) -> i
     return 0
 
 
+@plain_text
 def cmd_merge(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     library.merge_papers(args.keep, args.others)
     paper = library.get(args.keep)

@@ -4,7 +4,9 @@ Outline: ``# Reading list`` (date, count), then one ``##`` section per status in
 of ``Status`` (only statuses that have papers), one ``###`` heading per paper, and ``####``
 sections for its abstract, notes and highlights. Paper titles and every other plain-text
 field are escaped so they render as written; the user's note is Markdown already and is
-copied verbatim.
+copied verbatim. Control characters (ESC, BEL ...: a title from the web could otherwise
+retitle or clear the terminal that shows the file) are escaped everywhere, the note
+included: shown as their Unicode pictures (ESC as U+241B), line endings made LF.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from ..domain import Annotation, Paper, Status, StatusChange
+from ..text.normalize import visible_controls
 from . import ExportContext, paper_value, plain_author
 
 MAX_AUTHORS = 8  # longer author lists end in "et al."
@@ -22,6 +25,7 @@ MAX_AUTHORS = 8  # longer author lists end in "et al."
 # start markup inline (emphasis, code, links, HTML, entities, strikethrough, superscript
 # and math in GFM and pandoc).
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#~^$&|])")
+_CR = re.compile(r"\r\n?")  # Windows and classic Mac line endings (a note set by a script)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
 # What the timeline says for each status a paper moved to.
 _VERBS = {
@@ -51,7 +55,7 @@ def export(papers: Iterable[Paper], context: ExportContext | None = None) -> str
         blocks.append(f"## {escape(status_label(status))} ({len(group)})")
         for paper in group:
             blocks.extend(paper_blocks(paper, context))
-    return "\n\n".join(blocks) + "\n"
+    return visible_controls(_CR.sub("\n", "\n\n".join(blocks) + "\n"))
 
 
 def paper_blocks(paper: Paper, context: ExportContext) -> list[str]:

@@ -8,12 +8,14 @@ Text formats have ``parse(text, source) -> ParseResult``; PDFs are read from the
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 
 from ..domain import ImportFailed
+from ..system.attachment_paths import not_regular
 from . import bibtex, csljson, csv_table, daily_papers, identifiers, pdf, readinglist_json, ris, wos
+from .attachments import vet_attachments
 from .base import ParseResult
 from .encoding import decode
 
@@ -107,8 +109,23 @@ def parse_path(
     attach_mode: str = "copy",
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    attachments_from: Sequence[Path] = (),
+    library_files: Path | None = None,
 ) -> ParseResult:
-    """Parse a file or a folder (of PDFs). ImportFailed if it cannot be read at all."""
+    """Parse a file or a folder (of PDFs). ImportFailed if it cannot be read at all.
+
+    Files the entries name are attached only from the file's folder (a folder: the
+    folder itself), `attachments_from` (folders the user chose) and, for Readinglist
+    JSON restores, the library's `library_files`; see importers/attachments.py."""
+    result = _parse_path(path, fmt, encoding, attach_mode, progress, cancelled)
+    folder = path if path.is_dir() else path.parent
+    chosen = [] if path.is_dir() else [path]
+    vet_attachments(result, [folder, *attachments_from], chosen, library_files)
+    return result
+
+
+def _parse_path(path: Path, fmt: str | None, encoding: str | None, attach_mode: str,
+                progress: Progress | None, cancelled: Cancelled | None) -> ParseResult:
     if fmt is not None and fmt not in FORMATS:
         raise ImportFailed(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     if path.is_dir():
@@ -119,9 +136,12 @@ def parse_path(
             raise ImportFailed(f"{path}: is a folder with no PDF files in it")
         result.format = pdf.FORMAT
         return result
+    problem = not_regular(path)
+    if problem:
+        # A FIFO would block the read for ever, a device (/dev/zero) never end.
+        raise ImportFailed(f"{path}: {problem}" + (
+            "" if problem == "no such file" else "; only files and folders are imported"))
     if fmt == pdf.FORMAT or (fmt is None and is_pdf(path)):
-        if not path.exists():
-            raise ImportFailed(f"{path}: no such file")
         result = pdf.parse_pdf(path, attach_mode)
         result.format = pdf.FORMAT
         return result

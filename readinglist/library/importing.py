@@ -4,6 +4,10 @@ Each record is added, merged into the paper it duplicates (empty fields filled, 
 added, nothing the user wrote overwritten), or reported as failed; files to attach are
 copied into the library folder. A cancel or an error rolls the transaction back and
 removes the copies, so the library is left exactly as it was.
+
+Everything that enters the library here is text: control characters (a title that
+retitles the terminal, clears it or writes the clipboard) are removed from every field
+of every record and restored paper first (text.normalize.strip_controls).
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ import gc
 import hashlib
 import os
 import re
-import shutil
 import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 from ..domain import (
     EntryProblem,
@@ -38,8 +43,10 @@ from ..matching.merging import plan_fill
 from ..store import import_lookup
 from ..store.paper_store import PaperStore, clean_tag
 from ..store.snapshots import BadSnapshot, restore
+from ..system.attachment_paths import not_regular
+from ..system.files import NotRegularFile, copy_into
 from ..text.citation_keys import base_key, clean_key, unique_key
-from ..text.normalize import extract_links, normalize_arxiv_id, normalize_doi
+from ..text.normalize import extract_links, normalize_arxiv_id, normalize_doi, strip_controls
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -106,6 +113,43 @@ def check_year(year: object) -> int | None:
         raise ReadinglistError(f"a year is a number like 2024, not {year!r}") from None
     if not 0 < value < 10000:
         raise ReadinglistError(f"a year is a number like 2024, not {year!r}")
+    return value
+
+
+# Fields that name files on disk, not text: a file name may hold any character.
+_PATH_FIELDS = frozenset({"files"})
+_MAX_DEPTH = 8  # snapshots are shallow; deeper values are refused by the restore anyway
+
+
+def strip_record_controls(record: PaperRecord) -> None:
+    """Remove control characters from every text of `record` (its list and dict values
+    too; not the paths of files to attach). The import boundary: every importer's
+    records, records looked up on arXiv or Crossref and records a script imports pass
+    here (a paper added by hand with Library.add does not)."""
+    for item in fields(record):
+        if item.name in _PATH_FIELDS:
+            continue
+        value = getattr(record, item.name)
+        if isinstance(value, (str, list, dict)):
+            setattr(record, item.name, _clean(value))
+
+
+def strip_snapshot_controls(snap: dict[str, Any]) -> dict[str, Any]:
+    """A Readinglist JSON paper with control characters removed from its texts (title,
+    notes, highlights, tags, extra fields ...), attachment paths kept as written."""
+    return {key: value if key == "attachments" else _clean(value)
+            for key, value in snap.items()}
+
+
+def _clean(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, str):
+        return strip_controls(value)
+    if depth >= _MAX_DEPTH:
+        return value
+    if isinstance(value, list):
+        return [_clean(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k, depth + 1): _clean(v, depth + 1) for k, v in value.items()}
     return value
 
 
@@ -202,6 +246,7 @@ class ImportRun:
     def _import_record(self, record: PaperRecord) -> None:
         """One record, in a savepoint: whatever goes wrong with it is reported as its
         failure and leaves no trace, and the import goes on."""
+        strip_record_controls(record)
         try:
             normalize(record)
         except ReadinglistError as exc:
@@ -386,6 +431,7 @@ class ImportRun:
     def _import_snapshot(self, source: str, position: int, snap: dict) -> None:
         """A paper of Readinglist's own JSON: restored whole (history, highlights, ids
         when free), or merged like any record when the library already has it."""
+        snap = strip_snapshot_controls(snap)
         title = str(snap.get("title") or "")[:60]
         where = f"paper {position} ({title!r})" if title else f"paper {position}"
         try:
@@ -416,32 +462,41 @@ class ImportRun:
             f"paper {position} of the file"))
 
     def attach(self, paper_id: int, record: PaperRecord, files: list[str] | None = None) -> None:
+        """Attach the record's files (absolute paths; from imported files, already
+        checked by importers/attachments.py). Only regular files: a FIFO, a device or a
+        folder is warned about, never opened."""
         for name in files if files is not None else record.files:
             source = Path(name)
-            if not source.is_file():
+            problem = not_regular(source)
+            if problem:
+                what = "attachment not found" if problem == "no such file" else (
+                    f"attachment not attached: {problem}")
                 self.report.warnings.append(EntryProblem(
-                    record.source, record.line, f"attachment not found: {source}"))
+                    record.source, record.line, f"{what}: {source}"))
                 continue
             if record.attach_mode == "link" or self.store.folder is None:
                 self.store.add_attachment(paper_id, source.resolve(), "link")
                 continue
-            target = self._copy(source, paper_id)
+            try:
+                target = self._copy(source, paper_id)
+            except NotRegularFile as exc:  # swapped for a FIFO or a device since the check
+                self.report.warnings.append(EntryProblem(record.source, record.line, str(exc)))
+                continue
             self.store.add_attachment(paper_id, target, "copy")
 
     def _copy(self, source: Path, paper_id: int) -> Path:
+        """A copy of `source` in the library's files/ folder, under a name no file there
+        has: written to a temporary file created exclusively, then linked to its name, so
+        that neither a file nor a symlink planted there is ever written through."""
         assert self.store.folder is not None
         folder = self.store.folder / FILES_DIR
         folder.mkdir(exist_ok=True)
         # File systems allow 255 bytes a name: keep the start of long names, and the suffix.
         stem = source.stem.encode("utf-8")[:150].decode("utf-8", "ignore")
         name = stem + source.suffix[:20]
-        target = folder / f"{paper_id}-{name}"
-        n = 1
-        while target.exists():
-            n += 1
-            target = folder / f"{paper_id}-{n}-{name}"
-        self._copies.append(target)  # before copying: a copy that fails half way goes too
-        shutil.copy2(source, target)
+        target = copy_into(source, folder, lambda n: f"{paper_id}-{name}" if n == 1
+                           else f"{paper_id}-{n}-{name}")
+        self._copies.append(target)
         return target
 
     @staticmethod

@@ -33,8 +33,9 @@ from ..matching.merging import plan_fill
 from ..store.merge_papers import merge_into
 from ..store.paper_store import utc_now
 from ..store.snapshots import restore, snapshots
+from ..system.attachment_paths import not_regular
 from ..system.locations import sample_page_path
-from .importing import ImportRun, collection_paused
+from .importing import FILES_DIR, ImportRun, collection_paused, strip_record_controls
 
 if TYPE_CHECKING:
     from ..domain import StatusChange
@@ -102,6 +103,7 @@ class Transfers:
         tag: str | None = None,
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
+        attachments_from: Sequence[str | Path] = (),
     ) -> ImportReport:
         """Import files and folders (of PDFs) in one transaction.
 
@@ -113,17 +115,26 @@ class Transfers:
         merged into them (identity.py) unless `merge` is False; added papers get
         `status` unless the file gives one, and every paper of the import gets `tag`.
         A cancel or an error leaves the library as it was.
+
+        Files the entries name (BibTeX ``file``, RIS ``L1``, ...) are attached only when
+        they are documents in the imported file's folder (or below it, or in one of
+        `attachments_from`); the others are reported in the warnings and not read.
         """
         if attach not in ("copy", "link"):
             raise ReadinglistError(f"attach is 'copy' or 'link', not {attach!r}")
+        folders = [Path(f).expanduser() for f in attachments_from]
+        for folder in folders:
+            if not folder.is_dir():
+                raise ReadinglistError(f"{folder}: not a folder to attach files from")
         with collection_paused():
             return self._import_files(paths, fmt, encoding, attach, fetch, merge, status, tag,
-                                      progress, cancelled)
+                                      progress, cancelled, folders)
 
     def _import_files(self, paths: Sequence[str | Path], fmt: str | None,
                       encoding: str | None, attach: str, fetch: bool, merge: bool,
                       status: Status | str | None, tag: str | None,
-                      progress: Progress | None, cancelled: Cancelled | None) -> ImportReport:
+                      progress: Progress | None, cancelled: Cancelled | None,
+                      attachments_from: Sequence[Path]) -> ImportReport:
         parsed = ParseResult()
         unreadable: list[str] = []
         for number, raw in enumerate(paths, start=1):
@@ -134,6 +145,7 @@ class Transfers:
                 result = importers.parse_path(
                     path, fmt, encoding=encoding, attach_mode=attach,
                     progress=_scaled(progress, number - 1, len(paths)), cancelled=cancelled,
+                    attachments_from=attachments_from, library_files=self._library_files(),
                 )
             except ImportFailed as exc:
                 unreadable.append(str(exc))
@@ -165,10 +177,15 @@ class Transfers:
     ) -> ImportReport:
         """Import one file; ImportFailed if it cannot be read at all."""
         path = Path(path).expanduser()
-        parsed = importers.parse_path(path, fmt, progress=progress, cancelled=cancelled)
+        parsed = importers.parse_path(path, fmt, progress=progress, cancelled=cancelled,
+                                      library_files=self._library_files())
         if parsed.needs_lookup:
             self._look_up(parsed, progress, cancelled)
         return self._write_import(parsed, progress, cancelled)
+
+    def _library_files(self) -> Path | None:
+        """The library's own copies: a Readinglist JSON restore may point at them."""
+        return self.store.folder / FILES_DIR if self.store.folder is not None else None
 
     def import_sample(self, progress: Progress | None = None,
                       cancelled: Cancelled | None = None) -> ImportReport:
@@ -295,6 +312,7 @@ class Transfers:
         if identifier is None:
             raise ReadinglistError(f"paper {paper_id} has no arXiv id or DOI to look up")
         record = lookup.fetch(identifier)  # the network: outside the lock
+        strip_record_controls(record)  # text from the web, like an import's
         with self.writer.write():
             # Planned under the lock, on the paper as it is now (edits made meanwhile stay).
             existing = self.get(paper_id)
@@ -308,11 +326,17 @@ class Transfers:
                                     else "nothing new")
 
     def attach_file(self, paper_id: int, path: str | Path, attach: str = "copy") -> Paper:
-        """Attach a file to a paper; a PDF's text is extracted and indexed."""
+        """Attach a file to a paper; a PDF's text is extracted and indexed. The user chose
+        the file: it may be anywhere, but it must be a regular file (a FIFO would block,
+        a device never end)."""
         source = Path(path).expanduser()
-        if not source.is_file():
+        problem = not_regular(source)
+        if problem == "no such file":
             raise ReadinglistError(f"{source}: no such file")
-        record = PaperRecord(title=self.get(paper_id).title, files=[str(source.resolve())],
+        if problem:
+            raise ReadinglistError(f"{source}: {problem}; only regular files can be attached")
+        source = source.resolve()
+        record = PaperRecord(title=self.get(paper_id).title, files=[str(source)],
                              attach_mode=attach)
         if importers.is_pdf(source):
             parsed = importers.parse_path(source, "pdf", attach_mode=attach)
@@ -327,6 +351,8 @@ class Transfers:
         except BaseException:
             run.remove_copies()  # the database has no trace of it: neither may files/
             raise
+        if run.report.warnings:  # the file could not be attached after all
+            raise ReadinglistError(run.report.warnings[0].reason)
         return self.get(paper_id)
 
     # -- duplicates ----------------------------------------------------------------------
