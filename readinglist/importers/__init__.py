@@ -14,7 +14,18 @@ from types import ModuleType
 
 from ..domain import ImportFailed
 from ..system.attachment_paths import not_regular
-from . import bibtex, csljson, csv_table, daily_papers, identifiers, pdf, readinglist_json, ris, wos
+from . import (
+    bibtex,
+    csljson,
+    csv_table,
+    daily_papers,
+    identifiers,
+    limits,
+    pdf,
+    readinglist_json,
+    ris,
+    wos,
+)
 from .attachments import vet_attachments
 from .base import ParseResult
 from .encoding import decode
@@ -38,14 +49,9 @@ _BY_FORMAT = {m.FORMAT: m for m in TEXT_FORMATS}
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFailed(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ImportFailed(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from None
+    """The file's bytes: a regular file of at most limits.MAX_FILE_BYTES (200 MB), read
+    no further than that (ImportFailed or LimitExceeded name the file and why)."""
+    return limits.read_file(path)
 
 
 def detect_format(path: Path, text: str) -> str:
@@ -156,6 +162,9 @@ def _parse_path(path: Path, fmt: str | None, encoding: str | None, attach_mode: 
         # Attachment paths in these files are relative to the file's folder.
         parse = functools.partial(module.parse, base_dir=path.parent.resolve())
     result = parse(text, path.name)
+    # Every format: an entry with a field over 4 MB, or over 8 MB in all, is skipped
+    # with a problem naming its line and the limit (the rest of the file is imported).
+    limits.drop_oversized(result, path.name)
     result.warnings[:0] = warnings
     result.format = fmt
     if module is identifiers:
