@@ -42,12 +42,17 @@ class _Paragraph:
     lines: int
 
 
+_SNIFF_CHARS = 200_000
+
+
 def looks_like(text: str) -> bool:
     """True when the text has the page's chrome or its title/abstract rhythm."""
     head = text[:2000].lower()
     if "get trending papers" in head or "byak and the research community" in head:
         return True
-    paragraphs = _paragraphs(text)[:12]
+    # The head of the file is enough to judge (and a 200 MB file is not split whole).
+    head_end = text.rfind("\n", 0, _SNIFF_CHARS) if len(text) > _SNIFF_CHARS else len(text)
+    paragraphs = _paragraphs(text[:max(head_end, 0)])[:12]
     shapes = [_is_title(p) for p in paragraphs]
     pairs = sum(1 for a, b in itertools.pairwise(shapes) if a and not b)
     return pairs >= 3

@@ -21,6 +21,7 @@ EXTENSIONS = (".ids",)
 
 # Sniffing looks at this many content lines: enough to judge, cheap on a big file.
 _SNIFF_LINES = 200
+_SNIFF_CHARS = 200_000  # ... found in this many characters
 # "#" starts a comment only after whitespace: URLs keep their #fragment.
 _COMMENT = re.compile(r"\s+#.*$")
 
@@ -33,10 +34,19 @@ def _content_lines(text: str) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
+def _head_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The content lines of the file's head (as _content_lines, without splitting the
+    whole file: sniffing a 200 MB file made a list of all its lines)."""
+    head = text[:_SNIFF_CHARS]
+    if len(text) > _SNIFF_CHARS:
+        head = head[:head.rfind("\n") + 1]
+    return _content_lines(head)
+
+
 def looks_like(text: str) -> bool:
     """True when most content lines are identifiers (and there is at least one)."""
     total = found = 0
-    for _number, line in _content_lines(text):
+    for _number, line in _head_lines(text):
         total += 1
         found += parse_identifier(line) is not None
         if total >= _SNIFF_LINES:
