@@ -34,6 +34,8 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             # --files-from DIR: a folder the user chose, besides each file's own, that
             # attachments named in the files may come from.
             attachments_from=getattr(args, "files_from", None) or (),
+            # --yes: look up a list of more identifiers than limits.MAX_IDENTIFIERS.
+            confirmed=getattr(args, "yes", False),
         )
         reports.append((", ".join(map(str, args.files)), report))
     if library.index_problem:  # after importing: one build covers the new papers too

@@ -28,6 +28,7 @@ from ..domain import (
 from ..domain.changes import Changes
 from ..exporters import readinglist_json
 from ..importers.base import ParseResult
+from ..importers.limits import check_identifiers
 from ..matching.duplicates import SIMILAR_TITLES, DuplicatePair, find_pairs
 from ..matching.merging import plan_fill
 from ..store.merge_papers import merge_into
@@ -104,6 +105,7 @@ class Transfers:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
         attachments_from: Sequence[str | Path] = (),
+        confirmed: bool = False,
     ) -> ImportReport:
         """Import files and folders (of PDFs) in one transaction.
 
@@ -119,6 +121,10 @@ class Transfers:
         Files the entries name (BibTeX ``file``, RIS ``L1``, ...) are attached only when
         they are documents in the imported file's folder (or below it, or in one of
         `attachments_from`); the others are reported in the warnings and not read.
+
+        A file of more identifiers to look up than limits.MAX_IDENTIFIERS (500) is
+        refused (reported unreadable, saying so) unless `confirmed`: the CLI's --yes,
+        or the user's answer to the GUI's question.
         """
         if attach not in ("copy", "link"):
             raise ReadinglistError(f"attach is 'copy' or 'link', not {attach!r}")
@@ -128,13 +134,13 @@ class Transfers:
                 raise ReadinglistError(f"{folder}: not a folder to attach files from")
         with collection_paused():
             return self._import_files(paths, fmt, encoding, attach, fetch, merge, status, tag,
-                                      progress, cancelled, folders)
+                                      progress, cancelled, folders, confirmed)
 
     def _import_files(self, paths: Sequence[str | Path], fmt: str | None,
                       encoding: str | None, attach: str, fetch: bool, merge: bool,
                       status: Status | str | None, tag: str | None,
                       progress: Progress | None, cancelled: Cancelled | None,
-                      attachments_from: Sequence[Path]) -> ImportReport:
+                      attachments_from: Sequence[Path], confirmed: bool) -> ImportReport:
         parsed = ParseResult()
         unreadable: list[str] = []
         for number, raw in enumerate(paths, start=1):
@@ -157,6 +163,11 @@ class Transfers:
             for record in result.records:
                 record.attach_mode = attach
             if result.needs_lookup and fetch:
+                try:
+                    check_identifiers(str(path), len(result.records), confirmed)
+                except ImportFailed as exc:
+                    unreadable.append(str(exc))
+                    continue
                 self._look_up(result, progress, cancelled)
             elif fetch:
                 self._complete_untitled(result, cancelled)
