@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -187,9 +187,7 @@ def test_macro_bomb_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_field_over_the_limit_skips_its_entry_only() -> None:
     text = ("@article{huge, title = {Huge}, abstract = {" + "word " * (MAX_FIELD_CHARS // 5 + 1)
             + "}}\n@article{small, title = {Small}}\n")
-    started = time.monotonic()
     result = bibtex.parse(text, "huge.bib")
-    assert time.monotonic() - started < 20  # generous: the machine may be busy
     assert [r.title for r in result.records] == ["Small"]
     [problem] = result.problems
     assert str(problem) == ("huge.bib:1: field 'abstract' of entry 'huge' is 4 MB long; "
@@ -336,11 +334,9 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
 
 @pytest.mark.parametrize("query", ["transformers~9", "transformers~3", "transformers~10"])
 def test_fuzzy_distance_over_two_is_refused_at_once(seeded: Library, query: str) -> None:
-    started = time.monotonic()
     with pytest.raises(QueryError, match=f"a word can differ by at most {MAX_FUZZY_EDITS} "
                                          "edits; use ~1 or ~2"):
         seeded.search_view(query)  # was: 28-30 s and 1 GB on these 68 papers
-    assert time.monotonic() - started < 5
 
 
 def test_fuzzy_distance_of_two_still_finds_typos(seeded: Library) -> None:
@@ -449,6 +445,27 @@ def test_identifier_list_without_lookup_is_not_quadratic(
         report = library.import_files([path], fetch=False)
     assert len(report.added) == 1500
     assert queries < 30 * 1500  # was: 1.1 million for 1,500 ids
+
+
+class _CountingText(str):
+    """Text that adds up how far its rfind calls look back."""
+
+    looked = 0
+
+    def rfind(self, sub: str, start: Any = None, end: Any = None) -> int:  # type: ignore[override]
+        found = super().rfind(sub, start, end)
+        _CountingText.looked += (end if end is not None else len(self)) - max(found, 0)
+        return found
+
+
+def test_comment_lines_are_found_in_linear_time() -> None:
+    """A line of "x%x%x%..." (200,000 "%" in a title) took 11 s: each "%" looked back to
+    the start of its line to see whether it starts a comment."""
+    text = _CountingText("@misc{a, title={" + "x%" * 200_000 + "}}\n% a comment\n")
+    _CountingText.looked = 0
+    blanked = bibtex._blank_comment_lines(text)
+    assert blanked.endswith("}}\n\n")
+    assert _CountingText.looked < 2 * len(text)  # was: 40 billion characters
 
 
 def test_unique_key_fills_in_order_while_keys_are_taken_in_a_row() -> None:

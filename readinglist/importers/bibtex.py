@@ -142,7 +142,12 @@ def _blank_comment_lines(text: str) -> str:
     while (index := text.find("%", pos)) >= 0:
         start = text.rfind("\n", 0, index) + 1
         if text[start:index].strip(" \t"):
-            pos = index + 1  # a "%" inside a line: "\%", "50%"
+            # A "%" inside a line ("\%", "50%"): no other "%" of this line starts one
+            # either, and looking back from each of them made a line of "x%x%..." quadratic.
+            end = text.find("\n", index)
+            if end < 0:
+                break
+            pos = end + 1
             continue
         end = text.find("\n", index)
         end = len(text) if end < 0 else end
