@@ -190,6 +190,7 @@ class _Collector:
         self.first_line: dict[str, int | None] = {}
         self.first_titles: dict[str, str] = {}  # title keys by entry key, to tell repeats apart
         self.last = True  # reading the file's last piece
+        self.next_number: dict[str, int] = {}  # repeated keys: the next "key-N" to try
 
     def collect(self, library: bibtexparser.Library, text: str, first_line: int,
                 last: bool) -> None:
@@ -272,11 +273,15 @@ class _Collector:
                     source, line, f"{entry_name(block.key)}: duplicate key{where}, the same title;"
                     " this repeat was skipped"))
                 return
-            # Another work under a key already used: kept, under a key of its own.
-            n = 2
-            while f"{block.key}-{n}" in self.first_line:
+            # Another work under a key already used: kept, under a key of its own. (The
+            # number to try next is kept per key: a file of 8,000 entries under one key
+            # took 75 s, trying -2, -3 ... for each.)
+            key = block.key
+            n = self.next_number.get(key, 2)
+            while f"{key}-{n}" in self.first_line:
                 n += 1
-            entry.key = f"{block.key}-{n}"
+            self.next_number[key] = n + 1
+            entry.key = f"{key}-{n}"
             entry.warnings.append(f"duplicate key{where} for another title; imported as "
                                   f"'{entry.key}'")
         self.first_line[entry.key] = line
