@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import uuid
 from collections.abc import Callable
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from ..domain import ReadinglistError
 from ..text.citation_keys import base_key, unique_key
 from . import change_log
 
@@ -297,3 +299,27 @@ def m011_tag_colours(db: Database) -> None:
 
 
 SCHEMA_VERSION = len(MIGRATION_NAMES)
+
+
+# -- before opening: a newer schema is refused, an older one backed up first ---------------
+
+
+class NewerSchema(ReadinglistError):
+    """The database was made by a newer Readinglist: refused, never downgraded or
+    migrated (this version would not know what the newer one stored)."""
+
+
+def pending_migrations(conn: sqlite3.Connection, where: str = "the library") -> list[str]:
+    """Names of the migrations the database at `conn` still needs (read only: nothing is
+    written). NewerSchema when it was made by a newer Readinglist."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    db = Database(conn)
+    applied = {m.name for m in migrations.applied(db)}
+    unknown = sorted(applied - set(MIGRATION_NAMES))
+    if version > SCHEMA_VERSION or unknown:
+        schema = version if version > SCHEMA_VERSION else f"{SCHEMA_VERSION}+"
+        raise NewerSchema(
+            f"{where} was made by a newer Readinglist (schema {schema}; this one knows "
+            f"{SCHEMA_VERSION}): update Readinglist to open it"
+            + (f" (unknown migrations: {', '.join(unknown)})" if unknown else ""))
+    return [m.name for m in migrations.pending(db)]
