@@ -40,22 +40,25 @@ from ..reading.statistics import ReadingStats
 from ..reading.statistics import compute as compute_statistics
 from ..search.index import SearchIndex
 from ..store import import_lookup
+from ..store.database_file import DiskFull, LibraryReadOnly
 from ..store.paper_store import SORT_KEYS, PaperStore, utc_now
-from ..store.writer import Writer
-from ..system.locations import default_library_path
+from ..store.schema import NewerSchema
+from ..store.write_guard import GuardedWriter
 from ..text.normalize import extract_links, normalize_arxiv_id, normalize_doi
+from . import checking, safekeeping
 from .annotating import Annotating
+from .checking import CheckReport
 from .importing import check_year, normalize
 from .indexing import IndexSync
+from .opening import DB_FILE, INDEX_DIR, DailyBackup, LibraryRefused, open_library
 from .organizing import Organizing, tags_after
+from .queueing import Queueing
 from .searching import SNIPPET_FIELDS as SNIPPET_FIELDS  # re-exported
 from .searching import Searching
 from .transfers import MergeUndo, Transfers
 from .views import EVERYTHING, search_ids, search_view
 
 log = logging.getLogger(__name__)
-DB_FILE = "library.sqlite"
-INDEX_DIR = "index"
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -111,14 +114,22 @@ class Library:
     >>> [p.title for p in lib.search("lora*").papers(lib)]
     """
 
-    def __init__(self, folder: Path, store: PaperStore, index: SearchIndex) -> None:
+    def __init__(self, folder: Path, store: PaperStore, index: SearchIndex, *,
+                 read_only: str | None = None) -> None:
         self.folder = folder
         self.store = store
         self.index = index
+        # Why the library is read-only (read-only media, a full disk...), or None.
+        self.read_only_reason = read_only
+        self.notes: builtins.list[str] = []  # said when it was opened (read-only, ...)
         self.sync = IndexSync(store, index)
-        # Subscribers told of every write (the GUI's views), and the one write path.
+        # Subscribers told of every write (the GUI's views), and the one write path:
+        # it refuses writes to a read-only library and says a full disk plainly.
         self.bus = ChangeBus()
-        self.writer = Writer(store, self.bus, after_commit=self.sync.notify)
+        self.writer = GuardedWriter(store, self.bus, after_commit=self.sync.notify,
+                                    folder=folder, read_only=read_only)
+        self._daily_backup: DailyBackup | None = None
+        self.clock: Callable[[], datetime] = datetime.now  # names backups (tests move it)
         self.sync.add_listener(self._indexed)
         # Services of their own, with their dependencies named: imports, exports and
         # merges; searching; highlights.
@@ -126,6 +137,7 @@ class Library:
         self.searching = Searching(store, index, self.sync)
         self.annotating = Annotating(store, self.writer)
         self.organizing = Organizing(store, self.writer)
+        self.queueing = Queueing(store, self.writer, self.get_many, self.set_status)
 
     # Its API, forwarded (signatures and documentation are Transfers').
     import_files = _forwarded("transfers", Transfers.import_files)
@@ -144,28 +156,32 @@ class Library:
     # -- opening -----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path | None = None, *, build_index: bool = True) -> Library:
+    def open(cls, path: str | Path | None = None, *, build_index: bool = True,
+             read_only: bool = False, daily_backup: bool = True,
+             clock: Callable[[], datetime] = datetime.now) -> Library:
         """Open (creating if needed) the library in folder `path` (default: see README).
+
+        The database is looked at first (opening.py): one missing or empty where a
+        library was, or unreadable, is refused (LibraryRefused, offering the newest
+        backup), a newer one too (NewerSchema); an older one is backed up, then updated.
+        Where nothing can be written, or with `read_only`, it opens read-only (reads
+        work, writes raise LibraryReadOnly, `notes` says why).
 
         The search index is checked against the database. With ``build_index`` (the
         default) a missing or stale index is rebuilt before returning; the GUI passes
-        False and calls :meth:`ensure_index` in the background instead.
+        False and calls :meth:`ensure_index` in the background instead. With
+        `daily_backup`, a backup is taken in the background when the newest one is a day
+        old (`clock` tells the time: tests); :meth:`close` waits for it.
         """
-        folder = Path(path).expanduser() if path else default_library_path()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ReadinglistError(
-                f"cannot create library folder {folder}: {exc.strerror}"
-            ) from None
-        store = PaperStore(folder / DB_FILE)
-        library = cls(folder, store, SearchIndex(folder / INDEX_DIR))
-        library.index_problem = library.sync.check()
-        if build_index and library.index_problem:
-            library.ensure_index()
-        return library
+        return open_library(cls, path, build_index=build_index, read_only=read_only,
+                            daily_backup=daily_backup, clock=clock)
 
     index_problem: str | None = None
+
+    @property
+    def read_only(self) -> bool:
+        """True when the library cannot be changed (see `read_only_reason`)."""
+        return self.read_only_reason is not None
 
     def ensure_index(
         self, progress: Progress | None = None, cancelled: Cancelled | None = None
@@ -177,6 +193,8 @@ class Library:
 
     def reindex(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> bool:
         """Rebuild the search index from the database. False if cancelled."""
+        if self.read_only_reason is not None:
+            raise LibraryReadOnly(self.read_only_reason)
         ok = self.sync.rebuild(progress, cancelled)
         if ok:
             self.index_problem = None
@@ -189,6 +207,8 @@ class Library:
 
     def close(self) -> None:
         self.closed = True
+        if self._daily_backup is not None:
+            self._daily_backup.wait()  # a consistent copy or none: never half of one
         self.sync.stop_worker()
         self.index.close()
         self.store.close()
@@ -354,7 +374,24 @@ class Library:
     def index_in_background(self) -> None:
         """From now on writes return once the database has them; a worker thread applies
         them to the search index (within milliseconds). The GUI works this way."""
-        self.sync.start_worker()
+        if not self.read_only:  # nothing to apply, and nothing may be written
+            self.sync.start_worker()
+
+    # -- safety: checks, repairs and backups (checking.py, safekeeping.py) ---------------
+
+    def check(self) -> CheckReport:
+        """Check the database, the search index and the attached files (checking.py)."""
+        return checking.check(self)
+
+    def repair(self, progress: Callable[[str], None] | None = None) -> CheckReport:
+        """Check, back up, repair what can be, check again: the report says what was
+        done and what is still wrong (checking.py)."""
+        return checking.repair(self, self.clock(), progress)
+
+    def back_up(self, file: str | Path | None = None) -> Path:
+        """A backup now: into the library's backups folder, or to `file` (a new file,
+        written atomically). Returns where it went."""
+        return safekeeping.back_up(self.folder, file, self.clock())
 
     def wait_for_index(self, timeout: float | None = 10.0) -> bool:
         """Wait until every write so far is searchable (background mode). True if so."""
@@ -476,49 +513,16 @@ class Library:
             raise ReadinglistError(str(exc)) from None
         return self.update(paper_id, rating=value)
 
-    # -- the reading queue ---------------------------------------------------------------
+    # -- the reading queue (queueing.py) ----------------------------------------------
 
-    def queue_ids(self) -> builtins.list[int]:
-        """The reading queue: queued papers, next to read first."""
-        return self.store.queue_ids()
-
-    def queue(self) -> builtins.list[Paper]:
-        return self.get_many(self.queue_ids())
-
-    def move_in_queue(self, paper_id: int, index: int) -> Changes:
-        """Move a queued paper to `index` (0 = next); :meth:`queue_ids` gives the new
-        order."""
-        with self.writer.write() as write:
-            self.store.move_in_queue(paper_id, index)
-        return write.changes
-
-    def set_queue_order(self, order: Sequence[int]) -> Changes:
-        """Put the reading queue in `order`, in one transaction: ids not queued are
-        skipped, queued papers `order` leaves out keep their order after it."""
-        with self.writer.write() as write:
-            self.store.set_queue_order(order)
-        return write.changes
-
-    def move_up(self, paper_id: int) -> Changes:
-        return self.move_in_queue(paper_id, max(0, self._queue_index(paper_id) - 1))
-
-    def move_down(self, paper_id: int) -> Changes:
-        return self.move_in_queue(paper_id, self._queue_index(paper_id) + 1)
-
-    def move_to_top(self, paper_id: int) -> Changes:
-        return self.move_in_queue(paper_id, 0)
-
-    def _queue_index(self, paper_id: int) -> int:
-        ids = self.queue_ids()
-        if paper_id not in ids:
-            raise ReadinglistError(f"paper {paper_id} is not in the reading queue")
-        return ids.index(paper_id)
-
-    def read_next(self) -> Changes:
-        """Start the first paper of the queue: it becomes 'reading' (the Changes carries
-        it as `paper`; NOTHING, with no paper, if the queue is empty)."""
-        ids = self.queue_ids()
-        return self.set_status(ids[0], Status.READING) if ids else NOTHING
+    queue_ids = _forwarded("queueing", Queueing.queue_ids)
+    queue = _forwarded("queueing", Queueing.queue)
+    move_in_queue = _forwarded("queueing", Queueing.move_in_queue)
+    set_queue_order = _forwarded("queueing", Queueing.set_queue_order)
+    move_up = _forwarded("queueing", Queueing.move_up)
+    move_down = _forwarded("queueing", Queueing.move_down)
+    move_to_top = _forwarded("queueing", Queueing.move_to_top)
+    read_next = _forwarded("queueing", Queueing.read_next)
 
     def set_note(self, paper_id: int, text: str) -> Changes:
         return self.update(paper_id, note=text)
@@ -542,4 +546,5 @@ class Library:
             self.store.set_tags(paper_id, tags_after(self.get(paper_id).tags, add, remove))
         return write.changes.carrying(paper=self.get(paper_id))
 
-__all__ = ["ImportFailed", "Library", "MergeUndo", "TableRow"]
+__all__ = ["DB_FILE", "INDEX_DIR", "CheckReport", "DiskFull", "ImportFailed", "Library",
+           "LibraryReadOnly", "LibraryRefused", "MergeUndo", "NewerSchema", "TableRow"]
