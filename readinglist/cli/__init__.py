@@ -16,6 +16,7 @@ from ..domain import ReadinglistError
 from ..launch import chosen_library
 from ..library.service import Library
 from .commands_library import cmd_info, cmd_reindex
+from .commands_maintenance import cmd_backup, cmd_backups, cmd_check, without_library
 from .commands_papers import (
     cmd_add,
     cmd_list,
@@ -49,6 +50,9 @@ __all__ = [
     "build_parser",
     "cmd_add",
     "cmd_attach",
+    "cmd_backup",
+    "cmd_backups",
+    "cmd_check",
     "cmd_delete",
     "cmd_duplicates",
     "cmd_empty_trash",
@@ -109,6 +113,9 @@ COMMANDS: dict[str, Command] = {
     "empty-trash": cmd_empty_trash,
     "reindex": cmd_reindex,
     "info": cmd_info,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "backups": cmd_backups,
 }
 
 
@@ -125,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(library_path, demo=args.demo)
     try:
+        # check, backups and restore FILE work on the folder: also where it cannot open.
+        folder_command = without_library(args)
+        if folder_command is not None:
+            return folder_command(library_path, args, sys.stdout)
         # The index is built on demand: only `search` needs it, and `reindex` builds it anyway.
         with Library.open(library_path, build_index=False) as library:
             return COMMANDS[args.command](library, args, sys.stdout)

@@ -1,4 +1,5 @@
-"""Commands on the library as a whole: rebuild the search index, say what it holds."""
+"""Commands on the library as a whole: rebuild the search index, say what it holds (and
+whether it can be changed). Checks and backups are in commands_maintenance.py."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ def cmd_info(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     status, tags = library.status_counts(), library.tag_counts()
     data = {
         "library": str(library.folder),
+        "read_only": library.read_only_reason,  # why, or null
         "papers": library.count(),
         "status": status,
         "tags": tags,
@@ -35,6 +37,8 @@ def cmd_info(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         _dump(data, out)
     else:
         print(f"Library: {data['library']}", file=out)
+        if library.read_only_reason is not None:
+            print(f"Access:  read-only ({library.read_only_reason})", file=out)
         print(
             f"Papers:  {data['papers']} "
             f"({', '.join(f'{k} {v}' for k, v in status.items())})",

@@ -201,12 +201,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ids", type=int, nargs="+", metavar="ID")
     p = add("trash", "list the papers in the Trash")
     p.add_argument("--json", action="store_true")
-    p = add("restore", "put papers back from the Trash")
-    p.add_argument("ids", type=int, nargs="+", metavar="ID")
+    p = add("restore", "put papers back from the Trash; or, given a FILE, make that backup "
+            "the library's database (the current one is backed up first)")
+    p.add_argument("ids", type=_id_or_file, nargs="+", metavar="ID|FILE",
+                   help="papers' ids, or one backup FILE (see `backups`)")
     p = add("empty-trash", "delete the papers in the Trash for good (cannot be undone)")
     p.add_argument("--yes", action="store_true", help="really delete them")
 
     add("reindex", "rebuild the search index from the database")
+    p = add("check", "check the database, the search index and the attached files; exit "
+            "0 if sound, 1 if problems remain, 2 if the check could not run")
+    p.add_argument("--repair", action="store_true", help="repair what can be (a backup is "
+                   "taken first): orphan rows, damaged text, the search index")
+    p.add_argument("--json", action="store_true")
+    p = add("backup", "back the library's database up now: into the library's backups "
+            "folder, or to FILE")
+    p.add_argument("file", nargs="?", type=Path, metavar="FILE",
+                   help="where to write the backup (a folder: a dated file in it)")
+    p = add("backups", "list the library's backups (taken daily, before updates, repairs "
+            "and restores) with their dates, sizes and paper counts")
+    p.add_argument("--json", action="store_true")
     p = add("info", "where the library is and what it holds")
     p.add_argument("--json", action="store_true")
     _fill_help(parser, "")
@@ -260,6 +274,11 @@ def _status(text: str) -> Status:
         return Status.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _id_or_file(text: str) -> int | Path:
+    """A paper's id (digits), else the path of a backup file."""
+    return int(text) if text.strip().isdigit() else Path(text)
 
 
 def _positive_int(text: str) -> int:
