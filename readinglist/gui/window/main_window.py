@@ -49,6 +49,7 @@ from .key_help import KeyHelpOverlay
 from .menus import build_menus
 from .paper_actions import PaperActions
 from .paper_editing import PaperEditing
+from .read_only_banner import show_read_only
 from .row_actions import RowActions
 from .search_controller import SearchController, filter_args
 from .settings_actions import SettingsActions
@@ -98,6 +99,8 @@ class MainWindow(QMainWindow):
         self.triage_action, self.read_next_action = actions.triage, actions.read_next
         self.move_up_action, self.move_down_action = actions.move_up, actions.move_down
         self.move_top_action = actions.move_top
+        # A read-only library (read-only media, a full disk): a banner, edits off.
+        self.read_only_banner = show_read_only(self, self)
         self._sidebar_timer = QTimer(self, singleShot=True, interval=SIDEBAR_DELAY_MS)
         self._sidebar_timer.timeout.connect(self._recount)
         # Every write (here, in a task, by the index, or by another program such as the
@@ -107,7 +110,7 @@ class MainWindow(QMainWindow):
         self.bridge.watch_elsewhere()
         self._restore_layout()
         self.reload()
-        if library.index_problem:
+        if library.index_problem and not library.read_only:
             self.index_status.build()
 
     # -- construction ----------------------------------------------------------------------

@@ -14,7 +14,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
+from ...library.service import Library
+from ..dialogs.check_dialog import open_check_dialog
 from ..table.paper_table import PaperTable
+from ..tasks import TaskRunner
 from .index_status import IndexStatus
 from .paper_actions import PaperActions
 from .paper_editing import PaperEditing
@@ -29,6 +32,8 @@ from .triage import TriageController
 class MenuTargets(Protocol):
     """What the menu entries call (MainWindow has it): its parts and its dialogs."""
 
+    library: Library
+    runner: TaskRunner
     transfer: Transfer
     index_status: IndexStatus
     triage: TriageController
@@ -172,6 +177,9 @@ def build_menus(window: QMainWindow, parts: MenuTargets) -> WindowActions:
 
     tools_menu = window.menuBar().addMenu("&Tools")
     _add(window, tools_menu, "Find &duplicates…", parts.open_duplicates)
+    # `readinglist check`: the database, the search index and the files (Repair inside).
+    _add(window, tools_menu, "&Check library…",
+         lambda: open_check_dialog(parts.library, parts.runner, window))
     help_menu = window.menuBar().addMenu("&Help")
     _add(window, help_menu, "&Keyboard shortcuts", parts.show_key_help,
          QKeySequence(Qt.Key.Key_F1))
