@@ -5,14 +5,86 @@ So every write goes through one connection, serialised by `WriteLock`; each thre
 reads has a connection of its own (`ReadConnections`) and never waits for a write in
 progress, however long (a 20,000-paper import is one transaction). A thread inside a
 write reads through the writer, to see what it has written so far.
+
+Between processes, every write transaction starts with ``BEGIN IMMEDIATE``
+(`begin_immediate`): it takes the database's write lock at once, waiting for another
+process's write through SQLite's busy handler. A deferred ``BEGIN`` that reads before it
+writes gets no busy handler for its first write (its snapshot may be stale) and fails at
+once with "database is locked". A wait is told after a second (`set_wait_notice`: the
+CLI prints "waiting…"), and one longer than `BUSY_TIMEOUT` is a LibraryBusy error that
+says so, never a raw ``OperationalError``.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+from ..domain import ReadinglistError
+
+BUSY_TIMEOUT = 10.0  # seconds a write waits for another process's write
+NOTICE_AFTER = 1.0  # seconds of waiting before it is told
+BUSY_WAITING = ("the library is busy: another program is writing to it (another "
+                "Readinglist importing, perhaps)")
+
+
+class LibraryBusy(ReadinglistError):
+    """Another process kept the library's write lock longer than we may wait."""
+
+
+Notice = Callable[[str], None]
+_notices: list[Notice] = []
+
+
+def set_wait_notice(notice: Notice | None) -> None:
+    """Call `notice(message)` when a write or the search index waits for another
+    process for more than a second (the CLI prints it on stderr). None: tell nobody."""
+    _notices[:] = [notice] if notice is not None else []
+
+
+def tell_waiting(message: str) -> None:
+    """Tell the notice set by :func:`set_wait_notice`, if any."""
+    for notice in list(_notices):
+        notice(message)
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """True for SQLite's "database is locked" (SQLITE_BUSY) errors."""
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in str(exc) or "busy" in str(exc))
+
+
+def begin_immediate(conn: sqlite3.Connection, timeout: float = BUSY_TIMEOUT) -> None:
+    """Start a write transaction holding the database's write lock (see module doc)."""
+    try:
+        _set_busy_timeout(conn, min(NOTICE_AFTER, timeout))
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or timeout <= NOTICE_AFTER:
+                raise _busy(exc, timeout) from None
+        tell_waiting(BUSY_WAITING + "; waiting…")
+        _set_busy_timeout(conn, timeout - NOTICE_AFTER)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _busy(exc, timeout) from None
+    finally:
+        _set_busy_timeout(conn, timeout)
+
+
+def _busy(exc: sqlite3.OperationalError, timeout: float) -> Exception:
+    if not is_busy(exc):
+        return exc
+    return LibraryBusy(f"{BUSY_WAITING} and kept it for over {timeout:g} s; nothing was "
+                       "changed here: try again when it is done")
+
+
+def _set_busy_timeout(conn: sqlite3.Connection, seconds: float) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
 
 class WriteLock:

@@ -47,5 +47,18 @@ class IndexOutboxMixin(StoreBase):
         return int(rows[0][0]) if rows else 0
 
     def drop_outbox_upto(self, seq: int) -> None:
+        """Forget the rows up to `seq` (the index has them). Writes only when there are
+        such rows: opening a library beside another process's long write must not wait."""
+        rows = self._q("SELECT 1 FROM index_outbox WHERE seq <= ? LIMIT 1", [seq])
+        if not rows:
+            return
         with self.transaction():
             self.db.execute("DELETE FROM index_outbox WHERE seq <= ?", [seq])
+
+    def index_counts(self) -> tuple[int, int]:
+        """(papers outside the Trash, pending outbox rows), read in one snapshot: when no
+        row is pending, the index must hold exactly that many papers."""
+        papers, pending = self._q(
+            "SELECT (SELECT count(*) FROM papers WHERE trashed IS NULL), "
+            "(SELECT count(*) FROM index_outbox)")[0]
+        return int(papers), int(pending)

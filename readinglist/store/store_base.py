@@ -18,7 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..domain import PaperNotFound, ReadinglistError
-from .connections import ReadConnections, WriteLock, reading
+from .connections import BUSY_TIMEOUT, ReadConnections, WriteLock, begin_immediate, reading
 from .schema import MIGRATION_NAMES, SCHEMA_VERSION, migrations
 
 
@@ -33,12 +33,15 @@ class StoreBase:
         # Attachment copies are stored relative to this folder, so the library can move.
         self.folder = Path(path).resolve().parent if path is not None else None
         self._lock = WriteLock()
+        # Seconds a write waits for another process's write before LibraryBusy.
+        self.busy_timeout = BUSY_TIMEOUT
         self._data_version: int | None = None  # see changed_elsewhere
         # Readers of a file database have their own connections (see connections.py);
         # an in-memory database has only the one.
-        self._readers = ReadConnections(target, timeout=10) if path is not None else None
+        self._readers = (ReadConnections(target, timeout=BUSY_TIMEOUT)
+                         if path is not None else None)
         try:
-            conn = sqlite3.connect(target, check_same_thread=False, timeout=10)
+            conn = sqlite3.connect(target, check_same_thread=False, timeout=BUSY_TIMEOUT)
             self.db = Database(conn)
             self.db.execute("PRAGMA foreign_keys = ON")
             if path is not None:
@@ -60,13 +63,22 @@ class StoreBase:
                 "this library was written by a newer Readinglist "
                 f"(unknown migrations: {', '.join(sorted(unknown))}); upgrade the app"
             )
-        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
-        if version == SCHEMA_VERSION and not migrations.pending(self.db):
+        if self._up_to_date():
             # Up to date: opening writes nothing, so the CLI can open the library while
             # the app is inside a long write (an import).
             return
-        migrations.apply(self.db)
-        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # One write transaction that holds the write lock from the start (each migration
+        # a savepoint inside): Migrations.apply's own deferred BEGIN reads first and
+        # would fail at once, not wait, when another process writes meanwhile.
+        with self.transaction():
+            if self._up_to_date():  # another process migrated while this one waited
+                return
+            migrations.apply(self.db)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _up_to_date(self) -> bool:
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        return version == SCHEMA_VERSION and not migrations.pending(self.db)
 
     def changed_elsewhere(self) -> bool:
         """True (once) when another connection, another process or another library on
@@ -105,7 +117,7 @@ class StoreBase:
                 return
             # IMMEDIATE: take the write lock now (waiting up to the busy timeout), so a
             # read at the start cannot pin a snapshot another process's commit makes stale.
-            self.db.conn.execute("BEGIN IMMEDIATE")
+            begin_immediate(self.db.conn, self.busy_timeout)
             try:
                 yield
             except BaseException:
