@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import shlex
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,14 +29,13 @@ from ..store import backups
 from ..store.database_file import (
     DatabaseFacts,
     cannot_write,
-    connect_read_only,
     decode_damaged_text,
     open_read_only_store,
     probe,
     unwritable_reason,
 )
 from ..store.paper_store import PaperStore
-from ..store.schema import SCHEMA_VERSION, pending_migrations
+from ..store.schema import SCHEMA_VERSION, NewerSchema
 from ..system.locations import default_library_path
 from .indexing import IndexSync
 
@@ -123,14 +121,16 @@ def open_store(folder: Path, *, read_only: bool = False, clock: Clock = datetime
                ) -> OpenedStore:
     """The library's database, opened as safely as the folder allows (module doc)."""
     database = folder / DB_FILE
-    facts = probe(database)
+    facts = probe(database, f"the library at {folder}")
     if facts.empty:
         traces = library_traces(folder)
         if traces:
             raise LibraryRefused(_refusal(folder, facts, traces))
     elif facts.problem is not None:
         raise LibraryRefused(_refusal(folder, facts, []))
-    pending = [] if facts.empty else _pending(database, folder)
+    if facts.newer is not None:
+        raise NewerSchema(facts.newer)
+    pending = list(facts.pending)
     why = "opened read-only on request" if read_only else unwritable_reason(folder, database)
     if why is None:
         try:
@@ -155,21 +155,6 @@ def open_store(folder: Path, *, read_only: bool = False, clock: Clock = datetime
     if immutable and wal.exists() and wal.stat().st_size:
         notes.append(f"the latest changes, still in {wal.name}, cannot be read here")
     return OpenedStore(store, why, notes)
-
-
-def _pending(database: Path, folder: Path) -> list[str]:
-    try:
-        conn, _immutable = connect_read_only(database)
-    except sqlite3.Error as exc:
-        raise ReadinglistError(f"cannot read the library database {database}: {exc}") \
-            from None
-    try:
-        return pending_migrations(conn, f"the library at {folder}")
-    except sqlite3.Error as exc:
-        raise ReadinglistError(f"cannot read the library database {database}: {exc}") \
-            from None
-    finally:
-        conn.close()
 
 
 def _open_writable(folder: Path, database: Path, facts: DatabaseFacts, pending: list[str],

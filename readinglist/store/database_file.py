@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from ..domain import ReadinglistError
 from .paper_store import PaperStore
+from .schema import NewerSchema, pending_migrations
 from .store_base import StoreBase
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -62,6 +63,8 @@ class DatabaseFacts:
     size: int = 0
     version: int | None = None  # PRAGMA user_version, when it could be read
     problem: str | None = None  # why it cannot be read as a database
+    pending: tuple[str, ...] = ()  # the migrations it needs
+    newer: str | None = None  # made by a newer Readinglist: the refusal (NewerSchema)
 
     @property
     def empty(self) -> bool:
@@ -69,8 +72,9 @@ class DatabaseFacts:
         return not self.exists or self.size == 0
 
 
-def probe(path: Path) -> DatabaseFacts:
-    """Look at the database file at `path` without writing to it."""
+def probe(path: Path, where: str = "the library") -> DatabaseFacts:
+    """Look at the database file at `path` without writing to it (`where`: how the
+    refusal of a newer schema names it)."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -92,6 +96,10 @@ def probe(path: Path) -> DatabaseFacts:
         conn, _immutable = connect_read_only(path)
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the schema reads
+        try:
+            pending = tuple(pending_migrations(conn, where))
+        except NewerSchema as exc:
+            return DatabaseFacts(path, True, size, version, newer=str(exc))
     except sqlite3.Error as exc:
         # Another process holds it: no damage (opening waits for it).
         if _code(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
@@ -100,7 +108,7 @@ def probe(path: Path) -> DatabaseFacts:
     finally:
         if conn is not None:
             conn.close()
-    return DatabaseFacts(path, True, size, version)
+    return DatabaseFacts(path, True, size, version, pending=pending)
 
 
 def connect_read_only(path: Path, immutable: bool = False,
