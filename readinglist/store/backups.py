@@ -222,9 +222,13 @@ def _check_room(folder: Path, database: Path) -> None:
     except OSError:
         return
     if free < size + SPARE:
-        raise BackupFailed(f"not enough room on the disk holding {folder} for a backup "
-                           f"({free // 2**20} MB free, {size // 2**20} MB needed and "
-                           f"{SPARE // 2**20} MB to spare)")
+        raise BackupFailed(f"not enough room on the disk holding {folder} for a backup: "
+                           f"{_megabytes(free)} free, it needs {_megabytes(size)} and keeps "
+                           f"{_megabytes(SPARE)} for the library's own writes")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f} MB" if size < 10 * 2**20 else f"{size // 2**20} MB"
 
 
 def open_source(path: Path, live: bool = False) -> sqlite3.Connection:
