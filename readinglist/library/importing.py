@@ -41,6 +41,7 @@ from ..importers.base import ParseResult
 from ..matching.identity import Judgement, Verdict, aliases_of, judge, recurring_title
 from ..matching.merging import plan_fill
 from ..store import import_lookup
+from ..store.database_file import disk_full_behind
 from ..store.paper_store import PaperStore, clean_tag
 from ..store.snapshots import BadSnapshot, restore
 from ..system.attachment_paths import not_regular
@@ -260,6 +261,8 @@ class ImportRun:
             with self.store.transaction():
                 self._add_or_merge(record)
         except (ValueError, OSError, sqlite3.Error) as exc:
+            if disk_full_behind(exc):
+                raise  # no entry's fault: the whole import stops, and nothing is saved
             # A file that cannot be copied, a value the database refuses: this entry only.
             self._fail(record, f"not imported: {exc}")
 
@@ -446,6 +449,8 @@ class ImportRun:
                 with self.store.transaction():
                     self._merge(found[0], record, found[1])
             except (ValueError, OSError, sqlite3.Error) as exc:
+                if disk_full_behind(exc):
+                    raise
                 self.report.failed.append(EntryProblem(source, None, f"{where}: {exc}"))
             return
         try:
@@ -453,6 +458,8 @@ class ImportRun:
                 paper_id = restore(self.store, snap, keep_id=True)
         except (BadSnapshot, ValueError, TypeError, AttributeError, OverflowError,
                 sqlite3.Error) as exc:
+            if disk_full_behind(exc):
+                raise
             self.report.failed.append(EntryProblem(source, None, f"{where}: {exc}"))
             return
         self._restored.add(paper_id)
