@@ -8,6 +8,7 @@ for printing in output.py; this module only dispatches.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
@@ -15,6 +16,7 @@ from typing import TextIO
 from ..domain import ReadinglistError
 from ..launch import chosen_library
 from ..library.service import Library
+from ..store.connections import BUSY_WAITING, is_busy, set_wait_notice
 from .commands_library import cmd_info, cmd_reindex
 from .commands_maintenance import cmd_backup, cmd_backups, cmd_check, without_library
 from .commands_papers import (
@@ -40,7 +42,7 @@ from .commands_transfer import (
     cmd_merge,
 )
 from .commands_trash import cmd_delete, cmd_empty_trash, cmd_restore, cmd_trash
-from .output import PROG
+from .output import PROG, _progress
 from .parser import EXPORT_FORMATS, build_parser
 
 __all__ = [
@@ -119,6 +121,10 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+def _notice(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -131,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ..gui.app import run  # Qt is imported only when the GUI is wanted
 
         return run(library_path, demo=args.demo)
+    # A wait for another process (its write, its hold of the search index) is told.
+    set_wait_notice(_notice)
     try:
         # check, backups and restore FILE work on the folder: also where it cannot open.
         folder_command = without_library(args)
@@ -138,9 +146,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return folder_command(library_path, args, sys.stdout)
         # The index is built on demand: only `search` needs it, and `reindex` builds it anyway.
         with Library.open(library_path, build_index=False) as library:
+            # A backlog an interrupted big import left is rebuilt at the first write.
+            library.sync.catch_up_progress = _progress("updating the search index")
             return COMMANDS[args.command](library, args, sys.stdout)
     except ReadinglistError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        # Every write waits and says so (store/connections.py); this is a last guard.
+        print(f"{PROG}: error: {BUSY_WAITING}; try again when it is done", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

@@ -1,21 +1,35 @@
 """Keeps the Whoosh index in step with the database (service level: uses store and search).
 
 Every write puts the paper id into the database's ``index_outbox`` in the same
-transaction. ``IndexSync.drain`` re-reads those papers, applies them to the index in one
-commit, records the last outbox sequence applied, and only then drops those rows. A crash
-anywhere in between leaves rows in the outbox, which the next drain applies again
-(``update_document`` makes that idempotent).
+transaction. Applying pending rows (a drain) re-reads those papers, applies them to the
+index in one commit, records the last outbox sequence applied (the stamp), and only then
+drops those rows. A crash anywhere in between leaves rows in the outbox, which the next
+drain applies again (``update_document`` makes that idempotent).
+
+One process at a time writes the index: a drain or rebuild holds the index lock
+(search/index_lock.py). A process that finds it held leaves its rows to the holder, which
+drains until the outbox is empty, lets go, and then looks again: a row committed before
+another process found the lock held is visible by then, so the last holder always applies
+it (or, if the holder was killed, the next process that opens the library). Searches use
+the last committed index meanwhile.
+
+A rebuild records the write sequence it started from (read once it holds the lock, so no
+other process changes the index until it is done) and drains what came after once the new
+index is in place. A backlog of more than REBUILD_THRESHOLD rows is rebuilt, with
+progress, rather than drained batch by batch.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 
 from ..domain import IndexState, Paper
-from ..search.index import IndexStamp, SearchIndex
+from ..search.index import IndexBusy, IndexStamp, SearchIndex
 from ..search.schema import INDEX_SCHEMA_VERSION
+from ..store.connections import LibraryBusy, tell_waiting
 from ..store.paper_store import PaperStore
 
 log = logging.getLogger(__name__)
@@ -23,20 +37,30 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
-# Above this many pending papers a fresh build is faster than incremental updates.
+# Above this many pending changes, catching up is a backlog: told, shown with progress,
+# and rebuilt when at least REBUILD_FROM_SHARE as many changes are pending as the library
+# has papers (applying a change costs about as much as indexing a paper afresh:
+# benchmarks/bench_index_build.py --backlog), else applied.
 REBUILD_THRESHOLD = 2000
+REBUILD_FROM_SHARE = 0.5
 DRAIN_BATCH = 500
+# Seconds a drain without the background worker (the CLI, scripts) waits for another
+# process's short hold of the index lock, so that its own edit is searchable when it
+# returns. Never waited for a rebuild: its holder applies our rows when done.
+SYNC_LOCK_WAIT = 2.0
 
 
 class IndexSync:
     def __init__(self, store: PaperStore, index: SearchIndex) -> None:
         self.store = store
         self.index = index
-        self._lock = threading.RLock()  # held while applying a batch (short)
-        self._rebuild_lock = threading.Lock()  # one rebuild at a time (long)
+        self.lock = index.lock
         self.library_id = store.meta("library_id") or ""
         self.rebuilding = False
         self.progress: tuple[int, int] = (0, 0)
+        # Told of a backlog being rebuilt when the caller gave no progress of its own
+        # (the CLI sets it, to show the catch-up after an interrupted big import).
+        self.catch_up_progress: Progress | None = None
         self._listeners: list[Callable[[list[int]], None]] = []
         self._worker: threading.Thread | None = None
         # Writes notified so far, and how many of them the worker has applied.
@@ -61,12 +85,7 @@ class IndexSync:
     def notify(self) -> None:
         """A write happened: apply it now (no worker) or wake the worker."""
         if self._worker is None:
-            try:
-                self.drain()
-            except Exception:  # e.g. another process holds the index's write lock
-                # The write itself is saved; the outbox keeps it for the next drain.
-                log.exception("the search index could not be updated now")
-                return
+            self._apply_quietly(SYNC_LOCK_WAIT)
             self._merge_when_idle()
             return
         with self._state:
@@ -89,21 +108,22 @@ class IndexSync:
 
     def add_listener(self, listener: Callable[[list[int]], None]) -> None:
         """Call `listener(paper_ids)` after those papers changed in the index (on the
-        thread that applied them)."""
+        thread that applied them; an empty list: it was rebuilt)."""
         self._listeners.append(listener)
-
-    def _merge_when_idle(self) -> None:
-        """Merge the small segments edits leave behind, while nothing waits for the index."""
-        try:
-            with self._lock:
-                if self.index.is_open and not self.rebuilding:
-                    self.index.merge_small()
-        except Exception:
-            log.exception("merging index segments failed")
 
     def remove_listener(self, listener: Callable[[list[int]], None]) -> None:
         if listener in self._listeners:
             self._listeners.remove(listener)
+
+    def _merge_when_idle(self) -> None:
+        """Merge the small segments edits leave behind, while nothing waits for the index."""
+        try:
+            if self.index.is_open and not self.rebuilding:
+                self.index.merge_small()
+        except IndexBusy:
+            pass  # another process writes the index; a later edit merges
+        except Exception as exc:
+            log.warning("merging the search index's segments failed: %s", exc)
 
     def _run(self) -> None:
         while True:
@@ -112,27 +132,77 @@ class IndexSync:
                 if self._stopping:
                     break
                 target = self._requested
-            try:
-                # After a big import a rebuild beats thousands of small updates.
-                self.sync_after_bulk_write()
-            except Exception:  # keep the worker alive; the outbox keeps the work
-                log.exception("applying changes to the search index failed")
+            self._apply_quietly(0.0)
             with self._state:
                 self._applied = target
                 self._state.notify_all()
                 idle = self._requested == self._applied
             if idle:
                 self._merge_when_idle()
+        self._apply_quietly(SYNC_LOCK_WAIT)  # what was written before closing
+
+    def _apply_quietly(self, wait: float) -> None:
+        """Drain, never failing the write that asked for it: the outbox keeps the work."""
         try:
-            self.drain()  # what was written before closing
-        except Exception:
-            log.exception("applying changes to the search index failed")
+            self.drain(wait)
+        except Exception as exc:  # a full disk, a damaged index...
+            log.warning("the search index could not be updated now (%s); the change is "
+                        "saved and will be indexed later", exc)
+
+    # -- opening ----------------------------------------------------------------------
 
     def _stamp(self, seq: int) -> IndexStamp:
         return IndexStamp(self.library_id, INDEX_SCHEMA_VERSION, seq)
 
     def check(self) -> str | None:
-        """Open the index if it can be trusted; else return why it must be rebuilt."""
+        """At open: make the index usable, or return why it must be rebuilt.
+
+        Leftovers of a killed rebuild are finished or cleared; an index that is missing,
+        of another library or schema, ahead of the database, or damaged (a file missing,
+        an id column unreadable) is a problem; pending changes are applied, except a
+        backlog over REBUILD_THRESHOLD, left to a rebuild (which shows progress)."""
+        self._recover()
+        problem = self._problem()
+        if problem is not None:
+            # Perhaps a glimpse of another process's write (a rebuild swapping folders, a
+            # merge deleting files): look again holding the lock, if it is free soon.
+            if not self.lock.acquire("open", timeout=SYNC_LOCK_WAIT):
+                return problem
+            try:
+                problem = self._problem()
+            finally:
+                self.lock.release()
+            if problem is not None:
+                return problem
+        stamp = self.index.read_stamp()
+        if stamp is not None:
+            # Rows the index already reflects (killed after its commit) are done. Only
+            # tidying: if another process's long write keeps the database, they are
+            # simply applied again later.
+            with contextlib.suppress(LibraryBusy):
+                self.store.drop_outbox_upto(stamp.seq)
+        if self.store.outbox_size() > REBUILD_THRESHOLD:
+            return "many changes are waiting for the search index"
+        if self.store.outbox_size():
+            self._apply_quietly(SYNC_LOCK_WAIT)
+        return self._count_problem()
+
+    def _recover(self) -> None:
+        """Finish or clear what a rebuild killed midway left, unless someone builds now."""
+        index = self.index
+        leftovers = [index.folder.with_name(index.folder.name + s) for s in (".building", ".old")]
+        if not any(p.exists() or p.is_symlink() for p in leftovers):
+            return
+        if self.lock.acquire("open", timeout=0.0):
+            try:
+                index.recover()
+            except OSError as exc:
+                log.warning("cannot clear what an interrupted rebuild left: %s", exc)
+            finally:
+                self.lock.release()
+
+    def _problem(self) -> str | None:
+        """Why the index on disk cannot be trusted (None: it is open and sound)."""
         stamp = self.index.read_stamp()
         if stamp is None:
             return "no search index yet"
@@ -145,50 +215,109 @@ class IndexSync:
         try:
             self.index.open()
         except Exception as exc:  # corrupt files raise many kinds of errors
-            log.warning("search index unreadable: %s", exc)
+            log.info("search index unreadable: %s: %s", type(exc).__name__, exc)
             return f"the search index cannot be read ({type(exc).__name__})"
-        # Rows the index already reflects (a crash after its commit) are done.
-        self.store.drop_outbox_upto(stamp.seq)
-        if self.store.outbox_size() > REBUILD_THRESHOLD:
-            return "many changes are waiting for the search index"
-        try:
-            self.drain()
-        except Exception:  # another process (the app, the CLI) is writing the index
-            # The outbox keeps the changes for the next drain; the index is sound.
-            log.warning("the search index is busy; its pending changes wait", exc_info=True)
-            return None
-        if self.index.doc_count() != self.store.paper_count():
-            return "the search index does not hold every paper"
         return None
 
-    def drain(self) -> int:
-        """Apply every pending outbox row to the index. Returns how many papers changed."""
+    def _count_problem(self) -> str | None:
+        """The index against the database's paper count, when nothing is pending (read in
+        one snapshot, holding the lock so that the index does not move meanwhile)."""
+        if not self.lock.acquire("open", timeout=0.0):
+            return None  # another process is writing it: its count is in flux
+        try:
+            self.index.refresh()
+            papers, pending = self.store.index_counts()
+            if not pending and self.index.doc_count() != papers:
+                return "the search index does not hold every paper"
+        except Exception as exc:  # a segment file damaged since it was opened
+            log.info("search index unreadable: %s: %s", type(exc).__name__, exc)
+            return f"the search index cannot be read ({type(exc).__name__})"
+        finally:
+            self.lock.release()
+        return None
+
+    # -- applying -------------------------------------------------------------------------
+
+    def drain(self, wait: float = 0.0, progress: Progress | None = None,
+              backlog: bool = True) -> int:
+        """Apply every pending outbox row to the index; returns how many papers changed.
+
+        Waits up to `wait` seconds for another process's hold of the index lock (not for
+        a rebuild); when it stays held, returns and the holder applies the rows. `backlog`
+        False: many rows are expected (an import just wrote them), not worth a notice."""
         changed = 0
-        # During a rebuild writes wait in the outbox; the rebuild drains them when done,
-        # so an edit never blocks behind a long build.
-        if self.rebuilding:
-            return 0
-        with self._lock:
-            if not self.index.is_open or self.rebuilding:
-                return 0
-            while True:
-                rows = self.store.outbox(DRAIN_BATCH)
-                if not rows:
-                    return changed
-                seq = rows[-1][0]
-                ids = sorted({paper_id for _, paper_id in rows})
-                # Papers in the Trash leave the index like deleted ones.
-                papers = {i: p for i, p in self.store.get_papers(ids).items()
-                          if p.trashed is None}
-                texts = self.store.fulltexts(ids)
-                self.index.apply(
-                    [(papers[i], texts.get(i, "")) for i in ids if i in papers],
-                    [i for i in ids if i not in papers],
-                    self._stamp(seq),
-                )
-                self.store.drop_outbox_upto(seq)
-                changed += len(ids)
-                self._tell_listeners(ids)
+        # During a rebuild here, writes wait in the outbox; the rebuild drains them when
+        # done, so an edit never blocks behind a long build.
+        while self.index.is_open and not self.rebuilding:
+            if not self._take_lock(wait):
+                return changed
+            try:
+                done, finished = self._catch_up(progress, backlog)
+                changed += done
+            except IndexBusy as exc:  # Whoosh's own lock, held by a program not ours
+                log.info("%s", exc)
+                return changed
+            finally:
+                self.lock.release()
+            # Rows committed by a process that found the lock held: ours to apply now.
+            if not finished or not self.store.outbox_size():
+                return changed
+            wait = 0.0
+        return changed
+
+    def _take_lock(self, wait: float) -> bool:
+        if self.lock.acquire("update", timeout=0.0):
+            return True
+        holder = self.lock.holder()
+        if wait <= 0 or (holder is not None and holder.purpose == "rebuild"):
+            return False
+        return self.lock.acquire("update", timeout=wait, notice=tell_waiting)
+
+    def _catch_up(self, progress: Progress | None = None,
+                  backlog: bool = True) -> tuple[int, bool]:
+        """(Lock held.) Apply the outbox. A backlog (an import interrupted during its
+        index build) is told and shown: rebuilt when that is quicker, else applied.
+        Returns (papers changed, whether it finished: a rebuild can be cancelled)."""
+        pending = self.store.outbox_size()
+        if pending <= REBUILD_THRESHOLD:
+            return self._apply_pending(), True
+        progress = progress or self.catch_up_progress
+        papers = self.store.paper_count()
+        tell = tell_waiting if backlog else log.info
+        if pending >= papers * REBUILD_FROM_SHARE:
+            tell(f"{pending} changes are waiting for the search index (an import was "
+                 f"interrupted?): rebuilding it, {papers} papers")
+            finished = self._rebuild_locked(progress, cancelled=lambda: self._stopping)
+            return (papers if finished else 0), finished
+        tell(f"{pending} changes are waiting for the search index (an import was "
+             "interrupted?): applying them")
+        return self._apply_pending(progress, pending), True
+
+    def _apply_pending(self, progress: Progress | None = None, total: int = 0) -> int:
+        """(Lock held.) Apply the outbox in batches."""
+        changed = done = 0
+        while True:
+            rows = self.store.outbox(DRAIN_BATCH)
+            if not rows:
+                if progress and total:
+                    progress(total, total)
+                return changed
+            seq = rows[-1][0]
+            ids = sorted({paper_id for _, paper_id in rows})
+            # Papers in the Trash leave the index like deleted ones.
+            papers = {i: p for i, p in self.store.get_papers(ids).items() if p.trashed is None}
+            texts = self.store.fulltexts(ids)
+            self.index.apply(
+                [(papers[i], texts.get(i, "")) for i in ids if i in papers],
+                [i for i in ids if i not in papers],
+                self._stamp(seq),
+            )
+            self.store.drop_outbox_upto(seq)
+            changed += len(ids)
+            done += len(rows)
+            if progress and total:
+                progress(min(done, total - 1), total)  # the end is told once, above
+            self._tell_listeners(ids)
 
     def _tell_listeners(self, ids: list[int]) -> None:
         for listener in list(self._listeners):
@@ -198,40 +327,69 @@ class IndexSync:
                 log.exception("index listener failed")
 
     def sync_after_bulk_write(self, progress: Progress | None = None) -> None:
-        """After a big import: rebuild when that is faster than incremental updates."""
-        if self.store.outbox_size() > REBUILD_THRESHOLD:
-            # Closing the library stops a rebuild the worker started (the outbox keeps it).
-            self.rebuild(progress, cancelled=lambda: self._stopping)
-        else:
-            self.drain()
+        """After a big import: bring the index up to date (by a rebuild when that is
+        faster). Never fails the import: when another process writes the index, it
+        applies these papers; a failure leaves them in the outbox."""
+        try:
+            self.drain(0.0 if self.background else SYNC_LOCK_WAIT, progress, backlog=False)
+        except Exception as exc:
+            log.warning("the search index could not be updated now (%s); the papers are "
+                        "saved and will be indexed later", exc)
+
+    # -- rebuilding -------------------------------------------------------------------------
 
     def rebuild(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> bool:
-        """Rebuild the index from the database. Writes made meanwhile are applied after."""
-        with self._rebuild_lock:
-            with self._lock:  # wait for a drain in flight, then hold further drains off
-                self.rebuilding = True
-            try:
-                # Rows up to here are covered by the fresh read; later ones are drained after.
-                seq = self.store.last_seq()
-                total = self.store.paper_count()
-                self.progress = (0, total)
+        """Rebuild the index from the database. Writes made meanwhile are applied after.
 
-                def report(done: int, all_: int) -> None:
-                    self.progress = (done, all_)
-                    if progress:
-                        progress(done, all_)
+        When another process holds the index lock this waits (cancellably, telling
+        why); if that process was rebuilding and left a sound index, it is kept."""
+        if self.lock.acquire("rebuild", timeout=0.0):
+            other_rebuilt = False
+        else:
+            holder = self.lock.holder()
+            other_rebuilt = holder is not None and holder.purpose == "rebuild"
+            if not self.lock.acquire("rebuild", timeout=None, cancelled=cancelled,
+                                     notice=tell_waiting):
+                return False
+        try:
+            if other_rebuilt and self._problem() is None \
+                    and self.store.outbox_size() <= REBUILD_THRESHOLD:
+                finished = self._catch_up(progress)[1]
+            else:
+                finished = self._rebuild_locked(progress, cancelled)
+        finally:
+            self.lock.release()
+        if finished and self.store.outbox_size():
+            self._apply_quietly(0.0)  # rows of processes that found the lock held
+        return finished
 
-                ok = self.index.rebuild(
-                    self._with_fulltext(self.store.iter_papers()), total, self._stamp(seq),
-                    report, cancelled,
-                )
-            finally:
-                self.rebuilding = False
-            if ok:
-                self.store.drop_outbox_upto(seq)
-                self.drain()
-                self._tell_listeners([])  # everything may have changed
-            return ok
+    def _rebuild_locked(self, progress: Progress | None, cancelled: Cancelled | None) -> bool:
+        """(Lock held.) Build a fresh index, swap it in, then apply what came after."""
+        self.lock.set_purpose("rebuild")
+        self.rebuilding = True
+        try:
+            # The write position the build starts from: every row up to it is in what
+            # the build reads; later ones stay in the outbox and are applied after.
+            seq = self.store.last_seq()
+            total = self.store.paper_count()
+            self.progress = (0, total)
+
+            def report(done: int, all_: int) -> None:
+                self.progress = (done, all_)
+                if progress:
+                    progress(done, all_)
+
+            ok = self.index.rebuild(
+                self._with_fulltext(self.store.iter_papers()), total, self._stamp(seq),
+                report, cancelled,
+            )
+        finally:
+            self.rebuilding = False
+        if ok:
+            self.store.drop_outbox_upto(seq)
+            self._apply_pending()
+            self._tell_listeners([])  # everything may have changed
+        return ok
 
     def _with_fulltext(self, batches: Iterable[list[Paper]]) -> Iterator[list[tuple[Paper, str]]]:
         for batch in batches:
@@ -248,5 +406,10 @@ class IndexSync:
         if not self.index.is_open:
             return IndexState(False, pending, 0, papers, "the search index is not built yet")
         docs = self.index.doc_count()
-        message = "search index up to date" if not pending else f"{pending} changes to index"
+        if not pending:
+            return IndexState(True, pending, docs, papers, "search index up to date")
+        message = f"{pending} changes to index"
+        holder = self.lock.holder()
+        if holder is not None and not holder.is_us() and holder.alive() is not False:
+            message += f" ({holder.describe()})"
         return IndexState(True, pending, docs, papers, message)

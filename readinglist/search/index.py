@@ -3,15 +3,18 @@
 The index is a cache of the database. Next to the Whoosh files, ``state.json`` records
 which library it belongs to, its schema version, and the database write sequence it
 reflects; anything that does not match is rebuilt rather than trusted.
+
+One process at a time writes it: every write below holds ``index.lock`` (index_lock.py),
+and raises IndexBusy when another process holds it. Searches never need the lock.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,16 +24,30 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
-from ..domain import Paper, Segment
+from ..domain import Paper, ReadinglistError, Segment
+from . import segments
+from .building import PARALLEL_BUILD_FROM, build_writer, remove_path
+from .index_lock import IndexLock
 from .query import build_parser, parse_query, preprocess
 from .schema import build_schema, paper_document
 from .snippets import make_snippet, match_spans
 
+__all__ = ["PARALLEL_BUILD_FROM", "STATE_FILE", "IndexBusy", "IndexDamaged", "IndexStamp",
+           "RawHit", "SearchIndex", "edit_distance"]
+
 STATE_FILE = "state.json"
 MAX_UNMERGED_SEGMENTS = 8
-PARALLEL_BUILD_FROM = 5000  # papers; below this, starting a second process costs more
+WHOOSH_LOCK_WAIT = 1.0  # seconds; Whoosh's own lock is free whenever index.lock is ours
 Progress = Callable[[int, int], None]  # (done, total)
 Cancelled = Callable[[], bool]
+
+
+class IndexBusy(ReadinglistError):
+    """Another process (or thread) writes the index now; the message names it."""
+
+
+class IndexDamaged(Exception):
+    """A file the index needs is missing or unreadable (it is then rebuilt)."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +72,22 @@ class SearchIndex:
         self._parsed: dict[str, wq.Query] = {}
         self._parse_lock = threading.Lock()
         self._searcher: Searcher | None = None
-        self._write_lock = threading.Lock()
         self._search_lock = threading.RLock()
+        # Beside the folder, not in it: a rebuild replaces the folder.
+        self.lock = IndexLock(self._sibling(".lock"))
+
+    def _sibling(self, suffix: str) -> Path:
+        return self.folder.with_name(self.folder.name + suffix)
+
+    @contextmanager
+    def _writing(self, purpose: str) -> Iterator[None]:
+        """Hold the index lock (re-entrant: the caller usually holds it already)."""
+        if not self.lock.acquire(purpose):
+            raise IndexBusy(self.lock.busy_message())
+        try:
+            yield
+        finally:
+            self.lock.release()
 
     # -- state ----------------------------------------------------------------------
 
@@ -88,10 +119,14 @@ class SearchIndex:
             # Read the TOC and open every segment's files now, so that corruption shows
             # up here (and leads to a rebuild), not in the middle of a search.
             self._ix.doc_count()
+            missing = segments.missing_files(self._ix.storage, self._ix._segments())
+            if missing:
+                raise IndexDamaged(f"missing {', '.join(missing[:3])}")
             self._searcher = self._ix.searcher()
             reader = self._searcher.reader()
             for fieldname in ("title", "abstract"):
                 next(iter(reader.lexicon(fieldname)), None)
+            _check_ids(reader)
         except BaseException:
             self.close()  # not open: searches must not reach the broken files
             raise
@@ -125,9 +160,9 @@ class SearchIndex:
         """Bring these papers (each with its full text) up to date in one commit, then
         record the new stamp."""
         assert self._ix is not None, "index is not open"
-        with self._write_lock:
+        with self._writing("update"):
             # compound=False: a compound segment is copied whole into memory when opened.
-            writer = self._ix.writer(compound=False)
+            writer = self._whoosh_writer(compound=False, codec=segments.codec())
             try:
                 for paper, fulltext in updates:
                     writer.update_document(**paper_document(paper, fulltext))
@@ -152,11 +187,31 @@ class SearchIndex:
             return False
         # The search lock too: the merge deletes the merged segments' files, which a
         # search still running might be about to open.
-        with self._write_lock, self._search_lock:
-            writer = self._ix.writer(compound=False, codec=_bulk_codec())
+        with self._writing("merge"), self._search_lock:
+            writer = self._whoosh_writer(compound=False, codec=_bulk_codec())
             writer.commit(merge=True)  # Whoosh's MERGE_SMALL policy
             self._refresh_searcher()
         return True
+
+    def _whoosh_writer(self, **options: object) -> windex.IndexWriter:
+        assert self._ix is not None, "index is not open"
+        try:
+            return self._ix.writer(timeout=WHOOSH_LOCK_WAIT, **options)
+        except windex.LockError:
+            # index.lock is ours, so a process that does not take it holds Whoosh's lock
+            # (an older Readinglist, or a worker it left behind). The outbox keeps the work.
+            raise IndexBusy("another program is writing the search index") from None
+
+    def recover(self) -> None:
+        """Finish or clear what a writer killed during a rebuild left behind: a complete
+        build that was not yet swapped in, a half-built one, the old folder."""
+        with self._writing("open"):
+            building, old = self._sibling(".building"), self._sibling(".old")
+            if (not self.folder.exists() and building.is_dir()
+                    and (building / STATE_FILE).is_file()):
+                os.replace(building, self.folder)  # killed between the swap's two renames
+            remove_path(building)
+            remove_path(old)
 
     def rebuild(
         self,
@@ -170,21 +225,29 @@ class SearchIndex:
 
         Returns False (and leaves the current index alone) if cancelled.
         """
-        building = self.folder.with_name(self.folder.name + ".building")
-        shutil.rmtree(building, ignore_errors=True)
+        with self._writing("rebuild"):
+            return self._rebuild(batches, total, stamp, progress, cancelled)
+
+    def _rebuild(
+        self,
+        batches: Iterable[list[tuple[Paper, str]]],
+        total: int,
+        stamp: IndexStamp,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+    ) -> bool:
+        building = self._sibling(".building")
+        remove_path(building)  # what a killed build left, whatever it is
         building.mkdir(parents=True)
         new_ix = windex.create_in(str(building), self.schema)
-        # Two processes, each writing its own segment, when there is enough to share; plain
-        # files (compound=False) because opening a compound segment reads it all into memory.
-        procs = {"procs": 2, "multisegment": True} if total >= PARALLEL_BUILD_FROM else {}
-        writer = new_ix.writer(limitmb=512, compound=False, codec=_bulk_codec(), **procs)
+        writer = build_writer(new_ix, total)
         done = 0
         try:
             for batch in batches:
                 if cancelled and cancelled():
                     writer.cancel()
                     new_ix.close()
-                    shutil.rmtree(building, ignore_errors=True)
+                    remove_path(building)
                     return False
                 for paper, fulltext in batch:
                     writer.add_document(**paper_document(paper, fulltext))
@@ -195,18 +258,18 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             new_ix.close()
-            shutil.rmtree(building, ignore_errors=True)
+            remove_path(building)
             raise
         new_ix.close()
         self._write_stamp(building, stamp)
-        with self._write_lock:
+        with self._search_lock:
             self.close()
-            old = self.folder.with_name(self.folder.name + ".old")
-            shutil.rmtree(old, ignore_errors=True)
+            old = self._sibling(".old")
+            remove_path(old)
             if self.folder.exists():
                 os.replace(self.folder, old)
             os.replace(building, self.folder)
-            shutil.rmtree(old, ignore_errors=True)
+            remove_path(old)
             self.open()
         return True
 
@@ -382,7 +445,22 @@ def edit_distance(a: str, b: str) -> int:
 def _bulk_codec() -> W3Codec:
     """Whoosh's codec with bigger posting blocks (512, not 128 postings): measured 17 %
     smaller for 6 % more build time, which keeps the index no larger than the database."""
-    return W3Codec(blocklimit=512)
+    return segments.codec(blocklimit=512)
+
+
+def _check_ids(reader: IndexReader) -> None:
+    """Read the first and last paper id of every segment (every search maps document
+    numbers to ids through this column): IndexDamaged if one is not a number."""
+    for leaf, _offset in reader.leaf_readers():
+        count = leaf.doc_count_all()
+        if not count:
+            continue
+        column = leaf.column_reader("id")
+        for docnum in (0, count - 1):
+            try:
+                int(column[docnum])
+            except (TypeError, ValueError):
+                raise IndexDamaged(f"segment {leaf.segment()}: unreadable id column") from None
 
 
 def _id_lookup(searcher: Searcher) -> Callable[[int], int]:

@@ -1,0 +1,227 @@
+"""Kill campaign for issue 12: SIGKILL imports, reindexes and bursts of edits at random
+points, with other processes writing at the same time, and check after every kill.
+
+    python benchmarks/campaign_kill.py --kills 40            # about 20 minutes
+    python benchmarks/campaign_kill.py --kills 6 --papers 600  # a quick look
+
+Each round starts, on one library, a victim (one of: a reindex, an import of a BibTeX
+file, a burst of edits), and beside it one or two writers that tag papers through the
+Python API, printing each write once it returned. Builds use the parallel writer from
+the first paper (as a library of 5,000+ papers does), so a kill usually lands while its
+worker processes run. The victim is killed with SIGKILL after a random delay; the writers
+finish. Then the round checks:
+
+- orphans: processes the victim had started that are still alive 10 s after the kill;
+- the library opens, with no leftover ``index.building`` and nothing pending;
+- the index agrees with the database: as many documents as papers, ``*`` finds them all;
+- lost writes: every write a process reported done is in the database and the index
+  (each tag is found by ``tag:NAME``);
+- tracebacks: in the output of every process that was not killed.
+
+The figures are printed at the end (and as JSON with --json). Nothing here is collected
+by pytest: tests/test_index_crash.py and tests/test_index_concurrency.py run a short form.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+VICTIMS = ("reindex", "import", "edits")
+
+DRIVER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from readinglist import Library
+    from readinglist.search import building
+    building.PARALLEL_BUILD_FROM = 1  # workers in every build, as from 5,000 papers
+    folder, what = sys.argv[1], sys.argv[2]
+    with Library.open(folder, build_index=False) as lib:
+        if what == "reindex":
+            lib.reindex()
+        elif what == "import":
+            report = lib.import_files([Path(sys.argv[3])], fetch=False)
+            print("imported", len(report.added), flush=True)
+        else:  # edits: tag papers, each write acknowledged once it returned
+            name, count = sys.argv[3], int(sys.argv[4])
+            papers = lib.list_ids()
+            for i in range(count):
+                lib.add_tags(papers[i * 7 % len(papers)], f"{name}-{i}")
+                print("done", f"{name}-{i}", flush=True)
+""")
+
+
+def children(pid: int) -> list[int]:
+    """Live processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def start(folder: Path, *args: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k != "READINGLIST_LIBRARY"}
+    return subprocess.Popen([sys.executable, "-c", DRIVER, str(folder), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
+
+
+def make_library(folder: Path, papers: int, seed: int) -> None:
+    from generate import generate_papers
+
+    from readinglist import Library
+
+    with Library.open(folder) as lib:
+        lib.import_records(generate_papers(papers, seed))
+
+
+def check(folder: Path, acknowledged: list[str]) -> list[str]:
+    """What is wrong with the library after a round (empty: nothing). Opens it as a
+    user would next, with the CLI, then looks at it through the API."""
+    from readinglist import Library
+
+    problems = []
+    info = subprocess.run([sys.executable, "-m", "readinglist", "--library", str(folder),
+                           "info"], capture_output=True, text=True, timeout=600)
+    if info.returncode or "Traceback" in info.stderr:
+        problems.append(f"info failed: {info.stderr.strip()[-300:]}")
+    with Library.open(folder) as lib:
+        state = lib.index_state()
+        count = lib.count()
+        if lib.index_problem or state.pending or state.documents != count:
+            problems.append(f"index disagrees: {state} for {count} papers")
+        if lib.search("*", limit=None).total != count:
+            problems.append("'*' does not find every paper")
+        tags = set(lib.tag_counts())
+        for tag in acknowledged:
+            if tag not in tags:
+                problems.append(f"lost write: {tag} not in the database")
+            elif not lib.search(f'tag:"{tag}"', limit=None).ids:
+                problems.append(f"lost write: {tag} not in the index")
+    for leftover in ("index.building", "index.old"):
+        if os.path.lexists(folder / leftover):
+            problems.append(f"{leftover} left after opening")
+    return problems
+
+
+def victim_args(victim: str, bib: Path, n: int) -> list[str]:
+    return {"reindex": ["reindex"], "import": ["import", str(bib)],
+            "edits": ["edits", f"v{n}", "400"]}[victim]
+
+
+def calibrate(template: Path, bib: Path, tmp: Path) -> dict[str, float]:
+    """How long each victim runs when nobody kills it (kills are spread over that)."""
+    durations = {}
+    for victim in VICTIMS:
+        folder = tmp / f"calibrate-{victim}"
+        shutil.copytree(template, folder)
+        started = time.monotonic()
+        process = start(folder, *victim_args(victim, bib, -1))
+        _, err = process.communicate(timeout=3600)
+        if process.returncode or "Traceback" in err:
+            raise SystemExit(f"{victim} fails without a kill:\n{err}")
+        durations[victim] = time.monotonic() - started
+        shutil.rmtree(folder)
+    return durations
+
+
+def round_(folder: Path, bib: Path, victim: str, rng: random.Random, n: int,
+           duration: float) -> dict:
+    process = start(folder, *victim_args(victim, bib, n))
+    writers = [start(folder, "edits", f"w{n}{k}", str(rng.randint(5, 25)))
+               for k in range(rng.randint(1, 2))]
+    time.sleep(rng.uniform(0.3, duration))
+    started = children(process.pid)
+    process.send_signal(signal.SIGKILL)
+    out, _ = process.communicate(timeout=60)
+    acknowledged = [line.split()[1] for line in out.splitlines() if line.startswith("done")]
+    tracebacks = 0
+    for writer in writers:
+        w_out, w_err = writer.communicate(timeout=600)
+        acknowledged += [line.split()[1] for line in w_out.splitlines()
+                         if line.startswith("done")]
+        tracebacks += w_err.count("Traceback")
+        if writer.returncode:
+            tracebacks += 0 if "Traceback" in w_err else 1  # a failure without one
+    deadline = time.monotonic() + 10
+    while any(map(alive, started)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    orphans = [pid for pid in started if alive(pid)]
+    for pid in orphans:  # leave no process of ours behind
+        os.kill(pid, signal.SIGKILL)
+    problems = check(folder, acknowledged)
+    return {"victim": victim, "workers_started": len(started), "orphans": len(orphans),
+            "acknowledged": len(acknowledged), "tracebacks": tracebacks,
+            "problems": problems}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kills", type=int, default=40)
+    parser.add_argument("--papers", type=int, default=1500, help="library size")
+    parser.add_argument("--import-entries", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    from bench_import_bibtex import write_bib
+
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        template, bib = Path(tmp) / "template", Path(tmp) / "import.bib"
+        make_library(template, args.papers, args.seed)
+        write_bib(bib, args.import_entries, seed=args.seed + 1)
+        durations = calibrate(template, bib, Path(tmp))
+        print(json.dumps({"seconds_without_kill": durations}), flush=True)
+        folder = Path(tmp) / "lib"
+        for n in range(args.kills):
+            if n % 10 == 0:  # start afresh now and then, so imports keep adding papers
+                shutil.rmtree(folder, ignore_errors=True)
+                shutil.copytree(template, folder)
+            victim = VICTIMS[n % len(VICTIMS)]
+            result = round_(folder, bib, victim, rng, n, durations[victim])
+            results.append(result)
+            print(json.dumps(result), flush=True)
+    totals = {
+        "kills": len(results),
+        "kills_with_workers_running": sum(r["workers_started"] > 0 for r in results),
+        "orphans": sum(r["orphans"] for r in results),
+        "acknowledged_writes": sum(r["acknowledged"] for r in results),
+        "lost_writes": sum(sum("lost write" in p for p in r["problems"]) for r in results),
+        "rounds_with_problems": sum(bool(r["problems"]) for r in results),
+        "tracebacks": sum(r["tracebacks"] for r in results),
+    }
+    print(json.dumps(totals, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps({"totals": totals, "rounds": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
