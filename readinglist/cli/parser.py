@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import __version__, importers
 from ..domain import QUERY_EXAMPLES, Priority, Status
 from ..exporters import FORMATS as _EXPORTERS
+from ..importers.limits import MAX_IDENTIFIERS
 from ..launch import GUI_HELP, library_option
 from ..library.service import Library
 from .commands_tags import add_colour_parser
@@ -60,8 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: UTF-8, or what the file declares)")
     p.add_argument("--link", action="store_true",
                    help="link PDFs where they are instead of copying them into the library")
+    p.add_argument("--files-from", action="append", type=Path, metavar="DIR",
+                   help="a folder that files the entries name (BibTeX file, RIS L1 ...) may "
+                   "be attached from, besides the imported file's own folder (repeatable)")
     p.add_argument("--no-fetch", action="store_true",
                    help="do not look identifiers up on arXiv or Crossref")
+    p.add_argument("--yes", action="store_true",
+                   help=f"look up a list of more than {MAX_IDENTIFIERS} identifiers (else "
+                   "such a file is refused, saying so)")
     p.add_argument("--no-merge", action="store_true",
                    help="add every entry as its own paper, even one the library has "
                    "(possible duplicates are still listed)")
