@@ -31,6 +31,7 @@ from ..domain import (
     check_rating,
 )
 from ..matching.duplicates import DuplicateRow
+from ..system.attachment_paths import inside_library
 from ..text.citation_keys import base_key, clean_key, unique_key
 from ..text.normalize import title_key
 from .annotations import AnnotationsMixin
@@ -165,9 +166,15 @@ class PaperStore(AnnotationsMixin, StatusQueueMixin, ListingMixin, TagAdminMixin
             "(SELECT value FROM json_each(?)) ORDER BY id",
             [id_list_json],
         ):
-            full = Path(path)
-            if not full.is_absolute() and self.folder is not None:
-                full = self.folder / full
+            full: Path | None = Path(path)
+            if not Path(path).is_absolute() and self.folder is not None:
+                # A copy is stored relative to the library folder; one that resolves
+                # outside it ("../x", written by an older import of a hostile file) is
+                # not the library's own and is never opened, attached or exported.
+                full = inside_library(self.folder, path)
+                if full is None:
+                    continue
+            assert full is not None
             result.setdefault(paper_id, []).append(
                 Attachment(str(full), kind, datetime.fromisoformat(added))
             )
