@@ -146,3 +146,20 @@ def test_the_markdown_export_escapes_control_characters(dirty_library, capsys):
     assert "Evil \u241b\\]0;PWNED\u2407" in text  # visible, inert pictures
     assert "line one\n\tindented \u241b" in text  # the note's tab and newline kept
     assert out == ""
+
+
+def test_every_command_prints_no_control_characters(tmp_path, capsys) -> None:
+    """A title a script stored with an escape sequence is printed clean by commands
+    beyond list/show/search too (the queue, the Trash)."""
+    from readinglist import Library
+    from readinglist.cli import main
+
+    with Library.open(tmp_path / "lib") as library:
+        library.add("Evil \x1b]0;PWNED\x07 title", status="queued")
+        second = library.add("Thrown \x1b[2J away")
+        library.delete(second.paper.id if second.paper else 2)
+    for command in (["queue"], ["trash"]):
+        assert main(["--library", str(tmp_path / "lib"), *command]) == 0
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "\x07" not in out
+        assert "title" in out or "away" in out

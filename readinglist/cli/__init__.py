@@ -42,7 +42,7 @@ from .commands_transfer import (
     cmd_merge,
 )
 from .commands_trash import cmd_delete, cmd_empty_trash, cmd_restore, cmd_trash
-from .output import PROG, _progress
+from .output import PROG, _progress, error_stream, terminal
 from .parser import EXPORT_FORMATS, build_parser
 
 __all__ = [
@@ -148,9 +148,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         with Library.open(library_path, build_index=False) as library:
             # A backlog an interrupted big import left is rebuilt at the first write.
             library.sync.catch_up_progress = _progress("updating the search index")
-            return COMMANDS[args.command](library, args, sys.stdout)
+            # Text output without control characters (titles and file names come from
+            # files of the web): see output.TerminalText.
+            return COMMANDS[args.command](library, args, terminal(sys.stdout))
     except ReadinglistError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {exc}", file=error_stream())
         return 1
     except sqlite3.OperationalError as exc:
         if not is_busy(exc):
