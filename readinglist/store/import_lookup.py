@@ -6,8 +6,10 @@ title key (each an indexed column); `identity.judge` decides which, if any, it i
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from ..domain import PaperRecord
 from ..matching.identity import Facts, aliases_of, facts
@@ -17,6 +19,7 @@ from . import change_log
 from .paper_store import PaperStore
 
 _LIVE = "AND trashed IS NULL"
+_TITLE_CANDIDATES = 200
 _COLUMNS = ("id, title, authors, year, venue, extra, entry_type, doi, arxiv_id, "
             "citation_key, abstract")
 
@@ -36,7 +39,11 @@ def candidates(store: PaperStore, record: PaperRecord,
     hold the record's citation key as an alias)."""
     # Papers in the Trash are left out: an entry of a paper the user threw away comes
     # back as a new paper (as in Zotero), not as "already present" and unseen.
-    parts, params = [f"SELECT {_COLUMNS} FROM papers WHERE title_key = ? {_LIVE}"], [
+    # Papers of the same title: at most _TITLE_CANDIDATES of them (a title such as
+    # "Introduction" or "Editorial" can be shared by thousands: each entry was judged
+    # against all those before it, quadratic). Identifiers below are not capped.
+    parts, params = [f"SELECT * FROM (SELECT {_COLUMNS} FROM papers WHERE title_key = ? "
+                     f"{_LIVE} ORDER BY id LIMIT {_TITLE_CANDIDATES})"], [
         title_key(record.title)]
     # The `!= ''` terms let SQLite use the partial and plain indexes.
     for column, value in (("doi", record.doi), ("arxiv_id", record.arxiv_id),
@@ -50,10 +57,17 @@ def candidates(store: PaperStore, record: PaperRecord,
                      f"(SELECT value FROM json_each(?)) {_LIVE}")
         params.append(json.dumps(list(alias_ids)))
     rows = store._q(" UNION ".join(parts) + " ORDER BY id", params)
-    return [(row[0], facts(
+    return [(row[0], _row_facts(tuple(row))) for row in rows]
+
+
+@functools.lru_cache(maxsize=4096)
+def _row_facts(row: tuple[Any, ...]) -> Facts:
+    """The facts of a stored paper's row, kept for the rows met again (the same papers
+    are candidates for many entries of one import; a changed paper is another row)."""
+    return facts(
         title=row[1], authors=json.loads(row[2] or "[]"), year=row[3], venue=row[4],
         extra=row[5], entry_type=row[6], doi=row[7], arxiv_id=row[8], citation_key=row[9],
-        abstract=row[10])) for row in rows]
+        abstract=row[10])
 
 
 def alias_map(store: PaperStore) -> dict[str, int]:
