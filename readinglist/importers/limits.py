@@ -26,7 +26,7 @@ from ..domain import EntryProblem, ImportFailed, PaperRecord
 from .base import ParseResult
 
 MB = 1024 * 1024
-MAX_FILE_BYTES = 200 * MB  # one imported file (PDFs are read by pypdf, not whole)
+MAX_FILE_BYTES = 200 * MB  # one imported file, a PDF as well as a text file
 MAX_ENTRY_CHARS = 8 * MB  # one BibTeX entry, RIS or WoS record, CSV row, JSON item
 MAX_FIELD_CHARS = 4 * MB  # one field's value (a book's full text is about 3 MB)
 MAX_LINE_CHARS = MAX_FIELD_CHARS  # one line of a line-based format (RIS, WoS, CSV)
@@ -144,16 +144,20 @@ def _kind(mode: int) -> str:
 
 
 def check_field(source: str, line: int | None, name: str, value: str,
-                limit: int = MAX_FIELD_CHARS) -> None:
-    """LimitExceeded if field `name` is longer than `limit` characters."""
+                limit: int | None = None) -> None:
+    """LimitExceeded if field `name` is longer than `limit` (MAX_FIELD_CHARS) characters:
+    for a reader to stop gathering a value (RIS continuation lines) as soon as it is."""
+    limit = MAX_FIELD_CHARS if limit is None else limit
     if len(value) > limit:
         raise LimitExceeded(source, line, f"field '{name}' is {size_text(len(value))} long",
                             size_text(limit))
 
 
 def check_entry(source: str, line: int | None, what: str, size: int,
-                limit: int = MAX_ENTRY_CHARS) -> None:
-    """LimitExceeded if the entry `what` ("entry 'k'", "record 3") is over `limit`."""
+                limit: int | None = None) -> None:
+    """LimitExceeded if the entry `what` ("entry 'k'", "record 3") is over `limit`
+    (MAX_ENTRY_CHARS) characters."""
+    limit = MAX_ENTRY_CHARS if limit is None else limit
     if size > limit:
         raise LimitExceeded(source, line, f"{what} is {size_text(size)} long",
                             size_text(limit))
