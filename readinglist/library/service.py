@@ -119,12 +119,11 @@ class Library:
         self.folder = folder
         self.store = store
         self.index = index
-        # Why the library is read-only (read-only media, a full disk...), or None.
-        self.read_only_reason = read_only
+        self.read_only_reason = read_only  # read-only media, a full disk...; or None
         self.notes: builtins.list[str] = []  # said when it was opened (read-only, ...)
         self.sync = IndexSync(store, index)
-        # Subscribers told of every write (the GUI's views), and the one write path:
-        # it refuses writes to a read-only library and says a full disk plainly.
+        # Subscribers told of every write (the GUI's views), and the one write path
+        # (which refuses writes to a read-only library, and says a full disk plainly).
         self.bus = ChangeBus()
         self.writer = GuardedWriter(store, self.bus, after_commit=self.sync.notify,
                                     folder=folder, read_only=read_only)
@@ -169,9 +168,8 @@ class Library:
 
         The search index is checked against the database. With ``build_index`` (the
         default) a missing or stale index is rebuilt before returning; the GUI passes
-        False and calls :meth:`ensure_index` in the background instead. With
-        `daily_backup`, a backup is taken in the background when the newest one is a day
-        old (`clock` tells the time: tests); :meth:`close` waits for it.
+        False and calls :meth:`ensure_index` in the background instead. `daily_backup`:
+        see opening.DailyBackup (`clock` tells the time: tests).
         """
         return open_library(cls, path, build_index=build_index, read_only=read_only,
                             daily_backup=daily_backup, clock=clock)
@@ -179,8 +177,7 @@ class Library:
     index_problem: str | None = None
 
     @property
-    def read_only(self) -> bool:
-        """True when the library cannot be changed (see `read_only_reason`)."""
+    def read_only(self) -> bool:  # see read_only_reason
         return self.read_only_reason is not None
 
     def ensure_index(
@@ -380,17 +377,15 @@ class Library:
     # -- safety: checks, repairs and backups (checking.py, safekeeping.py) ---------------
 
     def check(self) -> CheckReport:
-        """Check the database, the search index and the attached files (checking.py)."""
+        """Check the database, the search index and the attached files."""
         return checking.check(self)
 
     def repair(self, progress: Callable[[str], None] | None = None) -> CheckReport:
-        """Check, back up, repair what can be, check again: the report says what was
-        done and what is still wrong (checking.py)."""
+        """Check, back up, repair what can be, check again (the report says all)."""
         return checking.repair(self, self.clock(), progress)
 
     def back_up(self, file: str | Path | None = None) -> Path:
-        """A backup now: into the library's backups folder, or to `file` (a new file,
-        written atomically). Returns where it went."""
+        """A backup now, into LIB/backups or to `file`; returns where it went."""
         return safekeeping.back_up(self.folder, file, self.clock())
 
     def wait_for_index(self, timeout: float | None = 10.0) -> bool:
