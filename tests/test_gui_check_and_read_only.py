@@ -95,7 +95,8 @@ def test_a_read_only_library_shows_a_banner_and_no_edits(qtbot, read_only_librar
     assert not any(b.isEnabled() for b in window.detail.status_buttons.values())
     assert not window.detail.edit_button.isEnabled()
     # A status change that still gets through is refused, and leaves nothing to undo.
-    window.set_status(Status.READ)
+    assert not window.set_status(Status.READ)  # refused before it is tried
+    assert "read-only" in window.statusBar().currentMessage()
     assert read_only_library.get(paper.id).status == paper.status
     assert not window.undo_stack.canUndo()
     window.close()

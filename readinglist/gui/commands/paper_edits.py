@@ -24,8 +24,11 @@ BUSY = ("The import is still being saved: this change was not made, so that the 
 
 
 def ready_to_write(library: Library, say: Say) -> bool:
-    """False (and a message) while an import holds the writer: an edit made now would
-    freeze the window until the import commits."""
+    """False (and a message) for a read-only library, and while an import holds the
+    writer: an edit made now would freeze the window until the import commits."""
+    if library.read_only_reason:
+        say(f"The library is read-only ({library.read_only_reason}): nothing was changed")
+        return False
     if library.writing_elsewhere():
         say(BUSY)
         return False
