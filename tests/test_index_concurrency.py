@@ -300,6 +300,7 @@ def test_every_write_runs_in_a_transaction_that_holds_the_write_lock(tmp_path, m
             lib.save_search("s", "lora*")
             lib.undo_merge(lib.merge_papers(first[0], [first[1]]))  # snapshots
             lib.reindex()
+            lib.repair()  # `readinglist check --repair`
     finally:
         store_base.sqlite3.connect = original  # type: ignore[assignment]
     outside, state = [], None
