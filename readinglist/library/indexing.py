@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 
 from ..domain import IndexState, Paper
-from ..search.index import IndexBusy, IndexStamp, SearchIndex
+from ..search.index import IndexBusy, IndexDamaged, IndexStamp, SearchIndex
 from ..search.schema import INDEX_SCHEMA_VERSION
 from ..store.connections import LibraryBusy, tell_waiting
 from ..store.paper_store import PaperStore
@@ -48,6 +48,7 @@ DRAIN_BATCH = 500
 # process's short hold of the index lock, so that its own edit is searchable when it
 # returns. Never waited for a rebuild: its holder applies our rows when done.
 SYNC_LOCK_WAIT = 2.0
+NO_INDEX = "no search index yet"
 
 
 class IndexSync:
@@ -57,6 +58,7 @@ class IndexSync:
         self.lock = index.lock
         self.library_id = store.meta("library_id") or ""
         self.rebuilding = False
+        self.problem: str | None = None  # why check() found the index unusable
         self.progress: tuple[int, int] = (0, 0)
         # Told of a backlog being rebuilt when the caller gave no progress of its own
         # (the CLI sets it, to show the catch-up after an interrupted big import).
@@ -161,6 +163,10 @@ class IndexSync:
         of another library or schema, ahead of the database, or damaged (a file missing,
         an id column unreadable) is a problem; pending changes are applied, except a
         backlog over REBUILD_THRESHOLD, left to a rebuild (which shows progress)."""
+        self.problem = self._check()
+        return self.problem
+
+    def _check(self) -> str | None:
         self._recover()
         problem = self._problem()
         if problem is not None:
@@ -205,7 +211,7 @@ class IndexSync:
         """Why the index on disk cannot be trusted (None: it is open and sound)."""
         stamp = self.index.read_stamp()
         if stamp is None:
-            return "no search index yet"
+            return NO_INDEX
         if stamp.library_id != self.library_id:
             return "the search index belongs to another library"
         if stamp.schema_version != INDEX_SCHEMA_VERSION:
@@ -214,6 +220,8 @@ class IndexSync:
             return "the search index is newer than the database (was the database restored?)"
         try:
             self.index.open()
+        except IndexDamaged as exc:
+            return f"the search index is damaged ({exc})"
         except Exception as exc:  # corrupt files raise many kinds of errors
             log.info("search index unreadable: %s: %s", type(exc).__name__, exc)
             return f"the search index cannot be read ({type(exc).__name__})"
@@ -386,6 +394,7 @@ class IndexSync:
         finally:
             self.rebuilding = False
         if ok:
+            self.problem = None
             self.store.drop_outbox_upto(seq)
             self._apply_pending()
             self._tell_listeners([])  # everything may have changed
@@ -404,7 +413,9 @@ class IndexSync:
             return IndexState(False, pending, done, papers,
                               f"building the search index: {done} of {total} papers")
         if not self.index.is_open:
-            return IndexState(False, pending, 0, papers, "the search index is not built yet")
+            why = ("the search index is not built yet" if self.problem in (None, NO_INDEX)
+                   else f"{self.problem}; it will be rebuilt")
+            return IndexState(False, pending, 0, papers, why)
         docs = self.index.doc_count()
         if not pending:
             return IndexState(True, pending, docs, papers, "search index up to date")
