@@ -57,7 +57,7 @@ def damaged(files: st.SearchStrategy[str],
 # Python's int() limit, huge exponents, bare control characters.
 _JSON_PIECES = st.one_of(_SPECIAL, st.sampled_from([
     "[" * 1200, "{\"a\":" * 300, "1" * 5000, "-" + "9" * 4400, "1e99999", "0.0000e-999",
-    "[1,]", "NaN", "Infinity", '"\ud800"', '"\x00"', "\u0000", "null", "true"]))
+    "[1,]", "NaN", "Infinity", '"\ud800"', '"\\ud800"', '"\x00"', "\u0000", "null", "true"]))
 
 
 # -- BibTeX --------------------------------------------------------------------------------

@@ -48,19 +48,6 @@ from readinglist.system.locations import sample_page_path
 from readinglist.text.citation_keys import unique_key
 
 NASTY = Path(__file__).parent / "fixtures" / "nasty"
-NEEDS_F = pytest.mark.xfail(
-    reason="needs /tmp/helpers/I-readinglist_json.patch in importers/readinglist_json.py "
-           "(helper F's file): Readinglist JSON through limits.load_json", strict=False)
-
-
-NEEDS_CONFIRM = pytest.mark.xfail(
-    reason="needs /tmp/helpers/I-identifiers-confirm.patch (library/transfers.py, "
-           "cli/parser.py, cli/commands_transfer.py): import --yes", strict=False)
-NEEDS_INIT = pytest.mark.xfail(
-    reason="needs /tmp/helpers/I-importers-init.patch (importers/__init__.py, helper F's "
-           "file): limits.read_file and limits.drop_oversized for every format", strict=False)
-
-
 def cli(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
     code = main([str(a) for a in args])
     out, err = capsys.readouterr()
@@ -106,7 +93,6 @@ def test_json_depth_counts_brackets_outside_strings_only() -> None:
         check_json_depth('[\n [[]]]', "x", limit=2)
 
 
-@NEEDS_F
 def test_deep_readinglist_json_is_refused() -> None:
     with pytest.raises(LimitExceeded, match=r"readinglist_deep\.json:1: JSON nested"):
         parse_path(NASTY / "readinglist_deep.json", "json")
@@ -137,7 +123,7 @@ def test_bibtex_5000_digit_year_warns_briefly() -> None:
 @pytest.mark.parametrize("name", [
     "year_5000_digits.bib", "year_5000_digits.ris", "year_5000_digits.csv",
     "year_5000_digits.json", "year_5000_digits_plain.json",
-    pytest.param("readinglist_year_5000_digits.json", marks=NEEDS_F)])
+    "readinglist_year_5000_digits.json"])
 def test_5000_digit_year_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                          name: str) -> None:
     code, out, err = cli(capsys, "--library", tmp_path / "lib", "import", "--no-fetch",
@@ -374,7 +360,6 @@ def test_long_values_are_shortened_in_query_messages(seeded: Library) -> None:
 # -- how many identifiers one import looks up --------------------------------------------
 
 
-@NEEDS_CONFIRM
 def test_more_identifiers_than_the_limit_need_yes(tmp_path: Path, offline: None,
                                                   monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
@@ -395,7 +380,6 @@ def test_more_identifiers_than_the_limit_need_yes(tmp_path: Path, offline: None,
     assert code == 0 and "10 added" in out  # no lookup, no question
 
 
-@NEEDS_INIT
 def test_every_format_is_held_to_the_file_and_field_limits(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "MAX_FIELD_CHARS", 1000)
