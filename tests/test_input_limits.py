@@ -351,6 +351,15 @@ def test_prefix_queries_through_the_cli(seeded: Library, capsys: pytest.CaptureF
     assert err.startswith("readinglist: error: 'year:10.1/x*': * finds words")
 
 
+def test_a_query_over_the_length_limit_is_refused(seeded: Library) -> None:
+    """A 10,000-character word took 9 s: the spelling suggestion's automaton grows with
+    the word."""
+    with pytest.raises(QueryError, match="the query is 10,000 characters long; the limit "
+                                         "is 1,000"):
+        seeded.search_view("x" * 10_000)
+    assert seeded.search_ids("transformers " * 70) == seeded.search_ids("transformers")
+
+
 def test_long_values_are_shortened_in_query_messages(seeded: Library) -> None:
     with pytest.raises(QueryError) as caught:
         seeded.search_view("year:" + "1" * 5000)

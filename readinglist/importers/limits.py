@@ -8,8 +8,12 @@ a message naming the file, the line and the limit: the whole file through
 :class:`LimitExceeded`, one entry through its :meth:`LimitExceeded.problem`.
 
 The figures are far above anything real (a BibTeX entry with a long abstract is 10 KB,
-a book's full text 3 MB) and low enough that the work and memory stay bounded: an
-import of a file of ``MAX_FILE_BYTES`` stays under about 2.5 times its size in memory.
+a book's full text 3 MB) and low enough that the work and memory stay bounded. Measured
+on a 200 MB BibTeX file of 108,120 entries (benchmarks/bench_import_bibtex.py's text):
+reading it peaks at 873 MB (the decoded text, 2 bytes a character once one character is
+past Latin-1, and the records), the whole ``readinglist import`` at 1.5 GB (the index
+build's workers). Going lower would take a reader that streams the file to the
+database in batches instead of parsing it whole first.
 """
 
 from __future__ import annotations

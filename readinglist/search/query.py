@@ -67,6 +67,9 @@ FUZZY_PREFIX = 1  # the first letter must be right: typos there are rare, and it
 # At most this many edits (`word~2`), as Lucene: the automaton for more grows with the
 # vocabulary so fast that `transformers~9` took 30 s and 1 GB on 68 papers.
 MAX_FUZZY_EDITS = 2
+# A query longer than this is refused: the spelling suggestion's automaton grows with a
+# word's length (a 10,000-character word took 9 s), and no real query is this long.
+MAX_QUERY_CHARS = 1000
 # Fields that hold numbers or dates, and the range users can type instead of a prefix.
 _RANGE_EXAMPLES = {"year": "year:2020..2024", "rating": "rating:4..5",
                    "added": "added:2024-01-01..2024-06-30", "read": "read:2024-01..2024-06",
@@ -299,6 +302,9 @@ def check_syntax(text: str) -> None:
 
 def preprocess(text: str) -> str:
     """Check the query and rewrite our syntax into Whoosh's (QueryError if unreadable)."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(text):,} characters long; the limit is "
+                         f"{MAX_QUERY_CHARS:,}")
     check_syntax(text)
     # Field names are case-insensitive for users; Whoosh's are not.
     text = _FIELD_RE.sub(lambda m: m.group(1).lower() + ":", text)
