@@ -30,7 +30,6 @@ from ..store import backups
 from ..store.database_file import (
     DatabaseFacts,
     cannot_write,
-    decode_damaged_text,
     open_read_only_store,
     probe,
     unwritable_reason,
@@ -173,9 +172,7 @@ def _open_writable(folder: Path, database: Path, facts: DatabaseFacts, pending: 
             raise ReadinglistError(
                 f"the library at {folder} needs an update to schema {SCHEMA_VERSION}, "
                 f"and it is backed up first, but {exc}; nothing was changed") from None
-    store = PaperStore(database)
-    decode_damaged_text(store)
-    return store
+    return PaperStore(database)
 
 
 # -- a folder that held a library ------------------------------------------------------------

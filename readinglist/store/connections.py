@@ -17,6 +17,7 @@ says so, never a raw ``OperationalError``.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -25,6 +26,11 @@ from contextlib import contextmanager
 from ..domain import ReadinglistError
 
 BUSY_TIMEOUT = 10.0  # seconds a write waits for another process's write
+# Text that is not valid UTF-8 (a flipped bit, a bad copy) is read with U+FFFD in place
+# of the bad bytes rather than failing the whole query (and the window, and the CLI).
+# A partial of str is as fast as the default text_factory (both are C calls). Every
+# connection of a library sets it (`check` finds and repairs such text).
+TEXT_FACTORY = functools.partial(str, encoding="utf-8", errors="replace")
 NOTICE_AFTER = 1.0  # seconds of waiting before it is told
 BUSY_WAITING = ("the library is busy: another program is writing to it (another "
                 "Readinglist importing, perhaps)")
@@ -148,6 +154,7 @@ class ReadConnections:
                 self._close_finished()
                 conn = sqlite3.connect(self.path, timeout=self.timeout,
                                        check_same_thread=False)
+                conn.text_factory = TEXT_FACTORY
                 conn.execute("PRAGMA foreign_keys = ON")
                 self._all.append((threading.current_thread(), conn))
             self._local.conn = conn

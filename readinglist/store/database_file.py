@@ -11,7 +11,6 @@ even the shared-memory file next to a WAL database cannot be created.
 from __future__ import annotations
 
 import errno
-import functools
 import os
 import shutil
 import sqlite3
@@ -22,9 +21,9 @@ from urllib.parse import quote
 from sqlite_utils import Database
 
 from ..domain import ReadinglistError
+from .connections import TEXT_FACTORY
 from .paper_store import PaperStore
 from .schema import NewerSchema, pending_migrations
-from .store_base import StoreBase
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Less free space than this and the disk counts as full: the library opens read-only
@@ -32,10 +31,6 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 FULL_BELOW = 256 * 1024
 BUSY_TIMEOUT = 10.0  # seconds a read-only connection waits for another process's lock
 
-# Text that is not valid UTF-8 (a flipped bit, a bad copy) is read with U+FFFD in place
-# of the bad bytes rather than failing the whole query (and the window, and the CLI).
-# A partial of str is as fast as the default text_factory (both are C calls).
-TEXT_FACTORY = functools.partial(str, encoding="utf-8", errors="replace")
 
 
 class LibraryReadOnly(ReadinglistError):
@@ -153,23 +148,6 @@ def open_read_only_store(path: Path) -> tuple[PaperStore, bool]:
     return store, immutable
 
 
-def decode_damaged_text(store: StoreBase) -> None:
-    """Read text that is not valid UTF-8 with U+FFFD instead of failing (see
-    TEXT_FACTORY), on the store's writer connection and every reader it opens."""
-    store.db.conn.text_factory = TEXT_FACTORY
-    readers = getattr(store, "_readers", None)
-    if readers is not None and not getattr(readers, "decodes_damaged_text", False):
-        original = readers.get
-
-        def get() -> sqlite3.Connection:
-            conn = original()
-            conn.text_factory = TEXT_FACTORY
-            return conn
-
-        readers.get = get
-        readers.decodes_damaged_text = True
-
-
 # -- what an error says about the disk ----------------------------------------------------
 
 
@@ -234,6 +212,6 @@ def unwritable_reason(folder: Path, database: Path) -> str | None:
 
 
 __all__ = ["SQLITE_MAGIC", "TEXT_FACTORY", "DatabaseFacts", "DiskFull", "LibraryReadOnly",
-           "cannot_write", "connect_read_only", "decode_damaged_text", "disk_full_behind",
+           "cannot_write", "connect_read_only", "disk_full_behind",
            "is_disk_full",
            "open_read_only_store", "probe", "unwritable_reason"]

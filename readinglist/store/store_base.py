@@ -18,7 +18,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..domain import PaperNotFound, ReadinglistError
-from .connections import BUSY_TIMEOUT, ReadConnections, WriteLock, begin_immediate, reading
+from .connections import (
+    BUSY_TIMEOUT,
+    TEXT_FACTORY,
+    ReadConnections,
+    WriteLock,
+    begin_immediate,
+    reading,
+)
 from .schema import MIGRATION_NAMES, SCHEMA_VERSION, migrations
 
 
@@ -42,6 +49,7 @@ class StoreBase:
                          if path is not None else None)
         try:
             conn = sqlite3.connect(target, check_same_thread=False, timeout=BUSY_TIMEOUT)
+            conn.text_factory = TEXT_FACTORY
             self.db = Database(conn)
             self.db.execute("PRAGMA foreign_keys = ON")
             if path is not None:
