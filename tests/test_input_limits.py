@@ -130,8 +130,6 @@ def test_5000_digit_year_through_the_cli(tmp_path: Path, capsys: pytest.CaptureF
     assert "1 added" in out or "1 failed" in out
 
 
-@pytest.mark.xfail(reason="needs /tmp/helpers/I-ris-uk-tag.patch (importers/ris.py, helper "
-                          "F's file)", strict=False)
 def test_ris_uk_tag_is_kept_like_any_unknown_tag() -> None:
     """Found by the fuzz campaign: rispy files unknown tags under the name of the tag UK,
     so a record with a UK line raised AttributeError (TypeError with another unknown

@@ -38,14 +38,24 @@ EXTENSIONS = (".ris",)
 
 # Tags rispy does not know but real files carry: BT (book title, EndNote/Mendeley),
 # ED (editor, older EndNote), M2 (Zotero's "extra"), CT (title of unpublished work).
+# rispy looks up where to file unknown tags under its UNKNOWN_TAG, "UK" by default, so a
+# record with a real UK line crashed it (found by fuzzing). _Parser uses a key no tag
+# line can have, and a UK line is one more unknown tag.
+_UNKNOWN = "unknown"
 _MAPPING: dict[str, str] = {
-    **rispy.TAG_KEY_MAPPING,
+    **{tag: name for tag, name in rispy.TAG_KEY_MAPPING.items() if tag != "UK"},
+    _UNKNOWN: "unknown_tag",
     "BT": "book_title",
     "ED": "editors",
     "M2": "misc2",
     "CT": "unpublished_title",
 }
 _TAG_OF = {name: tag for tag, name in _MAPPING.items()}
+
+
+class _Parser(rispy.RisParser):
+    UNKNOWN_TAG = _UNKNOWN
+
 # Tags that may repeat; the rest keep their first value (rispy's enforce_list_tags).
 # L1/L2 repeat when a record has several attachments, SN for an ISBN and an ISSN, AN for
 # several databases' accession numbers.
@@ -87,6 +97,7 @@ def parse(text: str, source: str, *, base_dir: Path | None = None) -> ParseResul
         try:
             entries = rispy.loads(
                 "\n".join([*chunk.lines, "" if chunk.closed else "ER  - "]),
+                implementation=_Parser,
                 mapping=_MAPPING,
                 list_tags=_LIST_TAGS,
             )
