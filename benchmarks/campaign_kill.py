@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-VICTIMS = ("reindex", "import", "edits")
+VICTIMS = ("reindex", "import", "edits", "export")
 
 DRIVER = textwrap.dedent("""
     import sys
@@ -58,6 +58,10 @@ DRIVER = textwrap.dedent("""
     with Library.open(folder, build_index=False) as lib:
         if what == "reindex":
             lib.reindex()
+        elif what == "export":  # as `readinglist export -o FILE` writes it
+            from readinglist.system.files import write_atomically
+            write_atomically(Path(sys.argv[3]), lib.export("bibtex"))
+            print("exported", flush=True)
         elif what == "import":
             report = lib.import_files([Path(sys.argv[3])], fetch=False)
             print("imported", len(report.added), flush=True)
@@ -109,16 +113,25 @@ def make_library(folder: Path, papers: int, seed: int) -> None:
         lib.import_records(generate_papers(papers, seed))
 
 
+OLD_EXPORT = "% the export before this round\n"
+
+
+def export_target(folder: Path) -> Path:
+    return folder.parent / "exports" / "library.bib"
+
+
 def check(folder: Path, acknowledged: list[str]) -> list[str]:
     """What is wrong with the library after a round (empty: nothing). Opens it as a
-    user would next, with the CLI, then looks at it through the API."""
+    user would next, with the CLI (`info`, then `check`), then looks at it through the
+    API, and at the export's folder."""
     from readinglist import Library
 
     problems = []
-    info = subprocess.run([sys.executable, "-m", "readinglist", "--library", str(folder),
-                           "info"], capture_output=True, text=True, timeout=600)
-    if info.returncode or "Traceback" in info.stderr:
-        problems.append(f"info failed: {info.stderr.strip()[-300:]}")
+    for command in (["info"], ["check", "--json"]):
+        done = subprocess.run([sys.executable, "-m", "readinglist", "--library", str(folder),
+                               *command], capture_output=True, text=True, timeout=600)
+        if done.returncode or "Traceback" in done.stderr:
+            problems.append(f"{command[0]} failed: {(done.stderr or done.stdout).strip()[-300:]}")
     with Library.open(folder) as lib:
         state = lib.index_state()
         count = lib.count()
@@ -132,18 +145,31 @@ def check(folder: Path, acknowledged: list[str]) -> list[str]:
                 problems.append(f"lost write: {tag} not in the database")
             elif not lib.search(f'tag:"{tag}"', limit=None).ids:
                 problems.append(f"lost write: {tag} not in the index")
+        exported = export_target(folder)
+        # The old export, or a whole new one, never a part of one.
+        text = exported.read_text(encoding="utf-8") if exported.exists() else OLD_EXPORT
+        if text != OLD_EXPORT and text.count("\n@") + text.startswith("@") != count:
+            problems.append("the export is neither the old file nor a whole new one")
     for leftover in ("index.building", "index.old"):
         if os.path.lexists(folder / leftover):
             problems.append(f"{leftover} left after opening")
     return problems
 
 
-def victim_args(victim: str, bib: Path, n: int) -> list[str]:
+def temp_files_left(folder: Path) -> int:
+    """Hidden temporary files a killed export left beside its target (the target itself
+    is never half-written; a temporary file is, as any program's killed mid-write)."""
+    exports = export_target(folder).parent
+    return len(list(exports.glob(".*.tmp"))) if exports.is_dir() else 0
+
+
+def victim_args(victim: str, bib: Path, n: int, folder: Path) -> list[str]:
     return {"reindex": ["reindex"], "import": ["import", str(bib)],
-            "edits": ["edits", f"v{n}", "400"]}[victim]
+            "edits": ["edits", f"v{n}", "400"],
+            "export": ["export", str(export_target(folder))]}[victim]
 
 
-RESET_EVERY = 6  # rounds: two imports of other files each time, so each one adds papers
+RESET_EVERY = 8  # rounds: two imports of other files each time, so each one adds papers
 
 
 def calibrate(template: Path, bib: Path, tmp: Path) -> dict[str, float]:
@@ -153,18 +179,22 @@ def calibrate(template: Path, bib: Path, tmp: Path) -> dict[str, float]:
         folder = tmp / f"calibrate-{victim}"
         shutil.copytree(template, folder)
         started = time.monotonic()
-        process = start(folder, *victim_args(victim, bib, -1))
+        export_target(folder).parent.mkdir(exist_ok=True)
+        process = start(folder, *victim_args(victim, bib, -1, folder))
         _, err = process.communicate(timeout=3600)
         if process.returncode or "Traceback" in err:
             raise SystemExit(f"{victim} fails without a kill:\n{err}")
         durations[victim] = time.monotonic() - started
         shutil.rmtree(folder)
+        shutil.rmtree(export_target(folder).parent)
     return durations
 
 
 def round_(folder: Path, bib: Path, victim: str, rng: random.Random, n: int,
            duration: float) -> dict:
-    process = start(folder, *victim_args(victim, bib, n))
+    export_target(folder).parent.mkdir(exist_ok=True)
+    export_target(folder).write_text(OLD_EXPORT, encoding="utf-8")
+    process = start(folder, *victim_args(victim, bib, n, folder))
     writers = [start(folder, "edits", f"w{n}{k}", str(rng.randint(5, 25)))
                for k in range(rng.randint(1, 2))]
     time.sleep(rng.uniform(0.3, duration))
@@ -189,7 +219,7 @@ def round_(folder: Path, bib: Path, victim: str, rng: random.Random, n: int,
     problems = check(folder, acknowledged)
     return {"victim": victim, "workers_started": len(started), "orphans": len(orphans),
             "acknowledged": len(acknowledged), "tracebacks": tracebacks,
-            "problems": problems}
+            "temp_files_left": temp_files_left(folder), "problems": problems}
 
 
 def main() -> None:
@@ -218,7 +248,7 @@ def main() -> None:
                 shutil.rmtree(folder, ignore_errors=True)
                 shutil.copytree(template, folder)
             victim = VICTIMS[n % len(VICTIMS)]
-            bib = bibs[(n % RESET_EVERY) // len(VICTIMS)]
+            bib = bibs[(n % RESET_EVERY) // len(VICTIMS)]  # two per cycle
             result = round_(folder, bib, victim, rng, n, durations[victim])
             results.append(result)
             print(json.dumps(result), flush=True)
@@ -231,6 +261,7 @@ def main() -> None:
         "lost_writes": sum(sum("lost write" in p for p in r["problems"]) for r in results),
         "rounds_with_problems": sum(bool(r["problems"]) for r in results),
         "tracebacks": sum(r["tracebacks"] for r in results),
+        "export_temp_files_left": sum(r["temp_files_left"] for r in results),
     }
     print(json.dumps(totals, indent=2))
     if args.json:
