@@ -22,26 +22,18 @@ from ..domain import (
     ImportFailed,
     IndexState,
     Paper,
-    PaperNotFound,
     PaperRecord,
-    Priority,
-    ReadingDates,
     ReadinglistError,
     Status,
-    StatusChange,
     TableRow,
     View,
     ViewSearch,
-    check_rating,
 )
 from ..domain.changes import NOTHING, ChangeBus, Changes
-from ..reading.dates import derive_dates
-from ..reading.statistics import ReadingStats
-from ..reading.statistics import compute as compute_statistics
 from ..search.index import SearchIndex
 from ..store import import_lookup
 from ..store.database_file import DiskFull, LibraryReadOnly
-from ..store.paper_store import SORT_KEYS, PaperStore, utc_now
+from ..store.paper_store import SORT_KEYS, PaperStore
 from ..store.schema import NewerSchema
 from ..store.write_guard import GuardedWriter
 from ..text.normalize import extract_links, normalize_arxiv_id, normalize_doi
@@ -53,6 +45,7 @@ from .indexing import IndexSync
 from .opening import DB_FILE, INDEX_DIR, DailyBackup, LibraryRefused, open_library
 from .organizing import Organizing, tags_after
 from .queueing import Queueing
+from .reading_log import ReadingLog
 from .searching import SNIPPET_FIELDS as SNIPPET_FIELDS  # re-exported
 from .searching import Searching
 from .transfers import MergeUndo, Transfers
@@ -136,7 +129,9 @@ class Library:
         self.searching = Searching(store, index, self.sync)
         self.annotating = Annotating(store, self.writer)
         self.organizing = Organizing(store, self.writer)
-        self.queueing = Queueing(store, self.writer, self.get_many, self.set_status)
+        self.reading = ReadingLog(store, self.writer, self.get,
+                                  lambda: self.list(sort="id"), self.update)
+        self.queueing = Queueing(store, self.writer, self.get_many, self.reading.set_status)
 
     # Its API, forwarded (signatures and documentation are Transfers').
     import_files = _forwarded("transfers", Transfers.import_files)
@@ -454,59 +449,15 @@ class Library:
     trash_count = _forwarded("organizing", Organizing.trash_count)
     empty_trash = _forwarded("organizing", Organizing.empty_trash)
 
-    def set_status(self, paper_id: int, status: Status | str,
-                   queue_index: int | None = None) -> Changes:
-        """Change the read status (recorded in the history). Queued papers join the end
-        of the reading queue, or its place `queue_index` (0 = next): one transaction, so
-        an undo that puts a paper back in its place is one step."""
-        try:
-            value = Status.parse(status).value
-        except ValueError as exc:
-            raise ReadinglistError(str(exc)) from None
-        with self.writer.write() as write:
-            self.store.require(paper_id)  # PaperNotFound for an unknown id
-            self.store.update_fields(paper_id, {"status": value})
-            if queue_index is not None and value == Status.QUEUED.value:
-                self.store.move_in_queue(paper_id, queue_index)
-        return write.changes.carrying(paper=self.get(paper_id))
+    # -- status, history, priority, rating (reading_log.py) ----------------------------
 
-    def history(self, paper_id: int) -> builtins.list[StatusChange]:
-        """Every status change of a paper with its time, oldest first (the timeline)."""
-        if not self.store.paper_exists(paper_id):
-            raise PaperNotFound(paper_id)
-        return self.store.status_history(paper_id)
-
-    def reading_dates(self, paper_id: int, now: datetime | None = None) -> ReadingDates:
-        """When a paper was added, first started, finished (read or skimmed, if it is so
-        now) and last queued, and how long it spent in the queue, from its history."""
-        return self.timeline(self.get(paper_id), now)[0]
-
-    def timeline(self, paper: Paper, now: datetime | None = None
-                 ) -> tuple[ReadingDates, builtins.list[StatusChange]]:
-        """A paper's dates and its status changes, from one read of its history."""
-        changes = self.history(paper.id)
-        return derive_dates(paper, changes, now or utc_now()), changes
-
-    def statistics(self, now: datetime | None = None) -> ReadingStats:
-        """Reading statistics as of `now` (default: now); see readinglist.reading.statistics."""
-        papers = self.list(sort="id")
-        histories = self.store.all_status_histories()
-        return compute_statistics(papers, histories, now or utc_now())
-
-    def set_priority(self, paper_id: int, priority: Priority | str) -> Changes:
-        try:
-            value = Priority.parse(priority).value
-        except ValueError as exc:
-            raise ReadinglistError(str(exc)) from None
-        return self.update(paper_id, priority=value)
-
-    def set_rating(self, paper_id: int, rating: int | None) -> Changes:
-        """1 to 5 stars; None (or 0) removes the rating."""
-        try:
-            value = check_rating(rating)
-        except ValueError as exc:
-            raise ReadinglistError(str(exc)) from None
-        return self.update(paper_id, rating=value)
+    set_status = _forwarded("reading", ReadingLog.set_status)
+    history = _forwarded("reading", ReadingLog.history)
+    reading_dates = _forwarded("reading", ReadingLog.reading_dates)
+    timeline = _forwarded("reading", ReadingLog.timeline)
+    statistics = _forwarded("reading", ReadingLog.statistics)
+    set_priority = _forwarded("reading", ReadingLog.set_priority)
+    set_rating = _forwarded("reading", ReadingLog.set_rating)
 
     # -- the reading queue (queueing.py) ----------------------------------------------
 
