@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -37,11 +35,12 @@ from ..plain_text import tooltip
 from ..tasks import TaskRunner
 from .abstract_view import AbstractView
 from .note_editor import NoteEditor
+from .similar_papers import SIMILAR_DELAY_MS as SIMILAR_DELAY_MS  # re-exported: tests
+from .similar_papers import SimilarPapers
 from .vertical_scroll import VerticalScroll
 
 # What a note's save changes: the pane shows it without redrawing the rest.
 NOTE_FIELDS = frozenset({"note", "note_created", "note_modified"})
-SIMILAR_DELAY_MS = 250  # similar papers are looked up once selection stops moving
 
 
 def _section_label(text: str) -> QLabel:
@@ -66,7 +65,6 @@ class DetailPane(QStackedWidget):
         self.library = library
         self.runner = runner
         self.paper: Paper | None = None
-        self._similar_for: int | None = None
         # Every edit made here is an undoable command (on the window's undo stack; a pane
         # on its own keeps one of its own); the pane shows it from the library's Changes.
         self.edits = edits or PaperEdits(library, QUndoStack(self), parent=self)
@@ -75,8 +73,6 @@ class DetailPane(QStackedWidget):
         self._changes_timer = QTimer(self, singleShot=True, interval=0)
         self._changes_timer.timeout.connect(self._apply_pending)
         bridge_for(library).changed.connect(self.apply_changes)
-        self._similar_timer = QTimer(self, singleShot=True, interval=SIMILAR_DELAY_MS)
-        self._similar_timer.timeout.connect(self._load_similar)
         self._loading = False
 
         self.empty = QLabel("Select a paper to see its abstract, status, tags and note.")
@@ -216,20 +212,12 @@ class DetailPane(QStackedWidget):
         self.note = self.note_editor.editor
         self.note_state = self.note_editor.state
 
-        similar_box = QWidget()
-        similar_layout = QVBoxLayout(similar_box)
-        similar_layout.setContentsMargins(0, 4, 0, 0)
-        similar_layout.addWidget(_section_label("Similar papers"))
-        self.similar = QListWidget()
-        self.similar.setObjectName("similarList")
-        self.similar.setToolTip("Papers of this library with the most key terms in common")
-        self.similar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.similar.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.similar.setUniformItemSizes(True)
-        self.similar.itemActivated.connect(self._similar_chosen)
-        self.similar.itemClicked.connect(self._similar_chosen)
-        similar_layout.addWidget(self.similar)
-        splitter.addWidget(similar_box)
+        # Looked up off the GUI thread once the selection stops moving (similar_papers.py).
+        self.similar_papers = SimilarPapers(
+            self.library, self.runner, lambda: self.paper.id if self.paper is not None else None)
+        self.similar_papers.openPaper.connect(self.openPaper)
+        self.similar = self.similar_papers.list
+        splitter.addWidget(self.similar_papers)
         splitter.setSizes([220, 260, 110])
         layout.addWidget(splitter, 1)
         return page
@@ -288,41 +276,7 @@ class DetailPane(QStackedWidget):
         finally:
             self._loading = False
         self.setCurrentIndex(1)
-        if self._similar_for != paper.id:  # the list shows another paper's
-            self.similar.clear()
-            self.similar.addItem("Looking for similar papers…")
-            self._similar_timer.start()  # after a pause: j j j j asks once, not four times
-
-    def _load_similar(self) -> None:
-        """Fill "Similar papers" for the shown paper (off the GUI thread with a runner)."""
-        if self.paper is None:
-            return
-        paper_id = self.paper.id
-
-        def work() -> list[tuple[int, str]]:
-            if self.paper is None or self.paper.id != paper_id:
-                return []  # moved on while this waited in the pool: skip the search
-            hits = self.library.more_like_this(paper_id, limit=6)
-            papers = self.library.get_many([h.paper_id for h in hits])
-            return [(p.id, p.title) for p in papers]
-
-        def show(found: list[tuple[int, str]]) -> None:
-            if self.paper is None or self.paper.id != paper_id:
-                return  # another paper is shown by now
-            self._similar_for = paper_id
-            self.similar.clear()
-            for other_id, title in found:
-                item = QListWidgetItem(title)
-                item.setData(Qt.ItemDataRole.UserRole, other_id)
-                item.setToolTip(tooltip(title))
-                self.similar.addItem(item)
-            if not found:
-                self.similar.addItem("No similar papers found.")
-
-        if self.runner is None:
-            show(work())
-        else:
-            self.runner.run(work, on_success=show, on_failure=lambda _msg: show([]))
+        self.similar_papers.show_for(paper.id)
 
     def fetch_details(self) -> None:
         """Complete the shown paper from arXiv or Crossref, off the GUI thread."""
@@ -345,16 +299,7 @@ class DetailPane(QStackedWidget):
                         on_failure=failed)
 
     def similar_ids(self) -> list[int]:
-        return [
-            self.similar.item(i).data(Qt.ItemDataRole.UserRole)
-            for i in range(self.similar.count())
-            if self.similar.item(i).data(Qt.ItemDataRole.UserRole) is not None
-        ]
-
-    def _similar_chosen(self, item: QListWidgetItem) -> None:
-        paper_id = item.data(Qt.ItemDataRole.UserRole)
-        if paper_id is not None:
-            self.openPaper.emit(int(paper_id))
+        return self.similar_papers.ids()
 
     def _show_timeline(self, paper_id: int) -> None:
         """Added / queued / started / finished and the time spent in the queue, with
@@ -455,7 +400,7 @@ class DetailPane(QStackedWidget):
     def stop(self) -> None:
         """The window closes: no similar-papers lookup and no redraw after it (their
         timers would read the library, which may be closed by then)."""
-        self._similar_timer.stop()
+        self.similar_papers.stop()
         self._changes_timer.stop()
         self._pending = None
 
