@@ -7,7 +7,8 @@ status, rating and reading-queue changes (paper_actions), triage keys (triage), 
 (transfer), the search index's state (index_status) and the menus (menus). Each piece
 is given the collaborators it uses (the library, the runner, the table, the undo stack, a
 `say` for the status bar, a narrow protocol for what only the window can do), not the
-window itself.
+window itself. The views it opens on demand (Export, Find duplicates, Annotations,
+Reading statistics, the key help) are a mixin of the window (on_demand_views).
 """
 
 from __future__ import annotations
@@ -34,10 +35,6 @@ from ...domain.changes import Changes
 from ...library.service import Library
 from ..change_bridge import bridge_for
 from ..detail.detail_pane import DetailPane
-from ..dialogs.annotations_view import AnnotationsDialog
-from ..dialogs.dashboard import DashboardDialog
-from ..dialogs.duplicates_dialog import DuplicatesDialog
-from ..dialogs.export_dialog import ExportDialog
 from ..dialogs.import_dialog import ImportOptions
 from ..plain_text import message_box
 from ..table.paper_table import PaperTable
@@ -45,8 +42,8 @@ from ..table.paper_table_model import PaperTableModel
 from ..tasks import TaskRunner
 from .first_run import FirstRunPage
 from .index_status import IndexStatus
-from .key_help import KeyHelpOverlay
 from .menus import build_menus
+from .on_demand_views import OnDemandViewsMixin
 from .paper_actions import PaperActions
 from .paper_editing import PaperEditing
 from .read_only_banner import show_read_only
@@ -62,7 +59,7 @@ from .window_fit import fit_into_screen
 SIDEBAR_DELAY_MS = 200  # counts are redone once edits pause
 
 
-class MainWindow(QMainWindow):
+class MainWindow(OnDemandViewsMixin, QMainWindow):
     searchFinished = Signal(str)  # the query whose results (or error) are now shown
     libraryRequested = Signal(object, bool)  # a library to open instead (path, new)
     details_action: QAction  # View > Details pane (set by build_menus)
@@ -75,9 +72,6 @@ class MainWindow(QMainWindow):
         self.paper_actions = PaperActions(library, self, self.say, self)
         self.undo_stack = self.paper_actions.undo_stack
         self.transfer = Transfer(library, self.runner, self.undo_stack, self.say, self, self)
-        self._duplicates: DuplicatesDialog | None = None
-        self._annotations: AnnotationsDialog | None = None
-        self._key_help: KeyHelpOverlay | None = None
         self.setWindowTitle(f"Readinglist — {library.folder}")
         self.setAcceptDrops(True)
 
@@ -391,24 +385,6 @@ class MainWindow(QMainWindow):
     def load_sample(self) -> None:
         self.transfer.import_sample()
 
-    def open_export(self) -> None:
-        dialog = ExportDialog(self.library, self.table.selected_ids(), list(self.model.ids),
-                              self.view_label(), self, runner=self.runner)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def finished(ok: bool, msg: str) -> None:
-            if ok:
-                self.statusBar().showMessage(msg, 8000)
-
-        dialog.exportFinished.connect(finished)
-        dialog.open()
-
-    def open_duplicates(self) -> None:
-        if self._duplicates is None:
-            self._duplicates = DuplicatesDialog(self.library, self.undo_stack, self,
-                                                runner=self.runner)
-        self._duplicates.open()
-
     def paste_identifiers(self) -> None:
         text = QApplication.clipboard().text()
         if not self.transfer.paste(text):
@@ -425,36 +401,11 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.transfer.import_paths(paths)  # asks for the import options first
 
-    # -- triage mode (triage.py), the key help -------------------------------------------
+    # -- triage mode (triage.py) -----------------------------------------------------------
 
     def triage_status(self, status: Status) -> None:
         """What a triage status key does (set, then go on to the next paper)."""
         self.triage.status_key(status)
-
-    def show_key_help(self) -> None:
-        if self._key_help is None:
-            self._key_help = KeyHelpOverlay(self)
-        self._key_help.open()
-
-    @property
-    def key_help(self) -> KeyHelpOverlay | None:
-        return self._key_help
-
-    # -- other views (loaded when first opened) --------------------------------------------
-
-    def open_annotations(self) -> None:
-        """The Annotations view: one window, kept up to date while it is open."""
-        if self._annotations is None:
-            self._annotations = AnnotationsDialog(self.library, self)
-            self._annotations.openPaper.connect(self.open_paper)
-        self._annotations.refresh()
-        self._annotations.show()
-        self._annotations.raise_()
-
-    def open_dashboard(self) -> None:
-        dialog = DashboardDialog(self.library, self, runner=self.runner)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
 
     # -- layout, closing -------------------------------------------------------------------
 
