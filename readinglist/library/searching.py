@@ -47,7 +47,7 @@ class Searching:
         if not self.index.is_open or self.sync.rebuilding:
             raise QueryError(self.sync.state().message + "; search is available when it is done")
         parsed = self.index.parse(query)
-        raw, total = self.index.search(parsed, limit)
+        raw, total, matched = self.index.search(parsed, limit, all_ids=facets)
         hits = [SearchHit(h.paper_id, h.score) for h in raw]
         if snippets and hits:
             # Only the first `snippet_limit` hits (all by default): a table fetches the
@@ -58,8 +58,7 @@ class Searching:
                     for r, h in zip(raw, hits, strict=True)]
         facet_counts: dict[str, dict[str, int]] = {}
         if facets:
-            ids = [h.paper_id for h in raw] if limit is None else self.index.matching_ids(parsed)
-            facet_counts = self.store.facet_counts(ids)
+            facet_counts = self.store.facet_counts(matched or [])
         suggestion = None
         if total == 0:
             suggestion = self._suggest(query, parsed)

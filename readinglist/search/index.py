@@ -27,6 +27,7 @@ from whoosh.searching import Searcher
 from ..domain import Paper, ReadinglistError, Segment
 from . import segments
 from .building import PARALLEL_BUILD_FROM, build_writer, remove_path
+from .collecting import RankAndCount
 from .index_lock import IndexLock
 from .query import build_parser, parse_query, preprocess
 from .schema import build_schema, paper_document
@@ -318,17 +319,25 @@ class SearchIndex:
         """The query text as the parser sees it (offsets in parsed queries refer to it)."""
         return preprocess(text)
 
-    def search(self, q: wq.Query, limit: int | None) -> tuple[list[RawHit], int]:
-        """Ranked (BM25F) hits for a parsed query, and how many documents matched."""
+    def search(self, q: wq.Query, limit: int | None,
+               all_ids: bool = False) -> tuple[list[RawHit], int, list[int] | None]:
+        """Ranked (BM25F) hits for a parsed query, how many documents matched and, with
+        `all_ids`, the ids of every match (unranked): all from one walk of the matches
+        (see collecting.py: Whoosh's own top-k pass ranked some queries wrongly, and
+        counted in a second walk)."""
         with self._search_lock:
-            # len(results) counts every match (for a limited search Whoosh runs a cheap
-            # docs-only pass). optimize=False was tried to save that pass, but its count
-            # is wrong for multi-field queries on large indexes (34,684 of 98,818 at 100k).
             searcher = self._get_searcher()
-            results = searcher.search(q, limit=limit)
             id_of = _id_lookup(searcher)
-            hits = [RawHit(id_of(hit.docnum), float(hit.score or 0.0)) for hit in results]
-            return hits, len(results)
+            if limit is None:
+                results = searcher.search(q, limit=None)
+                hits = [RawHit(id_of(hit.docnum), float(hit.score or 0.0)) for hit in results]
+                return hits, len(hits), [h.paper_id for h in hits] if all_ids else None
+            collector = RankAndCount(limit, keep_all=all_ids)
+            searcher.search_with_collector(q, collector)
+            hits = [RawHit(id_of(docnum), float(score or 0.0))
+                    for score, docnum in collector.results().top_n]
+            ids = [id_of(docnum) for docnum in collector.docnums] if all_ids else None
+            return hits, collector.count(), ids
 
     def matching_ids(self, q: wq.Query) -> list[int]:
         """Ids of every paper the query matches, unranked (cheaper than scoring them)."""
