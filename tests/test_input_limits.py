@@ -475,7 +475,7 @@ def test_field_and_entry_checks_for_readers_that_gather_values() -> None:
     limits.check_field("r.ris", 7, "AB", "x" * MAX_FIELD_CHARS)
     with pytest.raises(LimitExceeded) as caught:
         limits.check_field("r.ris", 7, "AB", "x" * (MAX_FIELD_CHARS + 1))
-    assert str(caught.value) == "r.ris:7: field 'AB' is 4 MB long; the limit is 4 MB"
+    assert str(caught.value) == "r.ris:7: field 'AB' is over 4 MB long; the limit is 4 MB"
     with pytest.raises(LimitExceeded, match="record 3 is 12 characters long; the limit is "
                                             "10 characters"):
         limits.check_entry("r.ris", 1, "record 3", 12, limit=10)

@@ -96,6 +96,13 @@ def size_text(count: int, unit: str = "characters") -> str:
     return f"{count:,} {unit}"
 
 
+def size_over(count: int, limit: int) -> str:
+    """The size of something over `limit`, for messages: "50 MB"; "over 4 MB" where the
+    two would read the same (a value a reader stopped gathering just past the limit)."""
+    size = size_text(count)
+    return f"over {size}" if size == size_text(limit) else size
+
+
 def excerpt(text: str, limit: int = 60, count: bool = True) -> str:
     """The start of a value quoted in a message (a 5,000-digit year is not shown whole),
     with its length when `count`."""
@@ -153,7 +160,7 @@ def check_field(source: str, line: int | None, name: str, value: str,
     for a reader to stop gathering a value (RIS continuation lines) as soon as it is."""
     limit = MAX_FIELD_CHARS if limit is None else limit
     if len(value) > limit:
-        raise LimitExceeded(source, line, f"field '{name}' is {size_text(len(value))} long",
+        raise LimitExceeded(source, line, f"field '{name}' is {size_over(len(value), limit)} long",
                             size_text(limit))
 
 
@@ -163,7 +170,7 @@ def check_entry(source: str, line: int | None, what: str, size: int,
     (MAX_ENTRY_CHARS) characters."""
     limit = MAX_ENTRY_CHARS if limit is None else limit
     if size > limit:
-        raise LimitExceeded(source, line, f"{what} is {size_text(size)} long",
+        raise LimitExceeded(source, line, f"{what} is {size_over(size, limit)} long",
                             size_text(limit))
 
 
@@ -192,10 +199,10 @@ def oversized(record: PaperRecord, source: str) -> LimitExceeded | None:
         if len(text) > MAX_FIELD_CHARS:
             field = excerpt(field, 40, False)
             return LimitExceeded(source, record.line, f"{name}: field '{field}' is "
-                                 f"{size_text(len(text))} long", size_text(MAX_FIELD_CHARS))
+                                 f"{size_over(len(text), MAX_FIELD_CHARS)} long", size_text(MAX_FIELD_CHARS))
         total += len(text)
     if total > MAX_ENTRY_CHARS:
-        return LimitExceeded(source, record.line, f"{name} is {size_text(total)} long",
+        return LimitExceeded(source, record.line, f"{name} is {size_over(total, MAX_ENTRY_CHARS)} long",
                              size_text(MAX_ENTRY_CHARS))
     return None
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import rispy
 
@@ -31,6 +32,7 @@ from .field_values import find_arxiv_id as find_arxiv_id
 from .field_values import pages_range as pages_range
 from .field_values import plain_note as plain_note
 from .field_values import year_of as year_of
+from .limits import MAX_FIELD_CHARS, LimitExceeded, size_text
 from .ris_fields import build_record
 
 FORMAT = "ris"
@@ -53,8 +55,42 @@ _MAPPING: dict[str, str] = {
 _TAG_OF = {name: tag for tag, name in _MAPPING.items()}
 
 
+class _RunsOn(Exception):
+    """A field's continuation lines went past the field limit (its rispy name)."""
+
+
 class _Parser(rispy.RisParser):
+    """rispy's parser, with its unknown tags filed apart from a real UK tag, and with
+    continuation lines gathered in linear work: rispy joins each one onto the whole
+    value so far (a record of a million continuation lines never finished). A value
+    that runs on past the field limit stops the record there (_RunsOn)."""
+
     UNKNOWN_TAG = _UNKNOWN
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        # (record, field name) -> the record, the pieces of a value continued over
+        # several lines, and their length so far
+        self._pieces: dict[tuple[int, str], tuple[dict, list[str], list[int]]] = {}
+
+    def _add_single_value(self, record: dict, name: str, value: str | list[str],
+                          is_multi: bool = False) -> None:
+        if not is_multi or isinstance(value, list):
+            super()._add_single_value(record, name, value, is_multi)
+            return
+        first = record[name]
+        _, pieces, length = self._pieces.setdefault((id(record), name),
+                                                    (record, [first], [len(first)]))
+        pieces.append(value)
+        length[0] += len(value) + 1
+        if length[0] > MAX_FIELD_CHARS:
+            raise _RunsOn(name)
+
+    def parse_lines(self, lines: Any) -> list[dict]:
+        records = super().parse_lines(lines)
+        for (_, name), (record, pieces, _length) in self._pieces.items():
+            record[name] = " ".join(pieces)
+        return records
 
 # Tags that may repeat; the rest keep their first value (rispy's enforce_list_tags).
 # L1/L2 repeat when a record has several attachments, SN for an ISBN and an ISSN, AN for
@@ -101,6 +137,13 @@ def parse(text: str, source: str, *, base_dir: Path | None = None) -> ParseResul
                 mapping=_MAPPING,
                 list_tags=_LIST_TAGS,
             )
+        except _RunsOn as exc:
+            field_name = str(exc)
+            what = f"the {_TAG_OF.get(field_name, field_name)} field ('{field_name}') runs on"
+            result.problems.append(LimitExceeded(
+                source, chunk.line, f"{what} past the limit", size_text(MAX_FIELD_CHARS),
+            ).problem())
+            continue
         except Exception as exc:  # rispy promises no error types; one record must not stop all
             result.problems.append(
                 EntryProblem(source, chunk.line, f"cannot read this RIS record ({exc})")
