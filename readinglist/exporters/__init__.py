@@ -8,13 +8,13 @@ the GUI.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
-
-from bibtexparser.middlewares.names import parse_single_name_into_parts
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..domain import Paper, StatusChange
 from ..text.bibliography import is_organisation, plain_author
@@ -36,9 +36,18 @@ Exporter = Callable[[Iterable[Paper], ExportContext | None], str]
 
 
 class ExportFormat(NamedTuple):
-    export: Exporter
+    """A format of the registry below: its module in this package, imported on the first
+    export (so that naming the formats, as `readinglist --help` does, imports none)."""
+
+    module: str  # the module of this package that writes it (its `export`)
     extension: str  # default file extension, with the dot
     description: str
+
+    @property
+    def export(self) -> Exporter:
+        """The module's ``export(papers, context) -> str``."""
+        exporter: Exporter = importlib.import_module(f"{__name__}.{self.module}").export
+        return exporter
 
 
 # --- Helpers shared by several formats -------------------------------------------------
@@ -63,6 +72,8 @@ def split_author(author: str) -> PersonName:
     """Split a display name ("Ludwig van Beethoven", "Martin Luther King Jr.", "Müller, Jörg")
     into parts the way BibTeX does (lower-case words before the last name are the particle).
     """
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
     author = " ".join(author.split())
     if is_organisation(author):
         return PersonName(literal=plain_author(author))
@@ -123,14 +134,22 @@ def export_keys(papers: Sequence[Paper]) -> list[str]:
 
 
 # --- The registry ------------------------------------------------------------------------
-# Imported here, after ExportContext, because the format modules import it from this package.
-from . import bibtex, csljson, csv_table, markdown, ris  # noqa: E402
+# By module name: each module is imported on its first export (ExportFormat.export).
 
 FORMATS: dict[str, ExportFormat] = {
-    "bibtex": ExportFormat(bibtex.export, ".bib", "BibTeX (JabRef, Zotero, biber)"),
-    "csljson": ExportFormat(csljson.export, ".json", "CSL-JSON (Zotero, pandoc, citeproc)"),
-    "csv": ExportFormat(csv_table.export, ".csv", "CSV table (spreadsheets)"),
-    "markdown": ExportFormat(markdown.export, ".md", "Markdown reading list"),
-    "ris": ExportFormat(ris.export, ".ris", "RIS (EndNote, Zotero, Mendeley)"),
+    "bibtex": ExportFormat("bibtex", ".bib", "BibTeX (JabRef, Zotero, biber)"),
+    "csljson": ExportFormat("csljson", ".json", "CSL-JSON (Zotero, pandoc, citeproc)"),
+    "csv": ExportFormat("csv_table", ".csv", "CSV table (spreadsheets)"),
+    "markdown": ExportFormat("markdown", ".md", "Markdown reading list"),
+    "ris": ExportFormat("ris", ".ris", "RIS (EndNote, Zotero, Mendeley)"),
     # The owner adds "json" (Readinglist's own format, readinglist_json.export) here.
 }
+
+if not TYPE_CHECKING:  # hidden from mypy, which would take every name for defined
+
+    def __getattr__(name: str) -> object:
+        """The modules of this package (`exporters.bibtex`), imported on first use
+        (PEP 562), as they were when this package imported them all."""
+        if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}"):
+            return importlib.import_module(f"{__name__}.{name}")
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,49 +8,81 @@ Text formats have ``parse(text, source) -> ParseResult``; PDFs are read from the
 from __future__ import annotations
 
 import functools
+import importlib
+import importlib.util
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from ..domain import ImportFailed
 from ..system.attachment_paths import not_regular
-from . import (
-    bibtex,
-    csljson,
-    csv_table,
-    daily_papers,
-    identifiers,
-    limits,
-    pdf,
-    readinglist_json,
-    ris,
-    wos,
-)
-from .attachments import vet_attachments
 from .base import ParseResult
-from .encoding import decode
+
+if TYPE_CHECKING:  # made on first use by __getattr__ below (the modules are imported)
+    TEXT_FORMATS: tuple[ModuleType, ...]
+    EXTENSIONS: tuple[str, ...]
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
+# The registry: each format's name and its module in this package, imported the first
+# time a file is read (the CLI's parser needs the names only; PDFs bring in pypdf).
 # Sniffing order matters: the most specific shapes first (Readinglist's JSON before
 # CSL-JSON, a Web of Science .txt before a list of identifiers and before a Daily Papers
-# page, which is loose prose).
-TEXT_FORMATS: tuple[ModuleType, ...] = (
-    readinglist_json, csljson, bibtex, ris, wos, csv_table, identifiers, daily_papers,
-)
-FORMATS: tuple[str, ...] = (*(m.FORMAT for m in TEXT_FORMATS), pdf.FORMAT)
-# The file dialog's filter list and drag-and-drop accept these.
-EXTENSIONS: tuple[str, ...] = tuple(
-    sorted({ext for m in (*TEXT_FORMATS, pdf) for ext in getattr(m, "EXTENSIONS", ())}
-           | {".txt"})
-)
-_BY_FORMAT = {m.FORMAT: m for m in TEXT_FORMATS}
+# page, which is loose prose). tests/test_startup_imports.py checks each module's FORMAT.
+_TEXT_MODULES: dict[str, str] = {
+    "json": "readinglist_json",
+    "csljson": "csljson",
+    "bibtex": "bibtex",
+    "ris": "ris",
+    "wos": "wos",
+    "csv": "csv_table",
+    "ids": "identifiers",
+    "dailypapers": "daily_papers",
+}
+PDF_FORMAT = "pdf"  # importers/pdf.py: files and folders of PDFs
+_MODULES: dict[str, str] = {**_TEXT_MODULES, PDF_FORMAT: "pdf"}
+FORMATS: tuple[str, ...] = tuple(_MODULES)
+
+
+def format_module(fmt: str) -> ModuleType:
+    """The module that reads format `fmt` (a name of FORMATS), imported on first use."""
+    return importlib.import_module(f"{__name__}.{_MODULES[fmt]}")
+
+
+def _text_formats() -> tuple[ModuleType, ...]:
+    """The text formats' modules, in sniffing order."""
+    return tuple(format_module(fmt) for fmt in _TEXT_MODULES)
+
+
+def _extensions() -> tuple[str, ...]:
+    """Every file name ending the importers read (the file dialog's filter list and
+    drag-and-drop accept these)."""
+    modules = [format_module(fmt) for fmt in FORMATS]
+    return tuple(sorted({ext for m in modules for ext in getattr(m, "EXTENSIONS", ())}
+                        | {".txt"}))
+
+
+if not TYPE_CHECKING:  # hidden from mypy, which would take every name for defined
+
+    def __getattr__(name: str) -> object:
+        """TEXT_FORMATS, EXTENSIONS, and the modules of this package (`importers.pdf`),
+        imported on first use (PEP 562)."""
+        if name == "TEXT_FORMATS":
+            return _text_formats()
+        if name == "EXTENSIONS":
+            return _extensions()
+        if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}"):
+            return importlib.import_module(f"{__name__}.{name}")
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes: a regular file of at most limits.MAX_FILE_BYTES (200 MB), read
     no further than that (ImportFailed or LimitExceeded name the file and why)."""
+    from . import limits
+
     return limits.read_file(path)
 
 
@@ -60,11 +92,12 @@ def detect_format(path: Path, text: str) -> str:
     if not text.strip():
         raise ImportFailed(f"{path}: the file is empty")
     suffix = path.suffix.lower()
-    by_extension = [m for m in TEXT_FORMATS if suffix in getattr(m, "EXTENSIONS", ())]
+    text_formats = _text_formats()
+    by_extension = [m for m in text_formats if suffix in getattr(m, "EXTENSIONS", ())]
     for module in by_extension:
         if module.looks_like(text):
             return str(module.FORMAT)
-    for module in TEXT_FORMATS:
+    for module in text_formats:
         if module.looks_like(text):
             return str(module.FORMAT)
     if len(by_extension) == 1 and suffix != ".txt":
@@ -100,6 +133,8 @@ def nothing_found(path: Path, fmt: str | None) -> str:
 def is_pdf(path: Path) -> bool:
     if path.suffix.lower() == ".pdf":
         return True
+    from . import pdf
+
     try:
         with path.open("rb") as handle:
             return pdf.looks_like_bytes(handle.read(1024))
@@ -123,6 +158,8 @@ def parse_path(
     Files the entries name are attached only from the file's folder (a folder: the
     folder itself), `attachments_from` (folders the user chose) and, for Readinglist
     JSON restores, the library's `library_files`; see importers/attachments.py."""
+    from .attachments import vet_attachments
+
     result = _parse_path(path, fmt, encoding, attach_mode, progress, cancelled)
     folder = path if path.is_dir() else path.parent
     chosen = [] if path.is_dir() else [path]
@@ -135,6 +172,8 @@ def _parse_path(path: Path, fmt: str | None, encoding: str | None, attach_mode: 
     if fmt is not None and fmt not in FORMATS:
         raise ImportFailed(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     if path.is_dir():
+        from . import pdf
+
         if fmt not in (None, pdf.FORMAT):
             raise ImportFailed(f"{path}: is a folder; only PDFs are imported from folders")
         result: ParseResult = pdf.parse_folder(path, attach_mode, progress, cancelled)
@@ -147,18 +186,23 @@ def _parse_path(path: Path, fmt: str | None, encoding: str | None, attach_mode: 
         # A FIFO would block the read for ever, a device (/dev/zero) never end.
         raise ImportFailed(f"{path}: {problem}" + (
             "" if problem == "no such file" else "; only files and folders are imported"))
-    if fmt == pdf.FORMAT or (fmt is None and is_pdf(path)):
+    if fmt == PDF_FORMAT or (fmt is None and is_pdf(path)):
+        from . import pdf
+
         result = pdf.parse_pdf(path, attach_mode)
         result.format = pdf.FORMAT
         return result
+    from . import limits
+    from .encoding import decode
+
     text, warnings = decode(_read_bytes(path), path.name, encoding)
     # Classic Mac OS files end lines with CR alone: one line ending for every reader.
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     fmt = fmt or detect_format(path, text)
-    module = _BY_FORMAT[fmt]
+    module = format_module(fmt)
     parse = module.parse
-    if module in (bibtex, ris, csv_table):
+    if fmt in ("bibtex", "ris", "csv"):
         # Attachment paths in these files are relative to the file's folder.
         parse = functools.partial(module.parse, base_dir=path.parent.resolve())
     result = parse(text, path.name)
@@ -167,7 +211,7 @@ def _parse_path(path: Path, fmt: str | None, encoding: str | None, attach_mode: 
     limits.drop_oversized(result, path.name)
     result.warnings[:0] = warnings
     result.format = fmt
-    if module is identifiers:
+    if fmt == "ids":
         result.needs_lookup = True
     return result
 

@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from .. import exporters, importers, lookup
 from ..domain import (
     Annotation,
     ImportFailed,
@@ -59,15 +58,19 @@ Cancelled = Callable[[], bool]
 
 def import_extensions() -> tuple[str, ...]:
     """File name endings the importers read (for file dialogs and drops)."""
+    from .. import importers  # here, as exporters and lookup below: searches need none
+
     return importers.EXTENSIONS
 
 
 def export_formats() -> builtins.list[tuple[str, str, str]]:
     """(name, extension with dot, description) of every export format, by name."""
+    from .. import exporters
+
     result = []
     for name in sorted({*exporters.FORMATS, "json"}):
         if name in exporters.FORMATS:
-            _fn, extension, description = exporters.FORMATS[name]
+            _module, extension, description = exporters.FORMATS[name]
         else:  # written by the library itself (snapshots), not an exporter module
             extension, description = _JSON_EXPORT
         result.append((name, extension, description))
@@ -79,8 +82,6 @@ _JSON_EXPORT = (".json", "Readinglist JSON (everything: notes, highlights, histo
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
-
-
 _S = TypeVar("_S")
 
 
@@ -230,6 +231,8 @@ class Library:
     def find_paper(self, reference: str) -> int | None:
         """The id of the paper a reference names: "28" or "#28", an arXiv id or URL, or
         a DOI (as written in notes). None when the library has no such paper."""
+        from .. import lookup
+
         text = reference.strip()
         if text.lstrip("#").isdigit():
             paper_id = int(text.lstrip("#"))

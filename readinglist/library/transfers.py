@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .. import exporters, importers, lookup
 from ..domain import (
     EntryProblem,
     ImportFailed,
@@ -26,9 +25,7 @@ from ..domain import (
     ViewSearch,
 )
 from ..domain.changes import Changes
-from ..exporters import readinglist_json
 from ..importers.base import ParseResult
-from ..importers.limits import check_identifiers
 from ..matching.duplicates import SIMILAR_TITLES, DuplicatePair, find_pairs
 from ..matching.merging import plan_fill
 from ..store.merge_papers import merge_into
@@ -38,6 +35,8 @@ from ..system.attachment_paths import not_regular
 from ..system.locations import sample_page_path
 from .importing import FILES_DIR, ImportRun, collection_paused, strip_record_controls
 
+# The importers, exporters and lookup (arXiv, Crossref) are imported by the calls that
+# use them: opening a library to list or search it (the CLI's `search`) imports none.
 if TYPE_CHECKING:
     from ..domain import StatusChange
     from ..store.paper_store import PaperStore
@@ -141,6 +140,9 @@ class Transfers:
                       status: Status | str | None, tag: str | None,
                       progress: Progress | None, cancelled: Cancelled | None,
                       attachments_from: Sequence[Path], confirmed: bool) -> ImportReport:
+        from .. import importers
+        from ..importers.limits import check_identifiers
+
         parsed = ParseResult()
         unreadable: list[str] = []
         for number, raw in enumerate(paths, start=1):
@@ -187,6 +189,8 @@ class Transfers:
         cancelled: Cancelled | None = None,
     ) -> ImportReport:
         """Import one file; ImportFailed if it cannot be read at all."""
+        from .. import importers
+
         path = Path(path).expanduser()
         parsed = importers.parse_path(path, fmt, progress=progress, cancelled=cancelled,
                                       library_files=self._library_files())
@@ -229,6 +233,8 @@ class Transfers:
                  cancelled: Cancelled | None) -> None:
         """Replace identifier-only records by what arXiv or Crossref say about them.
         Offline, the records stay minimal (the id alone) and one warning says so."""
+        from .. import lookup
+
         offline = 0
         for n, record in enumerate(parsed.records):
             if cancelled and cancelled():
@@ -264,6 +270,8 @@ class Transfers:
         """Records without a title but with a DOI or arXiv id (an RIS record holding a
         DOI alone): their empty fields filled from arXiv or Crossref. Offline, or when
         the lookup fails, they stay as they are (the import names them by the id)."""
+        from .. import lookup
+
         for record in parsed.records:
             if cancelled and cancelled():
                 return
@@ -290,6 +298,8 @@ class Transfers:
         """Add a paper by arXiv id, arXiv URL or DOI, with its details fetched from arXiv
         or Crossref. Offline, a minimal entry (the id alone) is added and the message
         says so. A paper already in the library is completed, not added twice."""
+        from .. import lookup
+
         identifier = lookup.parse_identifier(text)
         if identifier is None:
             raise ReadinglistError(f"not an arXiv id, arXiv URL or DOI: {text.strip()!r}")
@@ -317,6 +327,8 @@ class Transfers:
     def fetch_details(self, paper_id: int) -> tuple[Paper, str]:
         """Complete a paper from arXiv or Crossref (empty fields filled, nothing
         overwritten, a placeholder title replaced). LookupFailed when that fails."""
+        from .. import lookup
+
         paper = self.get(paper_id)
         identifier = lookup.parse_identifier(
             f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else paper.doi)
@@ -340,6 +352,8 @@ class Transfers:
         """Attach a file to a paper; a PDF's text is extracted and indexed. The user chose
         the file: it may be anywhere, but it must be a regular file (a FIFO would block,
         a device never end)."""
+        from .. import importers
+
         source = Path(path).expanduser()
         problem = not_regular(source)
         if problem == "no such file":
@@ -425,6 +439,9 @@ class Transfers:
     def export(self, fmt: str, ids: Sequence[int] | None = None) -> str:
         """The papers (all if `ids` is None) in an export format: bibtex, csljson, json,
         csv, markdown or ris (see README for what each keeps)."""
+        from .. import exporters
+        from ..exporters import readinglist_json
+
         if ids is None:
             ids = self.store.list_ids(sort="id")
         if fmt == "json":
@@ -435,7 +452,7 @@ class Transfers:
         papers = self.store.get_papers(list(ids))
         history = {paper_id: self._library.history(paper_id) for paper_id in papers}
         context = exporters.ExportContext(history=history, generated=utc_now())
-        export_fn = exporters.FORMATS[fmt][0]
+        export_fn = exporters.FORMATS[fmt].export
         return export_fn([papers[i] for i in ids if i in papers], context)
 
 
