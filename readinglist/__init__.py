@@ -9,6 +9,8 @@ Scripting API::
             print(lib.get(hit.paper_id).title)
 """
 
+from typing import TYPE_CHECKING
+
 from .domain import (
     ImportFailed,
     ImportReport,
@@ -20,7 +22,24 @@ from .domain import (
     SearchResults,
     Status,
 )
-from .library.service import Library
+
+if TYPE_CHECKING:
+    from .library.service import Library
+else:
+
+    def __getattr__(name: str) -> object:
+        """`Library`, imported on first use (PEP 562): the library service brings in the
+        store and the search index, which `readinglist --help` has no use for."""
+        if name == "Library":
+            from .library.service import Library
+
+            globals()["Library"] = Library  # found directly from now on
+            return Library
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "ImportFailed",

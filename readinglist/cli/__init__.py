@@ -8,15 +8,12 @@ for printing in output.py; this module only dispatches.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO, TypeAlias
 
 from ..domain import ReadinglistError
 from ..launch import chosen_library
-from ..library.service import Library
-from ..store.connections import BUSY_WAITING, is_busy, set_wait_notice
 from .commands_library import cmd_info, cmd_reindex
 from .commands_maintenance import cmd_backup, cmd_backups, cmd_check, without_library
 from .commands_papers import (
@@ -44,6 +41,12 @@ from .commands_transfer import (
 from .commands_trash import cmd_delete, cmd_empty_trash, cmd_restore, cmd_trash
 from .output import PROG, _progress, error_stream, terminal
 from .parser import EXPORT_FORMATS, build_parser
+
+# The library service (the store, the search index) is imported once the arguments are
+# parsed, and only by the commands that open a library: `--help` imports none of it
+# (tests/test_startup_imports.py). The commands import it for their type hints only.
+if TYPE_CHECKING:
+    from ..library.service import Library
 
 __all__ = [
     "COMMANDS",
@@ -85,7 +88,7 @@ __all__ = [
 
 # Every command gets the open library, the parsed arguments and where to print; it returns
 # the exit status.
-Command = Callable[[Library, argparse.Namespace, TextIO], int]
+Command: TypeAlias = Callable[["Library", argparse.Namespace, TextIO], int]
 
 COMMANDS: dict[str, Command] = {
     "import": cmd_import,
@@ -137,6 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ..gui.app import run  # Qt is imported only when the GUI is wanted
 
         return run(library_path, demo=args.demo)
+    import sqlite3
+
+    from ..library.service import Library
+    from ..store.connections import BUSY_WAITING, is_busy, set_wait_notice
+
     # A wait for another process (its write, its hold of the search index) is told.
     set_wait_notice(_notice)
     try:

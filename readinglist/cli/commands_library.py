@@ -4,10 +4,12 @@ whether it can be changed). Checks and backups are in commands_maintenance.py.""
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from ..library.service import Library
 from .output import _dump, _progress
+
+if TYPE_CHECKING:  # the service is imported by main(), once a library opens
+    from ..library.service import Library
 
 
 def cmd_reindex(library: Library, args: argparse.Namespace, out: TextIO) -> int:

@@ -14,12 +14,13 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..domain import ReadinglistError
-from ..library.safekeeping import list_backups, restore
-from ..library.service import Library
 from .output import PROG, _dump, _progress
+
+if TYPE_CHECKING:  # the service is imported by the commands, once they run
+    from ..library.service import Library
 
 FolderCommand = Callable[[Path, argparse.Namespace, TextIO], int]
 # Control characters of file names and damaged text, kept off the terminal.
@@ -64,6 +65,8 @@ def cmd_check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def folder_check(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
+    from ..library.service import Library
+
     try:
         library = Library.open(folder, build_index=False)
     except ReadinglistError as exc:
@@ -92,6 +95,8 @@ def cmd_backups(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def folder_backups(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
+    from ..library.safekeeping import list_backups
+
     entries = list_backups(folder)
     if args.json:
         _dump([entry.to_dict() for entry in entries], out)
@@ -109,6 +114,9 @@ def folder_restore(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     if len(args.ids) != 1 or not isinstance(args.ids[0], Path):
         raise ReadinglistError("restore takes papers' ids (from the Trash) or one backup "
                                "FILE, not both")
+    from ..library.safekeeping import restore
+    from ..library.service import Library
+
     file: Path = args.ids[0]
     kept = restore(folder, file)
     if kept is not None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..domain import Priority, ReadinglistError, StatusChange
-from ..library.service import Library
 from .output import PROG, _dump, _line, error_stream, plain_text
+
+if TYPE_CHECKING:  # the service is imported by main(), once a library opens
+    from ..library.service import Library
 
 
 @plain_text

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..domain import Paper, ReadinglistError
-from ..library.service import Library
-from ..reading.statistics import format_text
 from .output import _dump
+
+if TYPE_CHECKING:  # the service is imported by main(), once a library opens
+    from ..library.service import Library
 
 
 def cmd_queue(library: Library, args: argparse.Namespace, out: TextIO) -> int:
@@ -37,6 +38,8 @@ def cmd_stats(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         _dump(stats.to_dict(), out)
     else:
+        from ..reading.statistics import format_text  # not imported for the others
+
         out.write(format_text(stats))
     return 0
 

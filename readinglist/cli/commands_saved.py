@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..domain import Status, View
-from ..library.service import Library
 from .output import _dump, _line
+
+if TYPE_CHECKING:  # the service is imported by main(), once a library opens
+    from ..library.service import Library
 
 
 def cmd_saved(library: Library, args: argparse.Namespace, out: TextIO) -> int:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..domain import ReadinglistError, SearchHit
-from ..library.service import Library
 from .commands_saved import print_saved_search
 from .output import PROG, _dump, _line, _progress, error_stream, plain_text
+
+if TYPE_CHECKING:  # the service is imported by main(), once a library opens
+    from ..library.service import Library
 
 
 @plain_text

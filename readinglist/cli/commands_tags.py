@@ -4,12 +4,14 @@ delete and colour them."""
 from __future__ import annotations
 
 import argparse
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..domain import ReadinglistError
 from ..domain.tag_colours import TAG_PALETTE, colour_name
-from ..library.service import Library
 from .output import _dump
+
+if TYPE_CHECKING:  # the service is imported by main(), once a library opens
+    from ..library.service import Library
 
 COLOUR_ACTIONS = ("colour", "color")  # the second: the same action, spelt the US way
 

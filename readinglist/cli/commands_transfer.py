@@ -6,13 +6,15 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..domain import ImportReport, Outcome, ReadinglistError
-from ..library.service import Library
 from ..system.files import write_atomically
 from ..system.locations import sample_page_path
 from .output import PROG, _dump, _progress, error_stream, plain_text
+
+if TYPE_CHECKING:  # the service is imported by main(), once a library opens
+    from ..library.service import Library
 
 
 @plain_text

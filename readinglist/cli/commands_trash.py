@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..domain import PaperNotFound, ReadinglistError
-from ..library.service import Library
 from .output import PROG, _dump, _line
+
+if TYPE_CHECKING:  # the service is imported by main(), once a library opens
+    from ..library.service import Library
 
 
 def _papers(library: Library, ids: list[int]) -> list[tuple[int, str]]:

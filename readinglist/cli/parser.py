@@ -10,11 +10,17 @@ from ..domain import QUERY_EXAMPLES, Priority, Status
 from ..exporters import FORMATS as _EXPORTERS
 from ..importers.limits import MAX_IDENTIFIERS
 from ..launch import GUI_HELP, library_option
-from ..library.service import Library
 from .commands_tags import add_colour_parser
 from .output import PROG
 
+# Names only: the importers' and exporters' registries import no format module, and the
+# library service (its store and index) is not imported either, so that `--help` is quick
+# (tests/test_startup_imports.py keeps it so).
 EXPORT_FORMATS = sorted({*_EXPORTERS, "json"})
+# Library.sort_keys (the store's SORT_KEYS), which would import the store (and sqlite_utils)
+# to name them; tests/test_startup_imports.py checks that the two agree.
+SORT_CHOICES = ("title", "authors", "year", "status", "added", "priority", "rating",
+                "finished", "queue", "modified", "trashed", "tags", "id")
 # The statuses by their names; aliases (unread for inbox) are accepted but not listed.
 STATUS_CHOICES = "{" + ",".join(s.value for s in Status) + "}"
 
@@ -114,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("list", "list papers")
     p.add_argument("--status", type=_status, metavar=STATUS_CHOICES)
     p.add_argument("--tag")
-    p.add_argument("--sort", default="added", choices=list(Library.sort_keys))
+    p.add_argument("--sort", default="added", choices=SORT_CHOICES)
     p.add_argument("--desc", action="store_true", help="sort descending")
     p.add_argument("--json", action="store_true")
 
