@@ -277,3 +277,36 @@ def test_ris_continuation_lines_past_the_field_limit_are_refused_by_name(tmp_pat
     [problem] = result.problems
     assert str(problem) == ("long.ris:1: the AB field ('abstract') runs on past the limit; "
                             "the limit is 10,000 characters (skipped)")
+
+
+def test_a_small_file_is_read_without_reserving_the_file_limit(tmp_path):
+    """read_file read(limit + 1): 200 MB reserved for a 20-byte file (tracemalloc)."""
+    import tracemalloc
+
+    from readinglist.importers.limits import read_file
+
+    path = tmp_path / "small.bib"
+    path.write_text("@misc{a, title={A}}\n", encoding="utf-8")
+    tracemalloc.start()
+    try:
+        assert read_file(path) == b"@misc{a, title={A}}\n"
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+
+
+def test_a_file_that_grows_while_it_is_read_stops_at_the_limit(tmp_path, monkeypatch):
+    """Seen at 10 bytes, 5,000 when read: read on to the limit, then refused."""
+    import os
+
+    from readinglist.importers import limits
+
+    path = tmp_path / "growing.ris"
+    path.write_bytes(b"x" * 5_000)
+    real = os.stat_result(path.stat())
+    seen = os.stat_result((real.st_mode, *real[1:6], 10, *real[7:]))
+    monkeypatch.setattr(type(path), "stat", lambda self, **kw: seen)
+    with pytest.raises(limits.LimitExceeded, match="grew past the limit"):
+        limits.read_file(path, limit=1_000)
+    assert limits.read_file(path, limit=8_000) == b"x" * 5_000

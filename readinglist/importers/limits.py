@@ -137,7 +137,15 @@ def read_file(path: Path, limit: int | None = None) -> bytes:
                             size_text(limit, "bytes"))
     try:
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+            # The size seen, and a byte more to see a file that grew: read(limit + 1)
+            # reserved the whole limit (200 MB) for every file, however small.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:  # it grew: read on, a MB at a time, to the limit
+                parts, size = [data], len(data)
+                while size <= limit and (part := handle.read(min(MB, limit + 1 - size))):
+                    parts.append(part)
+                    size += len(part)
+                data = b"".join(parts)
     except OSError as exc:
         raise FileRefused(source, f"cannot read ({exc.strerror or exc})") from None
     if len(data) > limit:
@@ -198,11 +206,13 @@ def oversized(record: PaperRecord, source: str) -> LimitExceeded | None:
     for field, text in _texts(record):
         if len(text) > MAX_FIELD_CHARS:
             field = excerpt(field, 40, False)
-            return LimitExceeded(source, record.line, f"{name}: field '{field}' is "
-                                 f"{size_over(len(text), MAX_FIELD_CHARS)} long", size_text(MAX_FIELD_CHARS))
+            size = size_over(len(text), MAX_FIELD_CHARS)
+            return LimitExceeded(source, record.line, f"{name}: field '{field}' is {size} long",
+                                 size_text(MAX_FIELD_CHARS))
         total += len(text)
     if total > MAX_ENTRY_CHARS:
-        return LimitExceeded(source, record.line, f"{name} is {size_over(total, MAX_ENTRY_CHARS)} long",
+        size = size_over(total, MAX_ENTRY_CHARS)
+        return LimitExceeded(source, record.line, f"{name} is {size} long",
                              size_text(MAX_ENTRY_CHARS))
     return None
 
