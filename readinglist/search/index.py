@@ -27,7 +27,7 @@ from whoosh.searching import Searcher
 from ..domain import Paper, ReadinglistError, Segment
 from . import segments
 from .building import PARALLEL_BUILD_FROM, build_writer, remove_path
-from .collecting import RankAndCount
+from .collecting import RankAndCount, paper_ids
 from .index_lock import IndexLock
 from .query import build_parser, parse_query, preprocess
 from .schema import build_schema, paper_document
@@ -473,12 +473,8 @@ def _check_ids(reader: IndexReader) -> None:
 
 
 def _id_lookup(searcher: Searcher) -> Callable[[int], int]:
-    """docnum -> paper id, from the id column (much faster than the stored fields)."""
-    try:
-        column = searcher.reader().column_reader("id")
-    except NotImplementedError:  # an index with no segment yet has no columns
-        return lambda docnum: int(searcher.stored_fields(docnum)["id"])
-    return lambda docnum: int(column[docnum])
+    """docnum -> paper id, from the id columns, read once per segment (collecting.py)."""
+    return paper_ids(searcher.reader()).__getitem__
 
 
 def _fresh_reader(ix: windex.Index, old: IndexReader) -> IndexReader:
