@@ -16,7 +16,7 @@ import pytest
 from readinglist import Library
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from generate import generate_papers  # noqa: E402  (the benchmarks' synthetic papers)
+from generate import generate_papers
 
 QUERIES = ["diffusion model", "language model", "model training", "large language",
            "model", "diffusion", '"language model"', "lang*", "difusion~", "title:model",
