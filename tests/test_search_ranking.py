@@ -46,3 +46,22 @@ def test_facets_count_every_match_of_a_limited_search(library: Library) -> None:
     top = library.search("diffusion model", limit=5, snippets=False, facets=True)
     assert top.facets == everything.facets
     assert sum(top.facets["status"].values()) == everything.total
+
+
+def test_a_prefix_finds_no_paper_that_lost_its_word(tmp_path) -> None:
+    """Prefix matches come from the postings of each expanded word (collecting them in
+    one list); a paper edited since, whose old document is deleted in its segment, is
+    found by its new words only."""
+    with Library.open(tmp_path / "lib") as lib:
+        lib.import_records(generate_papers(40, 3))
+        before = lib.search("quantiz*", limit=None, snippets=False)
+        first = lib.add("Quantized adapters for small models").paper
+        second = lib.add("Quantization without tears").paper
+        assert first is not None and second is not None
+        found = {h.paper_id for h in lib.search("quantiz*", limit=None).hits}
+        assert {first.id, second.id} <= found
+        lib.update(first.id, title="Adapters for small models")
+        after = lib.search("quantiz*", limit=5, snippets=False)
+        assert after.total == before.total + 1
+        assert first.id not in {h.paper_id for h in lib.search("quantiz*", limit=None).hits}
+        assert {h.paper_id for h in lib.search("adapt*", limit=None).hits} >= {first.id}

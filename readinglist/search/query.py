@@ -14,6 +14,7 @@ from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
 from whoosh.codec.base import Automata
 from whoosh.fields import DATETIME, Schema
+from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.qparser import (
     AndGroup,
     FieldAliasPlugin,
@@ -23,7 +24,7 @@ from whoosh.qparser import (
     QueryParser,
     syntax,
 )
-from whoosh.reading import SegmentReader
+from whoosh.reading import SegmentReader, TermNotFound
 
 from ..domain import STATUS_ALIASES, QueryError
 from ..text.normalize import fold_accents, normalize_arxiv_id, normalize_doi
@@ -103,13 +104,32 @@ def _short_words(message: str) -> str:
 
 
 class BoundedPrefix(wq.Prefix):
-    """A prefix query whose expansion is capped, so `a*` cannot make a search slow."""
+    """A prefix query whose expansion is capped, so `a*` cannot make a search slow, and
+    whose matches all score the same (as Lucene's constant-score rewrite of a prefix).
+
+    Whoosh ORs the expanded terms together: a merge tree of up to 200 matchers per field
+    that the walk steps through posting by posting (`comp*` took 3.5 s at 100,000
+    papers). Here each term's postings are read once into one sorted list of documents.
+    """
 
     def _btexts(self, ixreader):
         for count, btext in enumerate(ixreader.expand_prefix(self.fieldname, self.text)):
             if count >= MAX_PREFIX_TERMS:
                 return
             yield btext
+
+    def matcher(self, searcher, context=None):
+        reader = searcher.reader()
+        documents: set[int] = set()
+        for btext in self._btexts(reader):
+            try:
+                postings = reader.postings(self.fieldname, btext)
+            except TermNotFound:  # a word of the dictionary with no live posting left
+                continue
+            documents.update(postings.all_ids())  # deleted documents filtered out
+        if not documents:
+            return NullMatcher()
+        return ListMatcher(sorted(documents), all_weights=self.boost)
 
 
 class BoundedFuzzy(wq.FuzzyTerm):
