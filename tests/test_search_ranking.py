@@ -65,3 +65,19 @@ def test_a_prefix_finds_no_paper_that_lost_its_word(tmp_path) -> None:
         assert after.total == before.total + 1
         assert first.id not in {h.paper_id for h in lib.search("quantiz*", limit=None).hits}
         assert {h.paper_id for h in lib.search("adapt*", limit=None).hits} >= {first.id}
+
+
+@pytest.mark.parametrize("query", ["model", "diffusion model", '"language model"',
+                                   "title:model", "tag:llm"])
+def test_scores_are_whooshs_bm25f_numbers(library: Library, query: str) -> None:
+    """search/scoring.py reads field lengths once per segment: the same scores as
+    Whoosh's own BM25F, document for document."""
+    from whoosh.scoring import BM25F
+    from whoosh.searching import Searcher
+
+    parsed = library.index.parse(query)
+    ours = library.index._get_searcher()
+    theirs = Searcher(ours.reader(), weighting=BM25F(), fromindex=ours._ix)
+    mine = {h.docnum: h.score for h in ours.search(parsed, limit=None)}
+    whoosh = {h.docnum: h.score for h in theirs.search(parsed, limit=None)}
+    assert mine and mine == whoosh

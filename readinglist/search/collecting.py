@@ -12,12 +12,10 @@ point) that scores each match once, keeps the top k in a heap and counts as it g
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from typing import Any
 
 from whoosh.collectors import TopCollector
-from whoosh.reading import IndexReader
 
 
 class RankAndCount(TopCollector):
@@ -60,39 +58,4 @@ class RankAndCount(TopCollector):
         return float(super()._collect(global_docnum, score))
 
 
-# Paper ids by document number: each segment's id column read once, kept while the
-# segment's reader lives (a searcher refreshed after an edit reuses the readers of the
-# segments that did not change), and the whole index's list while its reader lives.
-# Mapping each match through the column reader took 23 % of a search that lists every
-# match (the GUI's).
-_SEGMENT_IDS: weakref.WeakKeyDictionary[Any, list[int]] = weakref.WeakKeyDictionary()
-_INDEX_IDS: weakref.WeakKeyDictionary[Any, list[int]] = weakref.WeakKeyDictionary()
-
-
-def paper_ids(reader: IndexReader) -> list[int]:
-    """The paper id of every document number of `reader` (deleted documents included:
-    no search returns those)."""
-    ids = _INDEX_IDS.get(reader)
-    if ids is None:
-        ids = []
-        for leaf, offset in reader.leaf_readers():
-            assert offset == len(ids), "segments in document order"
-            ids.extend(_segment_ids(leaf))
-        _INDEX_IDS[reader] = ids
-    return ids
-
-
-def _segment_ids(leaf: IndexReader) -> list[int]:
-    ids = _SEGMENT_IDS.get(leaf)
-    if ids is None:
-        count = leaf.doc_count_all()
-        if not count:
-            ids = []
-        else:
-            column = leaf.column_reader("id")
-            ids = [int(column[docnum]) for docnum in range(count)]
-        _SEGMENT_IDS[leaf] = ids
-    return ids
-
-
-__all__ = ["RankAndCount", "paper_ids"]
+__all__ = ["RankAndCount"]

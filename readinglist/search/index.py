@@ -21,16 +21,18 @@ from pathlib import Path
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from ..domain import Paper, ReadinglistError, Segment
 from . import segments
 from .building import PARALLEL_BUILD_FROM, build_writer, remove_path
-from .collecting import RankAndCount, paper_ids
+from .collecting import RankAndCount
 from .index_lock import IndexLock
 from .query import build_parser, parse_query, preprocess
+from .readers import fresh_reader, paper_ids
 from .schema import build_schema, paper_document
+from .scoring import CachedLengthsBM25F
 from .snippets import make_snippet, match_spans
 
 __all__ = ["PARALLEL_BUILD_FROM", "STATE_FILE", "IndexBusy", "IndexDamaged", "IndexStamp",
@@ -123,7 +125,7 @@ class SearchIndex:
             missing = segments.missing_files(self._ix.storage, self._ix._segments())
             if missing:
                 raise IndexDamaged(f"missing {', '.join(missing[:3])}")
-            self._searcher = self._ix.searcher()
+            self._searcher = self._ix.searcher(weighting=CachedLengthsBM25F())
             reader = self._searcher.reader()
             for fieldname in ("title", "abstract"):
                 next(iter(reader.lexicon(fieldname)), None)
@@ -291,14 +293,14 @@ class SearchIndex:
             if self._searcher is None or self._ix is None:
                 return
             # The old searcher is dropped, not closed: closing it would close the segment
-            # readers the new one shares; _fresh_reader closed the ones it replaced.
-            self._searcher = Searcher(_fresh_reader(self._ix, self._searcher.reader()),
-                                      fromindex=self._ix)
+            # readers the new one shares; fresh_reader closed the ones it replaced.
+            self._searcher = Searcher(fresh_reader(self._ix, self._searcher.reader()),
+                                      fromindex=self._ix, weighting=CachedLengthsBM25F())
 
     def _get_searcher(self) -> Searcher:
         assert self._ix is not None, "index is not open"
         if self._searcher is None:
-            self._searcher = self._ix.searcher()
+            self._searcher = self._ix.searcher(weighting=CachedLengthsBM25F())
         return self._searcher
 
     def parse(self, text: str) -> wq.Query:
@@ -475,28 +477,3 @@ def _check_ids(reader: IndexReader) -> None:
 def _id_lookup(searcher: Searcher) -> Callable[[int], int]:
     """docnum -> paper id, from the id columns, read once per segment (collecting.py)."""
     return paper_ids(searcher.reader()).__getitem__
-
-
-def _fresh_reader(ix: windex.Index, old: IndexReader) -> IndexReader:
-    """A reader of the index's current segments that reuses `old`'s reader of every
-    segment whose deletions did not change, and closes the others."""
-    toc = ix._read_toc()
-    previous = {
-        r.segment().segment_id(): r for r, _ in old.leaf_readers() if r.segment() is not None
-    }
-    readers: list[IndexReader] = []
-    for segment in toc.segments:
-        reader = previous.pop(segment.segment_id(), None)
-        if reader is not None and reader.segment().deleted_count() == segment.deleted_count():
-            readers.append(reader)
-            continue
-        if reader is not None:
-            reader.close()
-        readers.append(SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation))
-    for reader in previous.values():
-        reader.close()
-    if not readers:
-        return EmptyReader(toc.schema)
-    if len(readers) == 1:
-        return readers[0]
-    return MultiReader(readers, generation=toc.generation)
