@@ -81,3 +81,20 @@ def test_scores_are_whooshs_bm25f_numbers(library: Library, query: str) -> None:
     mine = {h.docnum: h.score for h in ours.search(parsed, limit=None)}
     whoosh = {h.docnum: h.score for h in theirs.search(parsed, limit=None)}
     assert mine and mine == whoosh
+
+
+def test_field_lengths_read_at_once_are_whooshs_per_document_answers(tmp_path) -> None:
+    from readinglist.search.scoring import field_lengths
+
+    library = Library.open(tmp_path / "lib")
+    library.import_records(generate_papers(60, 5))
+    library.add("A paper with a note", note="a short note", tags=["lengths"])
+    library.search("note", limit=1)  # the searcher sees the new segment
+    reader = library.index._get_searcher().reader()
+    assert len(reader.leaf_readers()) >= 1
+    for leaf, _offset in reader.leaf_readers():
+        for field in ("title", "abstract", "authors", "note", "tags", "fulltext"):
+            expected = [leaf.doc_field_length(d, field, 1) or 0
+                        for d in range(leaf.doc_count_all())]
+            assert list(field_lengths(leaf, field)) == expected
+    library.close()
