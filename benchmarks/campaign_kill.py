@@ -169,13 +169,14 @@ def victim_args(victim: str, bib: Path, n: int, folder: Path) -> list[str]:
             "export": ["export", str(export_target(folder))]}[victim]
 
 
-RESET_EVERY = 8  # rounds: two imports of other files each time, so each one adds papers
+RESET_EVERY = 8  # rounds: then the library starts afresh from the template
 
 
-def calibrate(template: Path, bib: Path, tmp: Path) -> dict[str, float]:
+def calibrate(template: Path, bib: Path, tmp: Path,
+              victims: tuple[str, ...] = VICTIMS) -> dict[str, float]:
     """How long each victim runs when nobody kills it (kills are spread over that)."""
     durations = {}
-    for victim in VICTIMS:
+    for victim in victims:
         folder = tmp / f"calibrate-{victim}"
         shutil.copytree(template, folder)
         started = time.monotonic()
@@ -229,7 +230,12 @@ def main() -> None:
     parser.add_argument("--import-entries", type=int, default=1500)
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--victims", default=",".join(VICTIMS),
+                        help="which to kill, in turn (comma-separated; default: all)")
     args = parser.parse_args()
+    victims = tuple(v for v in args.victims.split(",") if v)
+    if not victims or set(victims) - set(VICTIMS):
+        parser.error(f"--victims: choose among {', '.join(VICTIMS)}")
     rng = random.Random(args.seed)
     from bench_import_bibtex import write_bib
 
@@ -237,25 +243,26 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         template = Path(tmp) / "template"
         make_library(template, args.papers, args.seed)
-        bibs = [Path(tmp) / f"import-{k}.bib" for k in range(2)]
+        # A file of new papers for every round of a cycle: each import adds papers.
+        bibs = [Path(tmp) / f"import-{k}.bib" for k in range(RESET_EVERY)]
         for k, bib in enumerate(bibs):
             write_bib(bib, args.import_entries, seed=args.seed + 1 + k)
-        durations = calibrate(template, bibs[0], Path(tmp))
+        durations = calibrate(template, bibs[0], Path(tmp), victims)
         print(json.dumps({"seconds_without_kill": durations}), flush=True)
         folder = Path(tmp) / "lib"
         for n in range(args.kills):
             if n % RESET_EVERY == 0:
                 shutil.rmtree(folder, ignore_errors=True)
                 shutil.copytree(template, folder)
-            victim = VICTIMS[n % len(VICTIMS)]
-            bib = bibs[(n % RESET_EVERY) // len(VICTIMS)]  # two per cycle
+            victim = victims[n % len(victims)]
+            bib = bibs[n % RESET_EVERY]
             result = round_(folder, bib, victim, rng, n, durations[victim])
             results.append(result)
             print(json.dumps(result), flush=True)
     totals = {
         "kills": len(results),
         "kills_during_a_parallel_build": sum(r["workers_started"] > 0 for r in results),
-        "kills_by_victim": {v: sum(r["victim"] == v for r in results) for v in VICTIMS},
+        "kills_by_victim": {v: sum(r["victim"] == v for r in results) for v in victims},
         "orphans": sum(r["orphans"] for r in results),
         "acknowledged_writes": sum(r["acknowledged"] for r in results),
         "lost_writes": sum(sum("lost write" in p for p in r["problems"]) for r in results),
