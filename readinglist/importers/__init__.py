@@ -133,11 +133,11 @@ def nothing_found(path: Path, fmt: str | None) -> str:
 def is_pdf(path: Path) -> bool:
     if path.suffix.lower() == ".pdf":
         return True
-    from . import pdf
+    from .pdf_header import SNIFF, looks_like_bytes
 
     try:
         with path.open("rb") as handle:
-            return pdf.looks_like_bytes(handle.read(1024))
+            return looks_like_bytes(handle.read(SNIFF))
     except OSError:
         return False
 

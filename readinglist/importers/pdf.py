@@ -34,6 +34,8 @@ from .limits import FileRefused, LimitExceeded, read_file
 from .pdf_document import ENCRYPTED as ENCRYPTED  # re-exported: the importer's public reason
 from .pdf_document import _Document, _pypdf_messages, _read, _Unreadable
 from .pdf_front_matter import _abstract, _first_lines_title, _font_title, _text_authors
+from .pdf_header import SNIFF
+from .pdf_header import looks_like_bytes as looks_like_bytes  # the importer's contract
 from .pdf_identifiers import _arxiv_year, _file_arxiv_id, _find_doi, _stamp_arxiv_id
 from .pdf_metadata import (
     _metadata_abstract,
@@ -50,13 +52,7 @@ EXTENSIONS = (".pdf",)
 # Full text kept for search. 2 M characters is a ~1000-page book; beyond that the file is
 # more likely a scanned-and-OCRed archive than a paper, and the index would balloon.
 MAX_FULLTEXT = 2_000_000
-_MAGIC = b"%PDF-"
-_SNIFF = 1024  # readers accept the header anywhere in the first kilobyte
-
-
-def looks_like_bytes(head: bytes) -> bool:
-    """True when the first bytes of a file carry the PDF header."""
-    return _MAGIC in head[:_SNIFF]
+_SNIFF = SNIFF
 
 
 @dataclass
