@@ -18,6 +18,7 @@ from readinglist import Library, ReadinglistError
 from readinglist.cli import main
 from readinglist.library import safekeeping
 from readinglist.store import backups
+from readinglist.store.schema import SCHEMA_VERSION
 from readinglist.system.locations import sample_page_path
 
 SEED = sample_page_path()
@@ -179,7 +180,7 @@ def test_backups_lists_dates_sizes_and_papers(folder: Path,
     assert run(folder, "backups", "--json") == 0
     listed = json.loads(capsys.readouterr().out)
     assert [(b["taken"], b["why"], b["papers"], b["schema"]) for b in listed] == [
-        ("2026-12-08T09:30", "made by hand", 68, 11)]
+        ("2026-12-08T09:30", "made by hand", 68, SCHEMA_VERSION)]
     assert listed[0]["size"] > 0
     assert run(folder, "backups") == 0
     text = capsys.readouterr().out
