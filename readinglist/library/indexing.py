@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 
 from ..domain import IndexState, Paper
@@ -48,6 +49,9 @@ DRAIN_BATCH = 500
 # process's short hold of the index lock, so that its own edit is searchable when it
 # returns. Never waited for a rebuild: its holder applies our rows when done.
 SYNC_LOCK_WAIT = 2.0
+# Seconds after the worker starts before it reads what searches need from the index
+# (SearchIndex.warm), between writes: by then the window has painted.
+WARM_AFTER = 1.0
 NO_INDEX = "no search index yet"
 
 
@@ -128,12 +132,20 @@ class IndexSync:
             log.warning("merging the search index's segments failed: %s", exc)
 
     def _run(self) -> None:
+        warm_at: float | None = time.monotonic() + WARM_AFTER
         while True:
             with self._state:
-                self._state.wait_for(lambda: self._requested > self._applied or self._stopping)
+                timeout = None if warm_at is None else max(0.0, warm_at - time.monotonic())
+                self._state.wait_for(lambda: self._requested > self._applied or self._stopping,
+                                     timeout)
                 if self._stopping:
                     break
                 target = self._requested
+                idle = target == self._applied
+            if idle and warm_at is not None:  # nothing to apply since opening: warm up
+                warm_at = None
+                self._warm_quietly()
+                continue
             self._apply_quietly(0.0)
             with self._state:
                 self._applied = target
@@ -142,6 +154,13 @@ class IndexSync:
             if idle:
                 self._merge_when_idle()
         self._apply_quietly(SYNC_LOCK_WAIT)  # what was written before closing
+
+    def _warm_quietly(self) -> None:
+        try:
+            if self.index.is_open and not self.rebuilding:
+                self.index.warm()
+        except Exception as exc:  # a reader closed by a refresh meanwhile...: no matter
+            log.debug("warming the search index up failed: %s", exc)
 
     def _apply_quietly(self, wait: float) -> None:
         """Drain, never failing the write that asked for it: the outbox keeps the work."""

@@ -29,10 +29,10 @@ from . import segments
 from .building import PARALLEL_BUILD_FROM, build_writer, remove_path
 from .collecting import RankAndCount
 from .index_lock import IndexLock
-from .query import build_parser, parse_query, preprocess
+from .query import DEFAULT_FIELDS, build_parser, parse_query, preprocess
 from .readers import fresh_reader, paper_ids
 from .schema import build_schema, paper_document
-from .scoring import CachedLengthsBM25F
+from .scoring import CachedLengthsBM25F, field_lengths
 from .snippets import make_snippet, match_spans
 
 __all__ = ["PARALLEL_BUILD_FROM", "STATE_FILE", "IndexBusy", "IndexDamaged", "IndexStamp",
@@ -340,6 +340,20 @@ class SearchIndex:
                     for score, docnum in collector.results().top_n]
             ids = [id_of(docnum) for docnum in collector.docnums] if all_ids else None
             return hits, collector.count(), ids
+
+    def warm(self) -> None:
+        """Read what every search needs from each segment (paper ids, the field lengths
+        of the default fields): 0.4 s at 100,000 papers, which the first search after
+        opening would otherwise pay. Outside the search lock: a search meanwhile reads
+        the same values itself."""
+        with self._search_lock:
+            if self._ix is None:
+                return
+            reader = self._get_searcher().reader()
+        paper_ids(reader)
+        for leaf, _offset in reader.leaf_readers():
+            for fieldname in DEFAULT_FIELDS:
+                field_lengths(leaf, fieldname)
 
     def matching_ids(self, q: wq.Query) -> list[int]:
         """Ids of every paper the query matches, unranked (cheaper than scoring them)."""
