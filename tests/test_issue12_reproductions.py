@@ -22,13 +22,13 @@ import re
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_index_concurrency import HOLDER  # another process holding the index
 
 from readinglist import Library
 from readinglist.domain import PaperRecord
@@ -175,23 +175,6 @@ def ids(lib: Library, query: str) -> list[int]:
 
 # -- the app starting while another process holds the index --------------------------------
 
-HOLDER = textwrap.dedent("""
-    # Holds the library's search index as another process's writer does mid-commit: the
-    # index lock (when there is one), then Whoosh's own write lock. Prints "held".
-    import sys, time
-    from pathlib import Path
-    from whoosh import index
-    folder = Path(sys.argv[1])
-    try:
-        from readinglist.search.index_lock import IndexLock
-    except ImportError:  # the code before issue 12 had Whoosh's lock alone
-        pass
-    else:
-        assert IndexLock(folder / "index.lock").acquire("update")
-    writer = index.open_dir(str(folder / "index")).writer()
-    print("held", flush=True)
-    time.sleep(60)
-""")
 
 
 def env() -> dict[str, str]:
@@ -212,7 +195,7 @@ def test_the_app_starting_beside_a_held_index_keeps_its_edits_without_tracebacks
     conn.execute("INSERT INTO index_outbox (paper_id) VALUES (2)")  # pending work
     conn.commit()
     conn.close()
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder)],
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder), "60", "update"],
                               stdout=subprocess.PIPE, text=True, env=env())
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
