@@ -19,7 +19,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from bench_search import (
     KINDS,
     QUERY_SEED,
     Corpus,
+    benchmark_library,
     import_papers,
     load,
     make_queries,
@@ -709,21 +709,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not re.fullmatch(r"\d+x\d+", args.size):
         parser.error("--size is WIDTHxHEIGHT, e.g. 1440x880")
     os.environ["QT_QPA_PLATFORM"] = args.platform  # before Qt is imported
-    temp: Path | None = None
-    reuse = False
-    if args.library:
-        folder = args.library.expanduser().resolve()
-        reuse = (folder / DB_FILE).exists()
-        if not reuse and folder.exists() and any(folder.iterdir()):
-            parser.error(f"{folder} is neither empty nor a library")
-    else:
-        temp = Path(tempfile.mkdtemp(prefix="readinglist-bench-gui-"))
-        folder = temp / "lib"
-    try:
+    with benchmark_library(parser, args.library) as (folder, reuse):
         return bench(args, folder, reuse)
-    finally:
-        if temp is not None:
-            shutil.rmtree(temp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ Prints tables; never asserts timings. See benchmarks/README.md for what each fig
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -25,7 +26,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -805,6 +806,25 @@ def run_edits(library: Library, corpus: Corpus, figures: dict[str, Any]) -> dict
 # -- main ---------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def benchmark_library(parser: argparse.ArgumentParser,
+                      chosen: Path | None) -> Iterator[tuple[Path, bool]]:
+    """The library folder to benchmark and whether it holds a library to reuse: --library
+    DIR (empty, or a library), or a temporary folder deleted afterwards."""
+    if chosen is None:
+        temp = Path(tempfile.mkdtemp(prefix="readinglist-bench-"))
+        try:
+            yield temp / "lib", False
+        finally:
+            shutil.rmtree(temp, ignore_errors=True)
+        return
+    folder = chosen.expanduser().resolve()
+    reuse = (folder / DB_FILE).exists()
+    if not reuse and folder.exists() and any(folder.iterdir()):
+        parser.error(f"{folder} is neither empty nor a library")
+    yield folder, reuse
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--papers", type=int, default=100_000, metavar="N",
@@ -838,22 +858,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.queries < len(KINDS):
         parser.error(f"use at least {len(KINDS)} queries")
 
-    temp: Path | None = None
-    reuse = False
-    if args.library:
-        folder = args.library.expanduser().resolve()
-        if (folder / DB_FILE).exists():
-            reuse = True
-        elif folder.exists() and any(folder.iterdir()):
-            parser.error(f"{folder} is neither empty nor a library")
-    else:
-        temp = Path(tempfile.mkdtemp(prefix="readinglist-bench-"))
-        folder = temp / "lib"
-    try:
+    with benchmark_library(parser, args.library) as (folder, reuse):
         return bench(folder, args, reuse)
-    finally:
-        if temp is not None:
-            shutil.rmtree(temp, ignore_errors=True)
 
 
 def bench(folder: Path, args: argparse.Namespace, reuse: bool) -> int:
