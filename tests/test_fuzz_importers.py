@@ -27,7 +27,7 @@ from fuzz_inputs import (
     ris_files,
     wos_files,
 )
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pdf_factory import pdf_bytes
 
@@ -80,6 +80,7 @@ def check(parse: Callable[[str, str], ParseResult], text: str,
 
 
 @given(st.one_of(bibtex_files, any_text), st.integers(1, 200))
+@example('@COMMENTA(0,=")\n@A{0,', 1)  # the long campaign's find (see below)
 def test_bibtex(text: str, piece: int) -> None:
     """Also: the file read in small pieces (as big files are) reads the same."""
     whole = check(lambda t, s: bibtex.parse(t, s, base_dir=_EMPTY), text)
@@ -88,10 +89,25 @@ def test_bibtex(text: str, piece: int) -> None:
         pieces = check(lambda t, s: bibtex.parse(t, s, base_dir=_EMPTY), text)
     finally:
         bibtex.PIECE_CHARS = default
-    assert pieces == whole
+    # The same papers, warnings and problems on the same lines. A problem's wording may
+    # differ at a cut: an entry left open where the next piece starts is "not closed
+    # before the next entry starts" in pieces, while bibtexparser reading on through the
+    # whole file says "before the end of the file" (found by the long campaign:
+    # '@COMMENTA(0,=")\n@A{0,'). Either way that entry is skipped, and nothing else.
+    assert pieces.records == whole.records
+    assert pieces.warnings == whole.warnings
+    assert (pieces.snapshots, pieces.needs_lookup, pieces.format) == (
+        whole.snapshots, whole.needs_lookup, whole.format)
+    assert [(p.source, p.line) for p in pieces.problems] == [
+        (p.source, p.line) for p in whole.problems]
+    assert [p.reason.split(" is malformed: ")[0] for p in pieces.problems] == [
+        p.reason.split(" is malformed: ")[0] for p in whole.problems]
 
 
 @given(st.one_of(ris_files, any_text))
+# The long campaign's finds: '~' and a NUL byte, '~0' (no such user) in a link field.
+@example("TY  - JOUR\nTY  - \nTY  - \nTY  - \nUR  - ~\x00\nER  - ")
+@example("TY  - JOUR\nTY  - \nTY  - \nTY  - \nUR  - ~0\nER  - ")
 def test_ris(text: str) -> None:
     check(lambda t, s: ris.parse(t, s, base_dir=_EMPTY), text)
 

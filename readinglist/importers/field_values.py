@@ -77,10 +77,13 @@ def classify_location(value: str, base_dir: Path | None = None) -> tuple[str, st
         if parsed.netloc and parsed.netloc != "localhost":
             path = f"//{parsed.netloc}{path}"
         return ("file", path) if path else ("unresolved", value)
-    if lower.startswith("internal-pdf:"):
-        return "unresolved", value
+    if lower.startswith("internal-pdf:") or "\x00" in value:
+        return "unresolved", value  # a NUL byte: no file on any system has that name
     if value.startswith("~"):
-        value = str(Path(value).expanduser())
+        try:
+            value = str(Path(value).expanduser())
+        except RuntimeError:  # ~someone who has no account here (found by fuzzing)
+            return "unresolved", value
     if value.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", value):
         return "file", value
     if re.search(r"\.(pdf|epub|djvu|html?|docx?)$", lower) and "://" not in value:

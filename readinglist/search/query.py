@@ -163,6 +163,9 @@ def _levenshtein_dfa(text: str, maxdist: int, prefix: int) -> Any:
 
 def _terms_within(ixreader, fieldname: str, text: str, maxdist: int, prefix: int) -> list:
     """The reader's words of `fieldname` within `maxdist` edits of `text`."""
+    # A prefix longer than the word (`word~/20`) is the whole word: Whoosh's automaton
+    # indexed past its end (IndexError, found by fuzzing).
+    prefix = min(prefix, len(text))
     if not isinstance(ixreader, SegmentReader):  # several segments: Whoosh merges them
         return list(ixreader.terms_within(fieldname, text, maxdist, prefix=prefix))
     cursor = ixreader.cursor(ixreader.schema[fieldname].spelling_fieldname(fieldname))
