@@ -81,6 +81,7 @@ def check(parse: Callable[[str, str], ParseResult], text: str,
 
 @given(st.one_of(bibtex_files, any_text), st.integers(1, 200))
 @example('@COMMENTA(0,=")\n@A{0,', 1)  # the long campaign's find (see below)
+@example("@misc{k, title={T}, file={:~0/a.pdf:PDF;:/" + "1" * 5000 + ".pdf:PDF}}", 200)
 def test_bibtex(text: str, piece: int) -> None:
     """Also: the file read in small pieces (as big files are) reads the same."""
     whole = check(lambda t, s: bibtex.parse(t, s, base_dir=_EMPTY), text)
@@ -108,6 +109,7 @@ def test_bibtex(text: str, piece: int) -> None:
 # The long campaign's finds: '~' and a NUL byte, '~0' (no such user) in a link field.
 @example("TY  - JOUR\nTY  - \nTY  - \nTY  - \nUR  - ~\x00\nER  - ")
 @example("TY  - JOUR\nTY  - \nTY  - \nTY  - \nUR  - ~0\nER  - ")
+@example("TY  - JOUR\nTY  - \nUR  - /" + "1" * 5000 + "\nER  - ")  # a name too long
 def test_ris(text: str) -> None:
     check(lambda t, s: ris.parse(t, s, base_dir=_EMPTY), text)
 

@@ -17,6 +17,7 @@ from bibtexparser.middlewares.names import (
 from ..domain import PaperRecord
 from ..text.bibliography import is_raw, venue_field
 from ..text.normalize import extract_links, normalize_arxiv_id, normalize_doi
+from .field_values import expanded
 from .latex_text import LatexDecoder, year_text
 from .limits import excerpt
 
@@ -273,7 +274,7 @@ def _files(value: str, entry: RawEntry, base: Path, file_dirs: list[Path]) -> li
             continue
         path = _existing(written, base, file_dirs)
         if path is None:
-            shown = Path(written).expanduser()
+            shown = expanded(written)
             shown = shown if shown.is_absolute() else base / shown
             entry.warnings.append(f"file not found: {shown}; imported without it")
         elif str(path) not in found:
@@ -282,7 +283,7 @@ def _files(value: str, entry: RawEntry, base: Path, file_dirs: list[Path]) -> li
 
 
 def _existing(written: str, base: Path, file_dirs: list[Path]) -> Path | None:
-    path = Path(written).expanduser()
+    path = expanded(written)
     if path.is_absolute():
         candidates = [path]
     else:
@@ -292,7 +293,7 @@ def _existing(written: str, base: Path, file_dirs: list[Path]) -> Path | None:
         try:
             if candidate.is_file():
                 return candidate.resolve()
-        except OSError:  # unreadable folder, name too long: as good as missing
+        except (OSError, ValueError):  # unreadable folder, name too long, a NUL byte
             continue
     return None
 

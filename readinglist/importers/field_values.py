@@ -108,10 +108,28 @@ def plain_note(note: str, paragraphs: bool = False) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
+def expanded(written: str) -> Path:
+    """`written` as a path, ``~`` expanded where it can be (``~someone`` with no account
+    here, or a NUL byte, stays as written: found by fuzzing, both raised)."""
+    try:
+        return Path(written).expanduser()
+    except (RuntimeError, ValueError):
+        return Path(written)
+
+
+def is_file(written: str | Path) -> bool:
+    """A regular file is there. False for a name the system refuses (too long, a NUL
+    byte: found by fuzzing, Path.is_file raised) as for a missing one."""
+    try:
+        return Path(written).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def attach_file(record: PaperRecord, where: str, result: ParseResult, source: str,
                 line: int | None) -> None:
     """Attach a local file named by an entry, or warn that it is not there."""
-    if Path(where).is_file():
+    if is_file(where):
         record.files.append(where)
     else:
         result.warnings.append(EntryProblem(
