@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,25 @@ SEED = sample_page_path()  # the Daily Papers page from the design card (68 pape
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed library folder holding the 68 seed papers, made once; tests that open,
+    damage or kill libraries work on copies of it (`folder`). A test module may define
+    its own `template` (another starting library) and still use `folder`."""
+    folder = tmp_path_factory.mktemp("template") / "lib"
+    with Library.open(folder, daily_backup=False) as lib:
+        assert len(lib.import_file(SEED).added) == 68
+    return folder
+
+
+@pytest.fixture
+def folder(template: Path, tmp_path: Path) -> Path:
+    """A closed library folder of this test's own: a copy of `template`."""
+    target = tmp_path / "lib"
+    shutil.copytree(template, target)
+    return target
 
 
 @pytest.fixture

@@ -19,25 +19,8 @@ from readinglist.cli import main
 from readinglist.library import safekeeping
 from readinglist.store import backups
 from readinglist.store.schema import SCHEMA_VERSION
-from readinglist.system.locations import sample_page_path
 
-SEED = sample_page_path()
 DAY = datetime(2026, 12, 8, 9, 30)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("template") / "lib"
-    with Library.open(folder, daily_backup=False) as lib:
-        assert len(lib.import_file(SEED).added) == 68
-    return folder
-
-
-@pytest.fixture
-def folder(template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "lib"
-    shutil.copytree(template, target)
-    return target
 
 
 class Clock:

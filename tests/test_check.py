@@ -5,7 +5,6 @@ repair fixes what it can after taking a backup and says what it did; exit 0 when
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -27,13 +26,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert len(lib.import_file(SEED).added) == 68
         lib.delete(60)  # one paper in the Trash: it must not be found by search
     return folder
-
-
-@pytest.fixture
-def folder(template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "lib"
-    shutil.copytree(template, target)
-    return target
 
 
 def raw(folder: Path, *statements: str) -> None:

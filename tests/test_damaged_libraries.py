@@ -40,22 +40,6 @@ SEED = sample_page_path()
 DAMAGED_TITLE = "4d6f64656cff20736f757073"  # "Model\xff soups": one invalid UTF-8 byte
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("template") / "lib"
-    with Library.open(folder, daily_backup=False) as lib:
-        assert len(lib.import_file(SEED).added) == 68
-    return folder
-
-
-@pytest.fixture
-def folder(template: Path, tmp_path: Path) -> Path:
-    """A closed library folder holding the 68 seed papers, this test's own."""
-    target = tmp_path / "lib"
-    shutil.copytree(template, target)
-    return target
-
-
 def raw(folder: Path, *statements: str) -> None:
     """Change the database behind the library's back, as damage or another tool would."""
     conn = sqlite3.connect(folder / "library.sqlite")

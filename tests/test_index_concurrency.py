@@ -10,7 +10,6 @@ need real processes run the CLI or a small script.
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import shutil
@@ -23,50 +22,13 @@ import time
 from pathlib import Path
 
 import pytest
+from other_processes import cli, env, ids, ok
 
 from readinglist import Library, ReadinglistError
 from readinglist.store.connections import LibraryBusy
 from readinglist.system.locations import sample_page_path
 
 SEED = sample_page_path()
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("template") / "lib"
-    with Library.open(folder) as lib:
-        assert len(lib.import_file(SEED).added) == 68
-    return folder
-
-
-@pytest.fixture
-def folder(template: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "lib"
-    shutil.copytree(template, copy)
-    return copy
-
-
-def env() -> dict[str, str]:
-    variables = {k: v for k, v in os.environ.items() if k != "READINGLIST_LIBRARY"}
-    variables["QT_QPA_PLATFORM"] = "offscreen"
-    variables["PYTHONIOENCODING"] = "utf-8"
-    return variables
-
-
-def cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "readinglist", "--library", str(folder), *args],
-                          capture_output=True, text=True, encoding="utf-8", env=env(),
-                          stdin=subprocess.DEVNULL, timeout=120)
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, f"exit {result.returncode}\n{result.stderr}"
-    assert "Traceback" not in result.stderr, result.stderr
-    return result.stdout
-
-
-def ids(lib: Library, query: str) -> list[int]:
-    return sorted(lib.search(query, limit=None).ids)
 
 
 def assert_index_agrees(folder: Path) -> None:

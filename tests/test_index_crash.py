@@ -19,40 +19,16 @@ import time
 from pathlib import Path
 
 import pytest
+from other_processes import cli, env, ids, ok
 
 from readinglist import Library
 from readinglist.domain import PaperRecord
 from readinglist.library.service import INDEX_DIR
 from readinglist.search.index import STATE_FILE
 from readinglist.search.index_lock import IndexLock
-from readinglist.system.locations import sample_page_path
 
-SEED = sample_page_path()
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="reads the process table from /proc")
-
-
-def env() -> dict[str, str]:
-    variables = {k: v for k, v in os.environ.items() if k != "READINGLIST_LIBRARY"}
-    variables["QT_QPA_PLATFORM"] = "offscreen"
-    variables["PYTHONIOENCODING"] = "utf-8"
-    return variables
-
-
-def cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "readinglist", "--library", str(folder), *args],
-                          capture_output=True, text=True, encoding="utf-8", env=env(),
-                          stdin=subprocess.DEVNULL, timeout=120)
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, f"exit {result.returncode}\n{result.stderr}"
-    assert "Traceback" not in result.stderr, result.stderr
-    return result.stdout
-
-
-def ids(lib: Library, query: str) -> list[int]:
-    return sorted(lib.search(query, limit=None).ids)
 
 
 def assert_sound(folder: Path) -> None:
@@ -64,21 +40,6 @@ def assert_sound(folder: Path) -> None:
         assert lib.search("*", limit=None).total == lib.count()
     for leftover in (".building", ".old"):
         assert not os.path.lexists(folder / (INDEX_DIR + leftover))
-
-
-@pytest.fixture(scope="module")
-def seed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("seed") / "lib"
-    with Library.open(folder) as lib:
-        assert len(lib.import_file(SEED).added) == 68
-    return folder
-
-
-@pytest.fixture
-def folder(seed_template: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "lib"
-    shutil.copytree(seed_template, copy)
-    return copy
 
 
 # -- a killed build ---------------------------------------------------------------------

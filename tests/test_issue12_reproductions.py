@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from other_processes import env, ids
 from test_index_concurrency import HOLDER  # another process holding the index
 
 from readinglist import Library
@@ -169,18 +170,8 @@ def other_process_rows(folder: Path) -> int:
         conn.close()
 
 
-def ids(lib: Library, query: str) -> list[int]:
-    return sorted(lib.search(query, limit=None).ids)
-
-
 # -- the app starting while another process holds the index --------------------------------
 
-
-
-def env() -> dict[str, str]:
-    variables = {k: v for k, v in os.environ.items() if k != "READINGLIST_LIBRARY"}
-    variables["QT_QPA_PLATFORM"] = "offscreen"
-    return variables
 
 
 def test_the_app_starting_beside_a_held_index_keeps_its_edits_without_tracebacks(
@@ -281,7 +272,6 @@ def test_a_small_file_is_read_without_reserving_the_file_limit(tmp_path):
 
 def test_a_file_that_grows_while_it_is_read_stops_at_the_limit(tmp_path, monkeypatch):
     """Seen at 10 bytes, 5,000 when read: read on to the limit, then refused."""
-    import os
 
     from readinglist.importers import limits
 
