@@ -15,6 +15,7 @@ from bibtexparser.middlewares.names import (
 )
 
 from ..domain import PaperRecord
+from ..system.attachment_paths import not_regular
 from ..text.bibliography import is_raw, venue_field
 from ..text.normalize import extract_links, normalize_arxiv_id, normalize_doi
 from .field_values import expanded
@@ -290,11 +291,11 @@ def _existing(written: str, base: Path, file_dirs: list[Path]) -> Path | None:
         candidates = [base / path, *(folder / path for folder in file_dirs)]
         candidates.append(Path("/" + written))  # Mendeley Desktop drops the leading "/"
     for candidate in candidates:
-        try:
-            if candidate.is_file():
+        if not_regular(candidate) is None:  # not there, unreadable, a name no file has
+            try:
                 return candidate.resolve()
-        except (OSError, ValueError):  # unreadable folder, name too long, a NUL byte
-            continue
+            except (OSError, RuntimeError):  # a symlink loop met while resolving
+                continue
     return None
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from ..domain import EntryProblem, PaperRecord
+from ..system.attachment_paths import not_regular
 from ..text.normalize import normalize_arxiv_id
 from .base import ParseResult
 
@@ -117,19 +118,11 @@ def expanded(written: str) -> Path:
         return Path(written)
 
 
-def is_file(written: str | Path) -> bool:
-    """A regular file is there. False for a name the system refuses (too long, a NUL
-    byte: found by fuzzing, Path.is_file raised) as for a missing one."""
-    try:
-        return Path(written).is_file()
-    except (OSError, ValueError):
-        return False
-
-
 def attach_file(record: PaperRecord, where: str, result: ParseResult, source: str,
                 line: int | None) -> None:
     """Attach a local file named by an entry, or warn that it is not there."""
-    if is_file(where):
+    # not_regular, not Path.is_file: a name too long or holding a NUL byte raised there
+    if not_regular(Path(where)) is None:
         record.files.append(where)
     else:
         result.warnings.append(EntryProblem(

@@ -45,8 +45,10 @@ def not_regular(path: Path) -> str | None:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         return "no such file"
-    except OSError as exc:
+    except OSError as exc:  # no permission, a name too long for the system ...
         return f"cannot be read ({exc.strerror})"
+    except ValueError:  # found by fuzzing an importer: os.stat refuses the name itself
+        return "no file can have this name (it holds a NUL byte)"
     if stat.S_ISREG(mode):
         return None
     return f"is {_kind(mode)}, not a regular file"
